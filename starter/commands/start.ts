@@ -1,0 +1,90 @@
+import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { BenchbotConfig } from '../../core/config/index.js';
+import { createLogger } from '../../worker/logger.js';
+import { installRuntime } from '../../worker/runtime.js';
+import { createWorker } from '../../worker/create-worker.js';
+import { type DevServer, startDevServer } from '../dev-server.js';
+import { registerSearchAttributes } from '../register-search-attributes.js';
+import { connectionOptions } from '../temporal-connection.js';
+import { temporalCliPath } from '../temporal-cli.js';
+
+const progress = (msg: string) => console.log(`[benchbot] ${msg}`);
+
+/**
+ * `npm start`: the embedded default (a `temporal server start-dev` on a SQLite file in the data
+ * folder, with the Web UI) or a configured cluster, then the worker. Ctrl-C shuts the worker down
+ * (finishing in-flight tasks) before stopping the server, so nothing is cut mid-write.
+ */
+export async function start(config: BenchbotConfig): Promise<void> {
+  const logger = createLogger();
+  installRuntime(logger, config.telemetry.metricsAddress);
+
+  let server: DevServer | null = null;
+  let worker: Worker | null = null;
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      progress(`${signal} again: exiting without waiting`);
+      server?.process.kill('SIGKILL');
+      process.exit(130);
+    }
+    stopping = true;
+    progress(`${signal}: finishing in-flight tasks, then stopping (press Ctrl-C again to force)…`);
+    worker?.shutdown();
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+
+  try {
+    let address = config.temporal.address;
+    let uiUrl = config.temporal.uiUrl;
+    if (address === null) {
+      const dbFile = join(config.dataDir, 'temporal.sqlite');
+      progress(`starting the Temporal dev server (state in ${dbFile})…`);
+      server = await startDevServer({
+        temporalPath: temporalCliPath(),
+        dbFile,
+        namespace: config.temporal.namespace,
+        port: config.temporal.port,
+        uiPort: config.temporal.uiPort,
+        onLog: (line) => logger.info({ source: 'temporal-server' }, line),
+      });
+      address = server.address;
+      uiUrl ??= server.uiUrl;
+    } else {
+      progress(`connecting to Temporal at ${address} (namespace ${config.temporal.namespace})…`);
+    }
+
+    const options = await connectionOptions(config, address);
+    const client = await Connection.connect(options);
+    try {
+      const added = await registerSearchAttributes(client, config.temporal.namespace);
+      if (added.length > 0) progress(`registered search attributes: ${added.join(', ')}`);
+    } finally {
+      await client.close();
+    }
+
+    const connection = await NativeConnection.connect(options);
+    try {
+      worker = await createWorker({ connection, config });
+      if (!stopping) {
+        progress(`worker polling task queue ${config.temporal.taskQueue} on ${address}`);
+        progress(`Temporal Web UI: ${uiUrl ?? '(not available: set temporal.uiUrl)'}`);
+        progress('ready. Ctrl-C stops.');
+        await worker.run();
+      }
+    } finally {
+      await connection.close();
+    }
+  } finally {
+    if (server) {
+      progress('stopping the Temporal dev server…');
+      await server.stop();
+    }
+    process.off('SIGINT', shutdown);
+    process.off('SIGTERM', shutdown);
+  }
+  progress('stopped.');
+}

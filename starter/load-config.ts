@@ -1,0 +1,17 @@
+import { formatConfigIssues } from '../core/config/index.js';
+import type { BenchbotConfig } from '../core/config/index.js';
+import { loadConfigFile } from '../activities/config-file.js';
+import { projectRoot } from './project-root.js';
+
+/** Loads the config for a command, or exits 2 naming the file, the place and the fix. */
+export async function loadConfigOrExit(explicitPath?: string): Promise<BenchbotConfig> {
+  const loaded = await loadConfigFile({ path: explicitPath, env: process.env, cwd: projectRoot });
+  if (!loaded.ok) {
+    console.error(formatConfigIssues(loaded.issues));
+    process.exit(2);
+  }
+  if (loaded.fellBackToExample) {
+    console.error(`[benchbot] no benchbot.yaml found; using the shipped example ${loaded.file} (set BENCHBOT_CONFIG to use another)`);
+  }
+  return loaded.config;
+}

@@ -1,0 +1,1 @@
+export { triggerCheck } from './trigger-check.js';
