@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { benchmarkNames } from '../core/config/index.js';
 import type { BenchbotConfig } from '../core/config/index.js';
+import { benchmarkNames } from '../core/config/index.js';
 import { parseTrigger, type TriggerResult } from '../core/trigger.js';
 
 export interface ValidateTriggerInput {

@@ -148,7 +148,9 @@ async function goInstallTemporal(cacheDir) {
       );
     });
   } catch (err) {
-    fail(`${err.message}\nFix: check that the Go module proxy is reachable, or install the Temporal CLI yourself and set TEMPORAL_CLI.`);
+    fail(
+      `${err.message}\nFix: check that the Go module proxy is reachable, or install the Temporal CLI yourself and set TEMPORAL_CLI.`,
+    );
   } finally {
     clearInterval(ticker);
   }
@@ -168,7 +170,9 @@ async function provideTemporalCli() {
   let chosen = null;
   if (fromEnv) {
     if (!usable(fromEnv, '$TEMPORAL_CLI')) {
-      fail(`TEMPORAL_CLI=${fromEnv} is not a working temporal CLI >= 1.5. Fix: point it at one, or unset it.`);
+      fail(
+        `TEMPORAL_CLI=${fromEnv} is not a working temporal CLI >= 1.5. Fix: point it at one, or unset it.`,
+      );
     }
     chosen = fromEnv;
   } else if (fromPath && usable(fromPath, 'temporal on PATH')) {
@@ -189,4 +193,6 @@ async function provideTemporalCli() {
 const started = Date.now();
 await installNpmDependencies();
 await provideTemporalCli();
-say(`ready in ${((Date.now() - started) / 1000).toFixed(0)} s. Next: npm start (runs benchbot), npm test (tests it)`);
+say(
+  `ready in ${((Date.now() - started) / 1000).toFixed(0)} s. Next: npm start (runs benchbot), npm test (tests it)`,
+);

@@ -68,7 +68,9 @@ async function waitUntilServing(address: string, child: ChildProcess, timeoutMs:
       await new Promise((r) => setTimeout(r, 250));
     }
   }
-  throw new Error(`temporal server at ${address} did not answer within ${timeoutMs} ms: ${String(lastError)}`);
+  throw new Error(
+    `temporal server at ${address} did not answer within ${timeoutMs} ms: ${String(lastError)}`,
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
-import { formatConfigIssues } from '../core/config/index.js';
-import type { BenchbotConfig } from '../core/config/index.js';
 import { loadConfigFile } from '../activities/config-file.js';
+import type { BenchbotConfig } from '../core/config/index.js';
+import { formatConfigIssues } from '../core/config/index.js';
 import { projectRoot } from './project-root.js';
 
 /** Loads the config for a command, or exits 2 naming the file, the place and the fix. */
@@ -11,7 +11,9 @@ export async function loadConfigOrExit(explicitPath?: string): Promise<BenchbotC
     process.exit(2);
   }
   if (loaded.fellBackToExample) {
-    console.error(`[benchbot] no benchbot.yaml found; using the shipped example ${loaded.file} (set BENCHBOT_CONFIG to use another)`);
+    console.error(
+      `[benchbot] no benchbot.yaml found; using the shipped example ${loaded.file} (set BENCHBOT_CONFIG to use another)`,
+    );
   }
   return loaded.config;
 }

@@ -3,15 +3,22 @@ import { loadConfigOrExit } from './load-config.js';
 
 const program = new Command()
   .name('benchbot')
-  .description('Continuous benchmarking on Temporal: PR-comment and scheduled A/B benchmarks with honest statistics.')
-  .option('-c, --config <file>', 'config file (default: $BENCHBOT_CONFIG, else benchbot.yaml, else the shipped example)')
+  .description(
+    'Continuous benchmarking on Temporal: PR-comment and scheduled A/B benchmarks with honest statistics.',
+  )
+  .option(
+    '-c, --config <file>',
+    'config file (default: $BENCHBOT_CONFIG, else benchbot.yaml, else the shipped example)',
+  )
   .showHelpAfterError();
 
 const configPath = (): string | undefined => program.opts<{ config?: string }>().config;
 
 program
   .command('start')
-  .description('start the stack: the embedded Temporal dev server (unless temporal.address is set) and the worker')
+  .description(
+    'start the stack: the embedded Temporal dev server (unless temporal.address is set) and the worker',
+  )
   .action(async () => {
     const { start } = await import('./commands/start.js');
     await start(await loadConfigOrExit(configPath()));

@@ -12,13 +12,17 @@ export function temporalCliPath(env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env.TEMPORAL_CLI;
   if (fromEnv) {
     if (!existsSync(fromEnv)) {
-      throw new Error(`TEMPORAL_CLI=${fromEnv} does not exist. Fix: point it at a temporal CLI >= 1.5, or unset it.`);
+      throw new Error(
+        `TEMPORAL_CLI=${fromEnv} does not exist. Fix: point it at a temporal CLI >= 1.5, or unset it.`,
+      );
     }
     return fromEnv;
   }
   const linked = join(projectRoot, 'tools', 'bin', 'temporal');
   if (!existsSync(linked)) {
-    throw new Error('the temporal CLI is not set up (tools/bin/temporal is missing). Fix: run `npm run setup`.');
+    throw new Error(
+      'the temporal CLI is not set up (tools/bin/temporal is missing). Fix: run `npm run setup`.',
+    );
   }
   return linked;
 }

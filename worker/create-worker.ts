@@ -14,7 +14,12 @@ export interface WorkerOptions {
   workflowBundle?: WorkflowBundleOption;
 }
 
-export function createWorker({ connection, config, taskQueue, workflowBundle }: WorkerOptions): Promise<Worker> {
+export function createWorker({
+  connection,
+  config,
+  taskQueue,
+  workflowBundle,
+}: WorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,

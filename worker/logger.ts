@@ -3,7 +3,10 @@ import { type Logger, pino } from 'pino';
 
 /** One JSON line per event on stderr, so logs can be shipped and queried as-is. */
 export function createLogger(level: string = process.env.BENCHBOT_LOG_LEVEL ?? 'info'): Logger {
-  return pino({ base: { service: 'benchbot' }, level, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination(2));
+  return pino(
+    { base: { service: 'benchbot' }, level, timestamp: pino.stdTimeFunctions.isoTime },
+    pino.destination(2),
+  );
 }
 
 const PINO_LEVEL: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {

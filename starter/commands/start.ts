@@ -2,13 +2,13 @@ import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { BenchbotConfig } from '../../core/config/index.js';
+import { createWorker } from '../../worker/create-worker.js';
 import { createLogger } from '../../worker/logger.js';
 import { installRuntime } from '../../worker/runtime.js';
-import { createWorker } from '../../worker/create-worker.js';
 import { type DevServer, startDevServer } from '../dev-server.js';
 import { registerSearchAttributes } from '../register-search-attributes.js';
-import { connectionOptions } from '../temporal-connection.js';
 import { temporalCliPath } from '../temporal-cli.js';
+import { connectionOptions } from '../temporal-connection.js';
 
 const progress = (msg: string) => console.log(`[benchbot] ${msg}`);
 

@@ -1,5 +1,5 @@
 import { text } from 'node:stream/consumers';
-import { benchmarkNames, type BenchbotConfig } from '../../core/config/index.js';
+import { type BenchbotConfig, benchmarkNames } from '../../core/config/index.js';
 import { parseTrigger } from '../../core/trigger.js';
 
 /**

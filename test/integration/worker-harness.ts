@@ -25,7 +25,9 @@ export async function withWorker<T>(config: BenchbotConfig, fn: (h: Harness) => 
   const connection = await Connection.connect({ address });
   const worker = await createWorker({ connection: nativeConnection, config, taskQueue, workflowBundle });
   try {
-    return await worker.runUntil(fn({ client: new Client({ connection, namespace: config.temporal.namespace }), taskQueue }));
+    return await worker.runUntil(
+      fn({ client: new Client({ connection, namespace: config.temporal.namespace }), taskQueue }),
+    );
   } finally {
     await connection.close();
     await nativeConnection.close();

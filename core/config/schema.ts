@@ -1,0 +1,355 @@
+import { z } from 'zod';
+import { type ConfigProblem, checkConfig } from './checks.js';
+import { parseDurationSeconds } from './duration.js';
+
+// The config file format, validated with zod. Every object is strict so a typo (or a pasted secret
+// such as `token:`) is an error instead of being silently ignored. Every field has a default, so
+// `version: 1` plus one repository is a complete file.
+
+export const SUPPORTED_CONFIG_VERSIONS: readonly number[] = [1];
+
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+export const REPO_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9_.-]+$/;
+const ENV_VAR_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const QUANTITY_PATTERN = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+const DNS_LABEL_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const HOST_PORT_PATTERN = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):[0-9]{1,5}$/;
+const HTTP_URL_PATTERN = /^https?:\/\/[^\s/]+(\/\S*)?$/;
+const GITHUB_LOGIN_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(\[bot\])?$/;
+// Five cron fields (minute hour day-of-month month day-of-week), or a macro such as @daily.
+const CRON_PATTERN = /^(@[a-z]+|(\S+\s+){4}\S+)$/;
+
+/** Placeholder in a benchmark's `command` and `output.path` replaced by the benchmark's name. */
+export const NAME_PLACEHOLDER = '{{name}}';
+
+export const OUTPUT_FORMATS = [
+  'dfbench-json',
+  'criterion',
+  'go-bench',
+  'pytest-benchmark',
+  'hyperfine',
+  'google-benchmark',
+  'milestones',
+  'benchbot',
+] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** GitHub's `author_association` values. */
+export const AUTHOR_ASSOCIATIONS = [
+  'OWNER',
+  'MEMBER',
+  'COLLABORATOR',
+  'CONTRIBUTOR',
+  'FIRST_TIME_CONTRIBUTOR',
+  'FIRST_TIMER',
+  'MANNEQUIN',
+  'NONE',
+] as const;
+
+export const REPO_PERMISSIONS = ['read', 'triage', 'write', 'maintain', 'admin'] as const;
+export const SCHEDULE_OVERLAP_POLICIES = [
+  'skip',
+  'buffer_one',
+  'buffer_all',
+  'cancel_other',
+  'allow_all',
+] as const;
+
+function quoted(input: unknown): string {
+  return JSON.stringify(input) ?? String(input);
+}
+
+export const nameSchema = z.string().regex(NAME_PATTERN, {
+  error: (iss) =>
+    `${quoted(iss.input)} is not a valid name: start with a letter or digit and use only letters, digits, "_", "." and "-"`,
+});
+
+export const repoNameSchema = z.string().regex(REPO_NAME_PATTERN, {
+  error: (iss) =>
+    `${quoted(iss.input)} is not a repository name: write it as owner/name, e.g. apache/datafusion`,
+});
+
+export const envVarNameSchema = z.string().regex(ENV_VAR_PATTERN, {
+  error: (iss) =>
+    `${quoted(iss.input)} is not an environment variable name: use letters, digits and "_", not starting with a digit`,
+});
+
+export const quantitySchema = z
+  .union([z.string(), z.number().nonnegative()])
+  .transform((value) => String(value))
+  .pipe(
+    z.string().regex(QUANTITY_PATTERN, {
+      error: (iss) => `${quoted(iss.input)} is not a Kubernetes quantity such as "30", "500m" or "60Gi"`,
+    }),
+  );
+
+export const kubernetesNamespaceSchema = z.string().regex(DNS_LABEL_PATTERN, {
+  error: (iss) =>
+    `${quoted(iss.input)} is not a Kubernetes namespace: use lower-case letters, digits and "-" (at most 63)`,
+});
+
+export const hostPortSchema = z.string().regex(HOST_PORT_PATTERN, {
+  error: (iss) => `${quoted(iss.input)} is not host:port, e.g. temporal.example.com:7233`,
+});
+
+const httpUrlSchema = z
+  .string()
+  .regex(HTTP_URL_PATTERN, {
+    error: (iss) => `${quoted(iss.input)} is not an http(s) URL, e.g. https://example.com`,
+  })
+  .transform((url) => url.replace(/\/+$/, ''));
+
+const durationSchema = z.string().refine((text) => parseDurationSeconds(text) !== null, {
+  error: (iss) =>
+    `${quoted(iss.input)} is not a duration: write a number and a unit, e.g. 15m, 6h, 1d or 1h30m`,
+});
+
+const cronSchema = z.string().regex(CRON_PATTERN, {
+  error: (iss) =>
+    `${quoted(iss.input)} is not a cron expression: give five fields (minute hour day month weekday), e.g. "0 */6 * * *"`,
+});
+
+const nonEmptyString = z.string().min(1, { error: 'must not be empty' });
+const positiveInt = z.number().int().positive();
+const nonNegativeInt = z.number().int().nonnegative();
+// 0 asks the embedded server to pick a free port (tests run several side by side).
+const portSchema = z.number().int().min(0).max(65535);
+const relativeDirSchema = nonEmptyString;
+// YAML reads `CARGO_INCREMENTAL: 0` as a number; environment values are strings, so accept scalars.
+const envMapSchema = z.record(
+  envVarNameSchema,
+  z.union([z.string(), z.number(), z.boolean()]).transform((value) => String(value)),
+);
+
+const temporalTlsSchema = z.strictObject({
+  serverName: nonEmptyString.optional(),
+  serverRootCACertPath: nonEmptyString.optional(),
+  clientCertPath: nonEmptyString.optional(),
+  clientKeyPath: nonEmptyString.optional(),
+});
+
+const temporalSchema = z.strictObject({
+  address: hostPortSchema.nullable().default(null),
+  namespace: nonEmptyString.default('default'),
+  taskQueue: nonEmptyString.default('benchbot'),
+  port: portSchema.default(7233),
+  uiPort: portSchema.default(8233),
+  uiUrl: httpUrlSchema.nullable().default(null),
+  tls: temporalTlsSchema.nullable().default(null),
+  apiKeyEnv: envVarNameSchema.default('TEMPORAL_API_KEY'),
+});
+
+const githubSchema = z.strictObject({
+  apiUrl: httpUrlSchema.default('https://api.github.com'),
+  webUrl: httpUrlSchema.default('https://github.com'),
+  tokenEnv: envVarNameSchema.default('GITHUB_TOKEN'),
+  botLogin: z
+    .string()
+    .regex(GITHUB_LOGIN_PATTERN, { error: (iss) => `${quoted(iss.input)} is not a GitHub login` })
+    .nullable()
+    .default(null),
+});
+
+const tolerationSchema = z.strictObject({
+  key: nonEmptyString.optional(),
+  operator: z.enum(['Equal', 'Exists']).default('Equal'),
+  value: z.string().optional(),
+  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
+  tolerationSeconds: nonNegativeInt.optional(),
+});
+
+const kubernetesSchema = z.strictObject({
+  namespace: kubernetesNamespaceSchema.default('benchmarking'),
+  runnerImage: nonEmptyString.nullable().default(null),
+  serviceAccountName: nonEmptyString.nullable().default(null),
+  cpu: quantitySchema.default('30'),
+  memory: quantitySchema.default('60Gi'),
+  ephemeralStorage: quantitySchema.default('200Gi'),
+  nodeSelector: z.record(nonEmptyString, z.string()).default(() => ({})),
+  tolerations: z.array(tolerationSchema).default(() => []),
+  computeClass: nonEmptyString.nullable().default(null),
+  spot: z.boolean().default(true),
+  activeDeadlineSeconds: positiveInt.default(21600),
+  ttlSecondsAfterFinished: nonNegativeInt.default(3600),
+});
+
+const executorSchema = z.strictObject({
+  kind: z.enum(['local', 'kubernetes']).default('local'),
+  slots: positiveInt.default(1),
+  local: z.strictObject({ workDir: nonEmptyString.nullable().default(null) }).prefault({}),
+  kubernetes: kubernetesSchema.prefault({}),
+});
+
+const resultsSchema = z.strictObject({
+  store: z.enum(['sqlite']).default('sqlite'),
+  path: nonEmptyString.nullable().default(null),
+});
+
+const triggerSchema = z.strictObject({
+  associations: z
+    .array(z.enum(AUTHOR_ASSOCIATIONS))
+    .default((): (typeof AUTHOR_ASSOCIATIONS)[number][] => ['OWNER', 'MEMBER', 'COLLABORATOR']),
+  users: z
+    .array(
+      z
+        .string()
+        .regex(GITHUB_LOGIN_PATTERN, { error: (iss) => `${quoted(iss.input)} is not a GitHub login` }),
+    )
+    .default(() => []),
+  minPermission: z.enum(REPO_PERMISSIONS).nullable().default(null),
+  maxQueuedPerRequester: positiveInt.default(3),
+});
+
+const buildSchema = z.strictObject({
+  command: nonEmptyString.nullable().default(null),
+  workdir: relativeDirSchema.default('.'),
+  timeoutMinutes: positiveInt.default(60),
+  env: envMapSchema.default(() => ({})),
+});
+
+const benchmarkOutputDefaultsSchema = z.strictObject({
+  path: nonEmptyString.default('benchbot-results.json'),
+  format: z.enum(OUTPUT_FORMATS).default('benchbot'),
+});
+
+const benchmarkDefaultsSchema = z.strictObject({
+  command: nonEmptyString.nullable().default(null),
+  workdir: relativeDirSchema.default('.'),
+  output: benchmarkOutputDefaultsSchema.prefault({}),
+  iterations: positiveInt.default(5),
+  warmups: nonNegativeInt.default(1),
+  timeoutMinutes: positiveInt.default(30),
+  runByDefault: z.boolean().default(true),
+  env: envMapSchema.default(() => ({})),
+});
+
+const benchmarkSchema = z.strictObject({
+  name: nameSchema,
+  description: z.string().default(''),
+  command: nonEmptyString.optional(),
+  workdir: relativeDirSchema.optional(),
+  output: z
+    .strictObject({ path: nonEmptyString.optional(), format: z.enum(OUTPUT_FORMATS).optional() })
+    .optional(),
+  iterations: positiveInt.optional(),
+  warmups: nonNegativeInt.optional(),
+  timeoutMinutes: positiveInt.optional(),
+  runByDefault: z.boolean().optional(),
+  env: envMapSchema.optional(),
+});
+
+const scheduleSchema = z.strictObject({
+  name: nameSchema.nullable().default(null),
+  branch: nonEmptyString.nullable().default(null),
+  every: durationSchema.nullable().default(null),
+  cron: cronSchema.nullable().default(null),
+  benchmarks: z.array(nameSchema).nullable().default(null),
+  catchupWindow: durationSchema.default('1d'),
+  overlap: z.enum(SCHEDULE_OVERLAP_POLICIES).default('skip'),
+  paused: z.boolean().default(false),
+});
+
+const repoSchema = z.strictObject({
+  name: repoNameSchema,
+  watch: z.boolean().default(true),
+  url: nonEmptyString.nullable().default(null),
+  defaultBranch: nonEmptyString.default('main'),
+  trigger: triggerSchema.prefault({}),
+  build: buildSchema.prefault({}),
+  benchmarkDefaults: benchmarkDefaultsSchema.prefault({}),
+  benchmarks: z.array(benchmarkSchema).default(() => []),
+  platforms: z
+    .array(nameSchema)
+    .min(1, { error: 'list at least one platform, e.g. [x86-64-linux]' })
+    .default(() => ['x86-64-linux']),
+  schedules: z.array(scheduleSchema).default(() => []),
+});
+
+/** The file as written, with zod defaults filled in but nothing derived yet. */
+export const configFileSchema = z.strictObject({
+  // parseConfig refuses other versions with its own message before this schema runs.
+  version: z.literal(1),
+  dataDir: nonEmptyString.default('data'),
+  temporal: temporalSchema.prefault({}),
+  github: githubSchema.prefault({}),
+  poll: z.strictObject({ intervalSeconds: positiveInt.default(30) }).prefault({}),
+  executor: executorSchema.prefault({}),
+  results: resultsSchema.prefault({}),
+  // Prometheus metrics of the Temporal worker runtime; null turns them off.
+  telemetry: z.strictObject({ metricsAddress: hostPortSchema.nullable().default(null) }).prefault({}),
+  repos: z.array(repoSchema).default(() => []),
+});
+
+export type ConfigFile = z.output<typeof configFileSchema>;
+type RepoFile = ConfigFile['repos'][number];
+
+function joinPath(dir: string, child: string): string {
+  return `${dir.replace(/\/+$/, '')}/${child}`;
+}
+
+function withName(template: string, name: string): string {
+  return template.split(NAME_PLACEHOLDER).join(name);
+}
+
+// Fills the defaults that depend on other fields; `checkConfig` has already ensured every benchmark
+// ends up with a command.
+// benchmarkDefaults is folded into each benchmark and dropped, so readers see one place per field.
+function deriveRepo({ benchmarkDefaults: defaults, ...repo }: RepoFile, webUrl: string) {
+  return {
+    ...repo,
+    url: repo.url ?? `${webUrl}/${repo.name}.git`,
+    benchmarks: repo.benchmarks.map((benchmark) => ({
+      name: benchmark.name,
+      description: benchmark.description,
+      command: withName(benchmark.command ?? defaults.command ?? '', benchmark.name),
+      workdir: benchmark.workdir ?? defaults.workdir,
+      output: {
+        path: withName(benchmark.output?.path ?? defaults.output.path, benchmark.name),
+        format: benchmark.output?.format ?? defaults.output.format,
+      },
+      iterations: benchmark.iterations ?? defaults.iterations,
+      warmups: benchmark.warmups ?? defaults.warmups,
+      timeoutMinutes: benchmark.timeoutMinutes ?? defaults.timeoutMinutes,
+      runByDefault: benchmark.runByDefault ?? defaults.runByDefault,
+      env: { ...defaults.env, ...benchmark.env },
+    })),
+    schedules: repo.schedules.map((schedule) => {
+      const branch = schedule.branch ?? repo.defaultBranch;
+      return { ...schedule, branch, name: schedule.name ?? branch };
+    }),
+  };
+}
+
+function deriveConfig(file: ConfigFile) {
+  return {
+    ...file,
+    executor: {
+      ...file.executor,
+      local: { workDir: file.executor.local.workDir ?? joinPath(file.dataDir, 'work') },
+    },
+    results: { ...file.results, path: file.results.path ?? joinPath(file.dataDir, 'results.sqlite') },
+    repos: file.repos.map((repo) => deriveRepo(repo, file.github.webUrl)),
+  };
+}
+
+function reportProblems(problems: ConfigProblem[], input: unknown, ctx: z.core.$RefinementCtx): void {
+  for (const problem of problems) {
+    ctx.issues.push({ code: 'custom', input, path: [...problem.path], message: problem.message });
+  }
+}
+
+/** The full schema: file shape, cross-field checks, derived defaults. */
+export const configSchema = configFileSchema.transform((file, ctx) => {
+  const problems = checkConfig(file);
+  if (problems.length > 0) {
+    reportProblems(problems, file, ctx);
+    return z.NEVER;
+  }
+  return deriveConfig(file);
+});
+
+/** The fully defaulted configuration every other part of benchbot reads. */
+export type BenchbotConfig = z.output<typeof configSchema>;
+export type RepoConfig = BenchbotConfig['repos'][number];
+export type BenchmarkConfig = RepoConfig['benchmarks'][number];
+export type ScheduleConfig = RepoConfig['schedules'][number];
