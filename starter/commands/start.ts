@@ -12,6 +12,12 @@ import { connectionOptions } from '../temporal-connection.js';
 
 const progress = (msg: string) => console.log(`[benchbot] ${msg}`);
 
+/** The dev server logs `level=WARN …` text lines; keep their severity in the JSON stream. */
+function serverLogLevel(line: string): 'error' | 'warn' | 'info' {
+  const level = /\blevel=(\w+)/.exec(line)?.[1]?.toUpperCase();
+  return level === 'ERROR' || level === 'FATAL' ? 'error' : level === 'WARN' ? 'warn' : 'info';
+}
+
 /**
  * `npm start`: the embedded default (a `temporal server start-dev` on a SQLite file in the data
  * folder, with the Web UI) or a configured cluster, then the worker. Ctrl-C shuts the worker down
@@ -49,7 +55,7 @@ export async function start(config: BenchbotConfig): Promise<void> {
         namespace: config.temporal.namespace,
         port: config.temporal.port,
         uiPort: config.temporal.uiPort,
-        onLog: (line) => logger.info({ source: 'temporal-server' }, line),
+        onLog: (line) => logger[serverLogLevel(line)]({ source: 'temporal-server' }, line),
       });
       address = server.address;
       uiUrl ??= server.uiUrl;

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ActivityFailure, RetryState } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { REPOSITORY, STATE } from '../../core/search-attributes.js';
 import { triggerCheck } from '../../workflows/index.js';
@@ -45,17 +47,18 @@ describe('triggerCheck workflow on a real Temporal dev server', () => {
 
   it('fails without retrying for a repository that is not configured', async () => {
     await withWorker(config, async ({ client, taskQueue }) => {
-      const run = client.workflow.execute(triggerCheck, {
-        taskQueue,
-        workflowId: `test-trigger-${randomUUID()}`,
-        args: [{ repo: 'someone/else', comment: 'run benchmarks' }],
-      });
-      await expect(run).rejects.toThrow(/failed/i);
-      await run.catch((err: unknown) => {
-        expect(String((err as { cause?: { cause?: unknown } }).cause?.cause)).toContain(
-          'someone/else is not configured',
-        );
-      });
+      const failure = await client.workflow
+        .execute(triggerCheck, {
+          taskQueue,
+          workflowId: `test-trigger-${randomUUID()}`,
+          args: [{ repo: 'someone/else', comment: 'run benchmarks' }],
+        })
+        .catch((err: unknown) => err);
+      expect(failure).toBeInstanceOf(WorkflowFailedError);
+      const activity = (failure as WorkflowFailedError).cause;
+      expect(activity).toBeInstanceOf(ActivityFailure);
+      expect((activity as ActivityFailure).retryState).toBe(RetryState.NON_RETRYABLE_FAILURE);
+      expect((activity as ActivityFailure).cause?.message).toContain('repository someone/else is not configured');
     });
   });
 });

@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { BenchbotConfig } from '../../core/config/index.js';
 import { createWorker, WORKFLOWS_PATH } from '../../worker/create-worker.js';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | null = null;
+let runtimeInstalled = false;
 
 export interface Harness {
   client: Client;
@@ -18,6 +25,11 @@ export interface Harness {
  */
 export async function withWorker<T>(config: BenchbotConfig, fn: (h: Harness) => Promise<T>): Promise<T> {
   const address = inject('temporalAddress');
+  if (!runtimeInstalled) {
+    // Worker state changes at INFO would bury the test report; warnings and errors still show.
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
   bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
   const workflowBundle = await bundle;
   const taskQueue = `test-${randomUUID()}`;
