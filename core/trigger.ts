@@ -106,7 +106,7 @@ function selectBenchmarks(
     return { benchmarks: [], errors: [{ code: 'no-benchmarks-configured', message, line }] };
   }
   if (command.kind === 'run-all') {
-    if (command.args.length === 0) return { benchmarks: [...allowed], errors: [] };
+    if (command.args.length === 0) return { benchmarks: [...ctx.defaultBenchmarks], errors: [] };
     const named = command.args.every((arg) => allowed.includes(arg)) ? command.args.join(' ') : allowed[0];
     const message = `\`run benchmarks\` runs every benchmark and takes no names, but got ${inlineCodeList(command.args)}: to run only some, name them after the singular \`run benchmark\`, e.g. ${inlineCode(`run benchmark ${named}`)}`;
     return { benchmarks: [], errors: [{ code: 'unexpected-arguments', message, line }] };

@@ -5,10 +5,9 @@ export {
   type EnvOverrideResult,
 } from './env-overrides.js';
 export {
-  benchmarkNames,
-  defaultBenchmarkNames,
   findRepo,
   temporalUiUrl,
+  triggerContext,
   watchedRepos,
 } from './lookup.js';
 export { type ConfigIssue, type ConfigResult, formatConfigIssues, parseConfig } from './parse.js';

@@ -1,3 +1,4 @@
+import type { TriggerContext } from '../trigger/types.js';
 import type { BenchbotConfig, RepoConfig } from './schema.js';
 
 /** The repository's config, matching GitHub's case-insensitive names; null if it is not configured. */
@@ -6,18 +7,17 @@ export function findRepo(config: BenchbotConfig, repo: string): RepoConfig | nul
   return config.repos.find((candidate) => candidate.name.toLowerCase() === wanted) ?? null;
 }
 
-/** The benchmarks a trigger may name in this repository (its allowlist); null if the repo is unknown. */
-export function benchmarkNames(config: BenchbotConfig, repo: string): string[] | null {
-  return findRepo(config, repo)?.benchmarks.map((benchmark) => benchmark.name) ?? null;
-}
-
-/** The benchmarks `run benchmarks` (no names) runs; null if the repo is unknown. */
-export function defaultBenchmarkNames(config: BenchbotConfig, repo: string): string[] | null {
-  return (
-    findRepo(config, repo)
-      ?.benchmarks.filter((benchmark) => benchmark.runByDefault)
-      .map((benchmark) => benchmark.name) ?? null
-  );
+/**
+ * What the trigger parser needs to know of a repository: its allowlist (the names a trigger may
+ * use) and what `run benchmarks` runs. Null if the repo is unknown.
+ */
+export function triggerContext(config: BenchbotConfig, repo: string): TriggerContext | null {
+  const found = findRepo(config, repo);
+  if (found === null) return null;
+  return {
+    allowedBenchmarks: found.benchmarks.map((benchmark) => benchmark.name),
+    defaultBenchmarks: found.benchmarks.filter((b) => b.runByDefault).map((benchmark) => benchmark.name),
+  };
 }
 
 export function watchedRepos(config: BenchbotConfig): RepoConfig[] {

@@ -276,7 +276,9 @@ export const configFileSchema = z.strictObject({
   executor: executorSchema.prefault({}),
   results: resultsSchema.prefault({}),
   // Prometheus metrics of the Temporal worker runtime; null turns them off.
-  telemetry: z.strictObject({ metricsAddress: hostPortSchema.nullable().default('127.0.0.1:9464') }).prefault({}),
+  telemetry: z
+    .strictObject({ metricsAddress: hostPortSchema.nullable().default('127.0.0.1:9464') })
+    .prefault({}),
   repos: z.array(repoSchema).default(() => []),
 });
 

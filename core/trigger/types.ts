@@ -1,6 +1,8 @@
 export interface TriggerContext {
   /** The repository's benchmark allowlist, in config order. */
   readonly allowedBenchmarks: readonly string[];
+  /** What `run benchmarks` runs: the allowlist less benchmarks marked not to run by default. */
+  readonly defaultBenchmarks: readonly string[];
 }
 
 /** One side of an A/B run. `ref: null` means the default (baseline: PR merge base, changed: PR head). */

@@ -6,14 +6,13 @@ import { loadConfigFile } from '../../activities/config-file.js';
 import {
   applyEnvOverrides,
   type BenchbotConfig,
-  benchmarkNames,
   type ConfigIssue,
-  defaultBenchmarkNames,
   findRepo,
   formatConfigIssues,
   parseConfig,
   parseDurationSeconds,
   temporalUiUrl,
+  triggerContext,
 } from '../../core/config/index.js';
 
 const projectRoot = resolve(import.meta.dirname, '../..');
@@ -42,17 +41,17 @@ describe('the shipped example', () => {
   const config = parseOk(exampleText);
 
   it('lists the seed benchmarks of both repositories', () => {
-    const datafusion = benchmarkNames(config, 'apache/datafusion');
+    const datafusion = triggerContext(config, 'apache/datafusion')?.allowedBenchmarks;
     expect(datafusion).toHaveLength(13 + 15);
     expect(datafusion).toEqual(
       expect.arrayContaining(['tpch', 'sort_pushdown_sorted', 'sql_planner', 'plan_reuse']),
     );
-    expect(benchmarkNames(config, 'apache/arrow-rs')).toHaveLength(31);
-    expect(benchmarkNames(config, 'apache/arrow-rs')).toContain('json-reader');
+    expect(triggerContext(config, 'apache/arrow-rs')?.allowedBenchmarks).toHaveLength(31);
+    expect(triggerContext(config, 'apache/arrow-rs')?.allowedBenchmarks).toContain('json-reader');
   });
 
   it('runs only the named dfbench benchmarks by default and expands {{name}}', () => {
-    expect(defaultBenchmarkNames(config, 'apache/datafusion')).toHaveLength(13);
+    expect(triggerContext(config, 'apache/datafusion')?.defaultBenchmarks).toHaveLength(13);
     const tpch = findRepo(config, 'apache/datafusion')?.benchmarks.find((b) => b.name === 'tpch');
     expect(tpch).toMatchObject({
       description: 'TPC-H SF=1',
@@ -124,7 +123,7 @@ describe('a minimal file', () => {
       runByDefault: true,
       env: {},
     });
-    expect(benchmarkNames(config, 'acme/other')).toBeNull();
+    expect(triggerContext(config, 'acme/other')).toBeNull();
   });
 
   it('defaults a schedule to the default branch', () => {

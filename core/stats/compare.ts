@@ -1,0 +1,285 @@
+import { geomeanOfRatios, medianRatio } from './geomean.js';
+import { mannWhitneyU, samplesForUTest } from './mann-whitney.js';
+import { medianOfSorted, medianWithCi, samplesForMedianCi } from './median-ci.js';
+import { adjustPValues } from './multiple-comparisons.js';
+import type {
+  BenchmarkComparison,
+  BenchmarkInput,
+  CompareOptions,
+  ComparisonReport,
+  Direction,
+  SideSummary,
+  TestName,
+  Verdict,
+} from './types.js';
+import { samplesForSignedRank, wilcoxonSignedRank } from './wilcoxon-signed-rank.js';
+
+/** Exactly benchstat's decision rule: no correction, no minimum effect, unpaired U test. */
+export const BENCHSTAT_COMPAT: CompareOptions = {
+  alpha: 0.05,
+  confidence: 0.95,
+  thresholdPct: 0,
+  correction: 'none',
+  paired: 'never',
+};
+
+/**
+ * benchbot's defaults. Holm, because a report compares tens of benchmarks and at alpha 0.05
+ * uncorrected about one in twenty unchanged benchmarks would be flagged; Holm bounds the chance
+ * of any false alarm per report without assuming independence. A 1% minimum effect, because
+ * with enough low-noise samples sub-percent shifts (code layout, allocator state) become
+ * "significant" without being actionable, and 1% is below what benchmark hosts reproduce.
+ */
+export const DEFAULT_OPTIONS: CompareOptions = {
+  alpha: 0.05,
+  confidence: 0.95,
+  thresholdPct: 1,
+  correction: 'holm',
+  paired: 'auto',
+};
+
+/** A problem with the options, naming the fix; null when they are usable. */
+export function checkCompareOptions(opts: CompareOptions): string | null {
+  if (!(opts.alpha > 0 && opts.alpha <= 1)) return `alpha is ${opts.alpha}; use a level in (0, 1], e.g. 0.05`;
+  if (!(opts.confidence > 0 && opts.confidence < 1))
+    return `confidence is ${opts.confidence}; use a level in (0, 1), e.g. 0.95`;
+  if (!(opts.thresholdPct >= 0 && Number.isFinite(opts.thresholdPct)))
+    return `thresholdPct is ${opts.thresholdPct}; use a percentage >= 0 (0 turns the minimum effect off)`;
+  return null;
+}
+
+function checkInput(input: BenchmarkInput): string | null {
+  const values = [...input.baseline, ...input.changed, ...(input.pairs ?? []).flat()];
+  const bad = values.find((v) => !Number.isFinite(v));
+  if (bad !== undefined)
+    return `benchmark ${input.name} has a non-finite sample (${bad}); drop failed runs before comparing`;
+  return null;
+}
+
+function summarizeSide(values: readonly number[], confidence: number): SideSummary {
+  if (values.length === 0) return { n: 0, median: null, ciLo: null, ciHi: null, ciNote: 'no samples' };
+  const { median, lo, hi } = medianWithCi(
+    [...values].sort((a, b) => a - b),
+    confidence,
+  );
+  const side: SideSummary = { n: values.length, median, ciLo: lo, ciHi: hi };
+  if (lo === null || hi === null) {
+    const need = samplesForMedianCi(confidence);
+    side.ciNote = `need ${need.atLeast ? '>=' : '>'} ${need.n} samples for confidence interval at level ${confidence}`;
+  }
+  return side;
+}
+
+/** What one benchmark's test found, before the report-wide decision. */
+interface Analysis {
+  input: BenchmarkInput;
+  baseline: SideSummary;
+  changed: SideSummary;
+  ratio: number | null;
+  pctChange: number | null;
+  test: TestName;
+  p: number | null;
+  /** Signed size of the change in the value's own direction (0: no shift of the centre). */
+  shift: number;
+  /** Sample size the too-few rule looks at: per side for the U test, non-zero pairs for the paired one. */
+  sizes: number[];
+  /** Every sample was identical, so no test can show anything more samples would change. */
+  degenerate: boolean;
+  notes: string[];
+}
+
+function pctFromRatio(ratio: number | null, baselineCenter: number): number | null {
+  if (ratio === null) return null;
+  // benchstat prints (ratio - 1) * 100, whose sign flips for a negative baseline; report the
+  // change of the value itself instead (same magnitude).
+  return (ratio - 1) * 100 * (baselineCenter < 0 ? -1 : 1);
+}
+
+function analyzeUnpaired(input: BenchmarkInput, baseline: SideSummary, changed: SideSummary): Analysis {
+  const common = { input, baseline, changed, test: 'mann-whitney-u' as const };
+  if (baseline.median === null || changed.median === null) {
+    return {
+      ...common,
+      ratio: null,
+      pctChange: null,
+      p: null,
+      shift: 0,
+      sizes: [baseline.n, changed.n],
+      degenerate: false,
+      notes: [],
+    };
+  }
+  const ratio = medianRatio(baseline.median, changed.median);
+  const result = mannWhitneyU(input.baseline, input.changed);
+  return {
+    ...common,
+    ratio,
+    pctChange: pctFromRatio(ratio, baseline.median),
+    // benchstat reports a failed test (all samples equal) as p = 1.
+    p: result.ok ? result.p : 1,
+    shift: changed.median - baseline.median,
+    sizes: [baseline.n, changed.n],
+    degenerate: !result.ok,
+    notes: result.ok ? [] : ['all samples are equal'],
+  };
+}
+
+/**
+ * The paired test. When the runner interleaves baseline and changed runs, both runs of a round
+ * share the machine's state at that time (thermal throttling, noisy neighbours, frequency
+ * drift). Testing the per-round ratios cancels that shared drift, which the unpaired U test
+ * would count as noise, and log ratios make a proportional change symmetric around 0.
+ */
+function analyzePaired(
+  input: BenchmarkInput,
+  pairs: Array<[number, number]>,
+  baseline: SideSummary,
+  changed: SideSummary,
+): Analysis {
+  const logRatios = pairs.map(([b, c]) => Math.log(c / b));
+  const result = wilcoxonSignedRank(logRatios);
+  const medianLog = medianOfSorted([...logRatios].sort((a, b) => a - b));
+  const ratio = Math.exp(medianLog);
+  const notes = [`paired test on log(changed/baseline) of ${pairs.length} interleaved rounds`];
+  if (!result.ok) notes.push('every round measured the same value on both sides');
+  else if (result.zeros > 0) notes.push(`${result.zeros} rounds with equal values were left out of the test`);
+  return {
+    input,
+    baseline,
+    changed,
+    test: 'wilcoxon-signed-rank-paired',
+    ratio,
+    pctChange: (ratio - 1) * 100,
+    p: result.ok ? result.p : 1,
+    shift: medianLog,
+    sizes: [result.ok ? result.nonZero : 0],
+    degenerate: !result.ok,
+    notes,
+  };
+}
+
+function analyze(input: BenchmarkInput, opts: CompareOptions): Analysis {
+  const baseline = summarizeSide(input.baseline, opts.confidence);
+  const changed = summarizeSide(input.changed, opts.confidence);
+  const pairs = input.pairs;
+  if (opts.paired === 'auto' && pairs && pairs.length > 0) {
+    if (pairs.every(([b, c]) => b > 0 && c > 0)) return analyzePaired(input, pairs, baseline, changed);
+    const unpaired = analyzeUnpaired(input, baseline, changed);
+    unpaired.notes.push(
+      'paired test skipped: it needs positive values; used the unpaired Mann-Whitney U test',
+    );
+    return unpaired;
+  }
+  return analyzeUnpaired(input, baseline, changed);
+}
+
+function isImprovement(direction: Direction, shift: number): boolean {
+  return direction === 'lower-is-better' ? shift < 0 : shift > 0;
+}
+
+function decide(
+  a: Analysis,
+  pAdjusted: number | null,
+  opts: CompareOptions,
+  family: number,
+): Pick<BenchmarkComparison, 'verdict' | 'needSamples'> & { notes: string[] } {
+  const notes = [...a.notes];
+  // The smallest p that can still be significant: with a correction, the first test must beat
+  // alpha / m on its own.
+  const alphaForSize = opts.correction === 'none' ? opts.alpha : opts.alpha / Math.max(family, 1);
+  const corrected =
+    opts.correction === 'none' ? '' : ` after ${opts.correction} correction over ${family} benchmarks`;
+  const need =
+    a.test === 'mann-whitney-u'
+      ? (() => {
+          const s = samplesForUTest(alphaForSize);
+          return { n: s.atLeast ? s.n : s.n + 1, text: `${s.atLeast ? '>=' : '>'} ${s.n} samples` };
+        })()
+      : (() => {
+          const n = samplesForSignedRank(alphaForSize);
+          return { n, text: `>= ${n} interleaved rounds with different values` };
+        })();
+  const tooFewNote = `need ${need.text} to detect a difference at alpha level ${opts.alpha}${corrected}`;
+
+  let verdict: Verdict;
+  let needSamples: number | undefined;
+  if (pAdjusted === null) {
+    verdict = 'too-few-samples';
+    needSamples = need.n;
+    notes.push(`a side has no samples; ${tooFewNote}`);
+  } else if (pAdjusted > opts.alpha) {
+    // benchstat's rule: too few only if every side is below the size that could reach alpha.
+    if (!a.degenerate && a.sizes.every((n) => n < need.n)) {
+      verdict = 'too-few-samples';
+      needSamples = need.n;
+      notes.push(tooFewNote);
+    } else {
+      verdict = 'unchanged';
+    }
+  } else if (a.shift === 0) {
+    verdict = 'unchanged';
+    notes.push('the samples differ significantly but their medians are equal');
+  } else if (opts.thresholdPct > 0 && a.pctChange !== null && Math.abs(a.pctChange) < opts.thresholdPct) {
+    verdict = 'unchanged';
+    notes.push(
+      `significant (p=${formatP(pAdjusted)}) but ${Math.abs(a.pctChange).toFixed(2)}% is below the ${opts.thresholdPct}% minimum effect`,
+    );
+  } else {
+    verdict = isImprovement(a.input.direction, a.shift) ? 'faster' : 'slower';
+  }
+  return needSamples === undefined ? { verdict, notes } : { verdict, needSamples, notes };
+}
+
+function formatP(p: number): string {
+  return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
+}
+
+/**
+ * Compares every benchmark of one report, adjusting p-values across them (opts.correction) and
+ * summarising the ratios by their geometric mean. Throws a RangeError naming the fix for
+ * unusable options or non-finite samples, which callers' validation should already exclude.
+ */
+export function compareAll(inputs: readonly BenchmarkInput[], opts: CompareOptions): ComparisonReport {
+  const problem = checkCompareOptions(opts) ?? inputs.map(checkInput).find((p) => p !== null) ?? null;
+  if (problem !== null) throw new RangeError(problem);
+
+  const analyses = inputs.map((input) => analyze(input, opts));
+  const tested = analyses.flatMap((a, i) => (a.p === null ? [] : [i]));
+  const adjusted = adjustPValues(
+    tested.map((i) => (analyses[i] as Analysis).p as number),
+    opts.correction,
+  );
+  const pAdjusted = new Map(tested.map((i, k) => [i, adjusted[k] as number]));
+
+  const comparisons = analyses.map((a, i): BenchmarkComparison => {
+    const pAdj = pAdjusted.get(i) ?? null;
+    const { verdict, needSamples, notes } = decide(a, pAdj, opts, tested.length);
+    const comparison: BenchmarkComparison = {
+      name: a.input.name,
+      direction: a.input.direction,
+      baseline: a.baseline,
+      changed: a.changed,
+      ratio: a.ratio,
+      pctChange: a.pctChange,
+      test: a.test,
+      p: a.p,
+      pAdjusted: pAdj,
+      verdict,
+    };
+    if (needSamples !== undefined) comparison.needSamples = needSamples;
+    if (notes.length > 0) comparison.note = notes.join('; ');
+    return comparison;
+  });
+
+  return {
+    comparisons,
+    geomean: geomeanOfRatios(comparisons.map((c) => ({ name: c.name, ratio: c.ratio }))),
+    correction: opts.correction,
+    paired: comparisons.some((c) => c.test === 'wilcoxon-signed-rank-paired'),
+  };
+}
+
+/** One benchmark on its own (a family of one, so the correction changes nothing). */
+export function compareBenchmark(input: BenchmarkInput, opts: CompareOptions): BenchmarkComparison {
+  return compareAll([input], opts).comparisons[0] as BenchmarkComparison;
+}

@@ -1,0 +1,74 @@
+import type { GeomeanSummary } from './geomean.js';
+import type { Correction } from './multiple-comparisons.js';
+
+export type { GeomeanSummary } from './geomean.js';
+export type { Correction } from './multiple-comparisons.js';
+
+export type Direction = 'lower-is-better' | 'higher-is-better';
+
+export interface CompareOptions {
+  /** Significance level: a change is significant when its (adjusted) p <= alpha, as benchstat. */
+  alpha: number;
+  /** Level of the medians' confidence intervals. */
+  confidence: number;
+  /** Minimum effect: a significant change smaller than this many percent is reported unchanged. */
+  thresholdPct: number;
+  /** Control of false alarms across the benchmarks of one report. */
+  correction: Correction;
+  /** 'auto' uses the paired test whenever a benchmark carries interleaved pairs. */
+  paired: 'auto' | 'never';
+}
+
+export interface SideSummary {
+  n: number;
+  /** null only for an empty side. */
+  median: number | null;
+  /** null when the interval is unbounded on that side (too few samples for the confidence). */
+  ciLo: number | null;
+  ciHi: number | null;
+  /** Why a bound is missing, in benchstat's words. */
+  ciNote?: string;
+}
+
+export interface BenchmarkInput {
+  name: string;
+  direction: Direction;
+  baseline: number[];
+  changed: number[];
+  /** [baseline, changed] samples of the same round, when the runner interleaved them. */
+  pairs?: Array<[number, number]>;
+}
+
+export type Verdict = 'faster' | 'slower' | 'unchanged' | 'too-few-samples';
+export type TestName = 'mann-whitney-u' | 'wilcoxon-signed-rank-paired';
+
+export interface BenchmarkComparison {
+  name: string;
+  direction: Direction;
+  baseline: SideSummary;
+  changed: SideSummary;
+  /**
+   * changed / baseline medians (1 when equal, null when the baseline median is 0); with the
+   * paired test, the median of the per-pair ratios.
+   */
+  ratio: number | null;
+  /** Signed percent change of the value relative to |baseline|. */
+  pctChange: number | null;
+  test: TestName;
+  /** Raw two-sided p-value; null when no test could run (an empty side). */
+  p: number | null;
+  /** p after the report-wide correction (equal to p with correction 'none'). */
+  pAdjusted: number | null;
+  verdict: Verdict;
+  /** For 'too-few-samples': samples per side (pairs, for the paired test) that could show a change. */
+  needSamples?: number;
+  note?: string;
+}
+
+export interface ComparisonReport {
+  comparisons: BenchmarkComparison[];
+  geomean: GeomeanSummary | null;
+  correction: Correction;
+  /** True when at least one benchmark was judged by the paired test. */
+  paired: boolean;
+}
