@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isAbsolute, resolve } from 'node:path';
 import {
   applyEnvOverrides,
   type BenchbotConfig,
@@ -8,6 +7,7 @@ import {
   checkEffectiveConfig,
   parseConfig,
 } from '../core/config/index.js';
+import { projectRoot } from './project-root.js';
 
 export interface LoadConfigOptions {
   /** An explicitly named file (e.g. --config); wins over BENCHBOT_CONFIG. Relative to cwd. */
@@ -25,7 +25,6 @@ export type LoadConfigResult =
 
 const DEFAULT_FILE = 'benchbot.yaml';
 const EXAMPLE_FILE = 'benchbot.example.yaml';
-const DEFAULT_PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 interface Located {
   absolute: string;
@@ -118,7 +117,7 @@ async function locate(
  * overrides are applied; secrets are not read here but by the activities that use them.
  */
 export async function loadConfigFile(options: LoadConfigOptions): Promise<LoadConfigResult> {
-  const root = options.projectRoot ?? DEFAULT_PROJECT_ROOT;
+  const root = options.projectRoot ?? projectRoot;
   let found: Awaited<ReturnType<typeof locate>>;
   try {
     found = await locate(options, root);

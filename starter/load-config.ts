@@ -1,7 +1,7 @@
 import { loadConfigFile } from '../activities/config-file.js';
+import { projectRoot } from '../activities/project-root.js';
 import type { BenchbotConfig } from '../core/config/index.js';
 import { formatConfigIssues } from '../core/config/index.js';
-import { projectRoot } from './project-root.js';
 
 /** Loads the config for a command, or exits 2 naming the file, the place and the fix. */
 export async function loadConfigOrExit(explicitPath?: string): Promise<BenchbotConfig> {
