@@ -17,8 +17,6 @@ export {
   type BenchbotConfig,
   type BenchmarkConfig,
   NAME_PATTERN,
-  OUTPUT_FORMATS,
-  type OutputFormat,
   REPO_PERMISSIONS,
   type RepoConfig,
   SCHEDULE_OVERLAP_POLICIES,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INPUT_FORMATS } from '../results/importers/types.js';
 import { type ConfigProblem, checkConfig } from './checks.js';
 import { parseDurationSeconds } from './duration.js';
 
@@ -21,18 +22,6 @@ const CRON_PATTERN = /^(@[a-z]+|(\S+\s+){4}\S+)$/;
 
 /** Placeholder in a benchmark's `command` and `output.path` replaced by the benchmark's name. */
 export const NAME_PLACEHOLDER = '{{name}}';
-
-export const OUTPUT_FORMATS = [
-  'dfbench-json',
-  'criterion',
-  'go-bench',
-  'pytest-benchmark',
-  'hyperfine',
-  'google-benchmark',
-  'milestones',
-  'benchbot',
-] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** GitHub's `author_association` values. */
 export const AUTHOR_ASSOCIATIONS = [
@@ -209,7 +198,7 @@ const buildSchema = z.strictObject({
 
 const benchmarkOutputDefaultsSchema = z.strictObject({
   path: nonEmptyString.default('benchbot-results.json'),
-  format: z.enum(OUTPUT_FORMATS).default('benchbot'),
+  format: z.enum(INPUT_FORMATS).default('benchbot'),
 });
 
 const benchmarkDefaultsSchema = z.strictObject({
@@ -229,7 +218,7 @@ const benchmarkSchema = z.strictObject({
   command: nonEmptyString.optional(),
   workdir: relativeDirSchema.optional(),
   output: z
-    .strictObject({ path: nonEmptyString.optional(), format: z.enum(OUTPUT_FORMATS).optional() })
+    .strictObject({ path: nonEmptyString.optional(), format: z.enum(INPUT_FORMATS).optional() })
     .optional(),
   iterations: positiveInt.optional(),
   warmups: nonNegativeInt.optional(),

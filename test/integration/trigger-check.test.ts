@@ -58,7 +58,9 @@ describe('triggerCheck workflow on a real Temporal dev server', () => {
       const activity = (failure as WorkflowFailedError).cause;
       expect(activity).toBeInstanceOf(ActivityFailure);
       expect((activity as ActivityFailure).retryState).toBe(RetryState.NON_RETRYABLE_FAILURE);
-      expect((activity as ActivityFailure).cause?.message).toContain('repository someone/else is not configured');
+      expect((activity as ActivityFailure).cause?.message).toContain(
+        'repository someone/else is not configured',
+      );
     });
   });
 });
