@@ -1,0 +1,86 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'benchbot-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The real `benchbot` entry point as a child process, on the shipped example config. */
+function benchbot(args: string[], input = '', env: NodeJS.ProcessEnv = {}) {
+  const { BENCHBOT_CONFIG: _ignored, ...rest } = process.env;
+  const result = spawnSync(process.execPath, ['bin/benchbot.js', ...args], {
+    input,
+    encoding: 'utf8',
+    env: { ...rest, ...env },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('benchbot trigger parse', () => {
+  it('exits 2 with a JSON error naming the unknown benchmark and listing the allowed names', () => {
+    const { code, stdout } = benchbot(
+      ['trigger', 'parse', '--repo', 'apache/datafusion'],
+      'run benchmark tpch nosuch\n',
+    );
+    expect(code).toBe(2);
+    const { errors } = JSON.parse(stdout) as { errors: { code: string; message: string }[] };
+    expect(errors[0]?.code).toBe('unknown-benchmark');
+    expect(errors[0]?.message).toContain('nosuch');
+    expect(errors[0]?.message).toContain('clickbench_partitioned');
+  });
+
+  it('prints the parsed request and exits 0', () => {
+    const comment = 'run benchmark tpch\nbaseline:\n  ref: v45.0.0\n';
+    const { code, stdout } = benchbot(['trigger', 'parse', '--repo', 'apache/datafusion'], comment);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({
+      kind: 'run',
+      benchmarks: ['tpch'],
+      baseline: { ref: 'v45.0.0', env: {} },
+      changed: { ref: null, env: {} },
+    });
+  });
+
+  it('prints {"trigger": false} for an ordinary comment and exits 0', () => {
+    const { code, stdout } = benchbot(['trigger', 'parse', '--repo', 'apache/datafusion'], 'LGTM, thanks!\n');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({ trigger: false });
+  });
+
+  it('exits 2 naming a repository that is not configured', () => {
+    const { code, stdout } = benchbot(['trigger', 'parse', '--repo', 'acme/widgets'], 'run benchmarks\n');
+    expect(code).toBe(2);
+    expect(stdout).toContain('acme/widgets is not configured');
+  });
+});
+
+describe('benchbot config check', () => {
+  it('accepts the shipped example', () => {
+    const { code, stdout } = benchbot(['config', 'check', 'benchbot.example.yaml']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/ok: 2 repositories/);
+  });
+
+  it('refuses a bad file naming the file, line, path and problem', () => {
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(
+      file,
+      'version: 1\nrepos:\n  - name: acme/widgets\n    benchmarks:\n      - name: startup\n        comand: ./bench.sh\n',
+    );
+    const { code, stderr } = benchbot(['config', 'check', file]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      `${file}:6:9 repos[0].benchmarks[0].comand: unknown key "comand"; did you mean "command"?`,
+    );
+  });
+
+  it('reports a bad environment override by the variable name', () => {
+    const { code, stderr } = benchbot(['config', 'check', 'benchbot.example.yaml'], '', {
+      POLL_INTERVAL_SECS: 'soon',
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain('POLL_INTERVAL_SECS=soon');
+  });
+});
