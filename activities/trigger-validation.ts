@@ -1,7 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { BenchbotConfig } from '../core/config/index.js';
-import { triggerContext } from '../core/config/index.js';
-import { parseTrigger, type TriggerResult } from '../core/trigger.js';
+import { type BenchbotConfig, findRepo, type RepoConfig, triggerContext } from '../core/config/index.js';
+import { formatTriggerErrors, parseTrigger, type TriggerError, type TriggerResult } from '../core/trigger.js';
 
 export interface ValidateTriggerInput {
   repo: string;
@@ -9,17 +8,29 @@ export interface ValidateTriggerInput {
 }
 
 export function createTriggerActivities(config: BenchbotConfig) {
+  const repoOf = (repo: string): RepoConfig => {
+    const found = findRepo(config, repo);
+    if (found === null) {
+      throw ApplicationFailure.nonRetryable(
+        `repository ${repo} is not configured. Fix: add it under repos: in benchbot.yaml.`,
+        'UnknownRepository',
+      );
+    }
+    return found;
+  };
   return {
     /** Parses a comment against the repository's allowlist; user mistakes come back as values. */
     async validateTrigger({ repo, comment }: ValidateTriggerInput): Promise<TriggerResult> {
-      const context = triggerContext(config, repo);
-      if (context === null) {
-        throw ApplicationFailure.nonRetryable(
-          `repository ${repo} is not configured. Fix: add it under repos: in benchbot.yaml.`,
-          'UnknownRepository',
-        );
-      }
-      return parseTrigger(comment, context);
+      return parseTrigger(comment, triggerContext(repoOf(repo)));
+    },
+
+    /** The markdown reply to a trigger with mistakes: each problem, the allowed names, an example. */
+    async triggerErrorReply({ repo, errors }: { repo: string; errors: TriggerError[] }): Promise<string> {
+      return formatTriggerErrors(errors, triggerContext(repoOf(repo)));
+    },
+
+    async maxQueuedPerRequester({ repo }: { repo: string }): Promise<number> {
+      return repoOf(repo).trigger.maxQueuedPerRequester;
     },
   };
 }

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { RawCompareOptions } from './commands/compare.js';
 import { loadConfigOrExit } from './load-config.js';
 
 const program = new Command()
@@ -45,6 +46,29 @@ program
   .action(async (opts: { repo: string }) => {
     const { triggerParse } = await import('./commands/trigger-parse.js');
     process.exitCode = await triggerParse(await loadConfigOrExit(configPath()), opts.repo);
+  });
+
+program
+  .command('compare')
+  .description('compare two result files (any supported tool format) and print a report')
+  .argument('<base>', 'results of the baseline')
+  .argument('<changed>', 'results of the change')
+  .option('--format <format>', 'report format: markdown, json or csv', 'markdown')
+  .option('--input-format <format>', 'the tool that wrote both files (default: detected)')
+  .option('--alpha <A>', 'significance level, 0 < A < 1 (default 0.05)')
+  .option('--confidence <C>', "level of the medians' confidence intervals, 0 < C < 1 (default 0.95)")
+  .option(
+    '--threshold <PCT>',
+    'minimum effect in percent; smaller significant changes count as unchanged (default 1)',
+  )
+  .option('--correction <method>', 'multiple-comparison correction: holm, bh or none (default holm)')
+  .option('--benchstat', "benchstat's decision rule: no correction, no minimum effect, unpaired")
+  .option('--fail-on-regression', 'exit 1 when any benchmark is slower')
+  // Usage errors (unknown option, missing file argument) exit 2 like every other invalid input.
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
+  .action(async (base: string, changed: string, opts: RawCompareOptions) => {
+    const { compare } = await import('./commands/compare.js');
+    process.exitCode = await compare(base, changed, opts);
   });
 
 await program.parseAsync();

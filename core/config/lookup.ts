@@ -9,14 +9,12 @@ export function findRepo(config: BenchbotConfig, repo: string): RepoConfig | nul
 
 /**
  * What the trigger parser needs to know of a repository: its allowlist (the names a trigger may
- * use) and what `run benchmarks` runs. Null if the repo is unknown.
+ * use) and what `run benchmarks` runs.
  */
-export function triggerContext(config: BenchbotConfig, repo: string): TriggerContext | null {
-  const found = findRepo(config, repo);
-  if (found === null) return null;
+export function triggerContext(repo: RepoConfig): TriggerContext {
   return {
-    allowedBenchmarks: found.benchmarks.map((benchmark) => benchmark.name),
-    defaultBenchmarks: found.benchmarks.filter((b) => b.runByDefault).map((benchmark) => benchmark.name),
+    allowedBenchmarks: repo.benchmarks.map((benchmark) => benchmark.name),
+    defaultBenchmarks: repo.benchmarks.filter((b) => b.runByDefault).map((benchmark) => benchmark.name),
   };
 }
 

@@ -20,6 +20,11 @@ const GITHUB_LOGIN_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(\[bot\])
 // Five cron fields (minute hour day-of-month month day-of-week), or a macro such as @daily.
 const CRON_PATTERN = /^(@[a-z]+|(\S+\s+){4}\S+)$/;
 
+/** An output "format" with no file: the runner times each run of the command itself. */
+export const WALL_CLOCK_FORMAT = 'wall-clock';
+export const OUTPUT_FORMATS = [...INPUT_FORMATS, WALL_CLOCK_FORMAT] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
 /** Placeholder in a benchmark's `command` and `output.path` replaced by the benchmark's name. */
 export const NAME_PLACEHOLDER = '{{name}}';
 
@@ -132,6 +137,16 @@ const githubSchema = z.strictObject({
   apiUrl: httpUrlSchema.default('https://api.github.com'),
   webUrl: httpUrlSchema.default('https://github.com'),
   tokenEnv: envVarNameSchema.default('GITHUB_TOKEN'),
+  // Authenticate as a GitHub App installation instead of with a token; the key is read from the
+  // environment variable named here, never from this file.
+  app: z
+    .strictObject({
+      appId: positiveInt,
+      installationId: positiveInt,
+      privateKeyEnv: envVarNameSchema.default('GITHUB_APP_PRIVATE_KEY'),
+    })
+    .nullable()
+    .default(null),
   botLogin: z
     .string()
     .regex(GITHUB_LOGIN_PATTERN, { error: (iss) => `${quoted(iss.input)} is not a GitHub login` })
@@ -198,7 +213,7 @@ const buildSchema = z.strictObject({
 
 const benchmarkOutputDefaultsSchema = z.strictObject({
   path: nonEmptyString.default('benchbot-results.json'),
-  format: z.enum(INPUT_FORMATS).default('benchbot'),
+  format: z.enum(OUTPUT_FORMATS).default('benchbot'),
 });
 
 const benchmarkDefaultsSchema = z.strictObject({
@@ -218,7 +233,11 @@ const benchmarkSchema = z.strictObject({
   command: nonEmptyString.optional(),
   workdir: relativeDirSchema.optional(),
   output: z
-    .strictObject({ path: nonEmptyString.optional(), format: z.enum(INPUT_FORMATS).optional() })
+    .strictObject({ path: nonEmptyString.optional(), format: z.enum(OUTPUT_FORMATS).optional() })
+    .refine((output) => output.format !== WALL_CLOCK_FORMAT || output.path === undefined, {
+      error: `${WALL_CLOCK_FORMAT} output is timed by the runner and has no file; remove path`,
+      path: ['path'],
+    })
     .optional(),
   iterations: positiveInt.optional(),
   warmups: nonNegativeInt.optional(),
@@ -289,21 +308,24 @@ function deriveRepo({ benchmarkDefaults: defaults, ...repo }: RepoFile, webUrl: 
   return {
     ...repo,
     url: repo.url ?? `${webUrl}/${repo.name}.git`,
-    benchmarks: repo.benchmarks.map((benchmark) => ({
-      name: benchmark.name,
-      description: benchmark.description,
-      command: withName(benchmark.command ?? defaults.command ?? '', benchmark.name),
-      workdir: benchmark.workdir ?? defaults.workdir,
-      output: {
-        path: withName(benchmark.output?.path ?? defaults.output.path, benchmark.name),
-        format: benchmark.output?.format ?? defaults.output.format,
-      },
-      iterations: benchmark.iterations ?? defaults.iterations,
-      warmups: benchmark.warmups ?? defaults.warmups,
-      timeoutMinutes: benchmark.timeoutMinutes ?? defaults.timeoutMinutes,
-      runByDefault: benchmark.runByDefault ?? defaults.runByDefault,
-      env: { ...defaults.env, ...benchmark.env },
-    })),
+    benchmarks: repo.benchmarks.map((benchmark) => {
+      const format = benchmark.output?.format ?? defaults.output.format;
+      return {
+        name: benchmark.name,
+        description: benchmark.description,
+        command: withName(benchmark.command ?? defaults.command ?? '', benchmark.name),
+        workdir: benchmark.workdir ?? defaults.workdir,
+        output:
+          format === WALL_CLOCK_FORMAT
+            ? { path: null, format }
+            : { path: withName(benchmark.output?.path ?? defaults.output.path, benchmark.name), format },
+        iterations: benchmark.iterations ?? defaults.iterations,
+        warmups: benchmark.warmups ?? defaults.warmups,
+        timeoutMinutes: benchmark.timeoutMinutes ?? defaults.timeoutMinutes,
+        runByDefault: benchmark.runByDefault ?? defaults.runByDefault,
+        env: { ...defaults.env, ...benchmark.env },
+      };
+    }),
     schedules: repo.schedules.map((schedule) => {
       const branch = schedule.branch ?? repo.defaultBranch;
       return { ...schedule, branch, name: schedule.name ?? branch };

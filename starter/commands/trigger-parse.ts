@@ -1,5 +1,5 @@
 import { text } from 'node:stream/consumers';
-import { type BenchbotConfig, triggerContext } from '../../core/config/index.js';
+import { type BenchbotConfig, findRepo, triggerContext } from '../../core/config/index.js';
 import { parseTrigger } from '../../core/trigger.js';
 
 /**
@@ -7,14 +7,14 @@ import { parseTrigger } from '../../core/trigger.js';
  * server. Exit 0 for a request or "not a trigger", 2 for errors (a JSON object either way).
  */
 export async function triggerParse(config: BenchbotConfig, repo: string): Promise<number> {
-  const context = triggerContext(config, repo);
-  if (context === null) {
+  const found = findRepo(config, repo);
+  if (found === null) {
     const known = config.repos.map((r) => r.name).join(', ') || '(none)';
     const message = `repository ${repo} is not configured (configured: ${known}). Fix: pass one of those to --repo, or add it under repos: in benchbot.yaml.`;
     console.log(JSON.stringify({ errors: [{ code: 'unknown-repository', message }] }, null, 2));
     return 2;
   }
-  const result = parseTrigger(await text(process.stdin), context);
+  const result = parseTrigger(await text(process.stdin), triggerContext(found));
   if (!result.trigger) {
     console.log(JSON.stringify({ trigger: false }));
     return 0;

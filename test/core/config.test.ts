@@ -16,6 +16,11 @@ import {
 } from '../../core/config/index.js';
 
 const projectRoot = resolve(import.meta.dirname, '../..');
+const triggerContextOf = (config: BenchbotConfig, repo: string) => {
+  const found = findRepo(config, repo);
+  return found === null ? null : triggerContext(found);
+};
+
 const exampleText = readFileSync(join(projectRoot, 'benchbot.example.yaml'), 'utf8');
 
 const MINIMAL = `version: 1
@@ -41,17 +46,17 @@ describe('the shipped example', () => {
   const config = parseOk(exampleText);
 
   it('lists the seed benchmarks of both repositories', () => {
-    const datafusion = triggerContext(config, 'apache/datafusion')?.allowedBenchmarks;
+    const datafusion = triggerContextOf(config, 'apache/datafusion')?.allowedBenchmarks;
     expect(datafusion).toHaveLength(13 + 15);
     expect(datafusion).toEqual(
       expect.arrayContaining(['tpch', 'sort_pushdown_sorted', 'sql_planner', 'plan_reuse']),
     );
-    expect(triggerContext(config, 'apache/arrow-rs')?.allowedBenchmarks).toHaveLength(31);
-    expect(triggerContext(config, 'apache/arrow-rs')?.allowedBenchmarks).toContain('json-reader');
+    expect(triggerContextOf(config, 'apache/arrow-rs')?.allowedBenchmarks).toHaveLength(31);
+    expect(triggerContextOf(config, 'apache/arrow-rs')?.allowedBenchmarks).toContain('json-reader');
   });
 
   it('runs only the named dfbench benchmarks by default and expands {{name}}', () => {
-    expect(triggerContext(config, 'apache/datafusion')?.defaultBenchmarks).toHaveLength(13);
+    expect(triggerContextOf(config, 'apache/datafusion')?.defaultBenchmarks).toHaveLength(13);
     const tpch = findRepo(config, 'apache/datafusion')?.benchmarks.find((b) => b.name === 'tpch');
     expect(tpch).toMatchObject({
       description: 'TPC-H SF=1',
@@ -123,7 +128,7 @@ describe('a minimal file', () => {
       runByDefault: true,
       env: {},
     });
-    expect(triggerContext(config, 'acme/other')).toBeNull();
+    expect(findRepo(config, 'acme/other')).toBeNull();
   });
 
   it('defaults a schedule to the default branch', () => {

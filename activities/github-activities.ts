@@ -1,0 +1,131 @@
+import { Context } from '@temporalio/activity';
+import type { Logger } from 'pino';
+import { type BenchbotConfig, findRepo } from '../core/config/index.js';
+import { authorizeByComment, permissionAtLeast, refusalMessage } from '../core/request/authorization.js';
+import { commentMarker } from '../core/request/ids.js';
+import { renderStatusComment, type StatusView } from '../core/request/status-comment.js';
+import { createGitHubClient, type GitHubClient } from './github/client.js';
+import { type ReactionContent, react, upsertMarkedComment } from './github/comments.js';
+import { repositoryPermission } from './github/permissions.js';
+import { type PullRequestSides, resolvePullRequestSides } from './github/refs.js';
+
+export interface GitHubActivityDeps {
+  config: BenchbotConfig;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  /** The Web UI base URL as actually served (an embedded server may have picked its port). */
+  uiUrl: string | null;
+  retryAfterUnitMs?: number;
+}
+
+export interface CommentTarget {
+  repo: string;
+  issueNumber: number;
+  knownCommentId?: number | null;
+}
+
+export interface Authorization {
+  allowed: boolean;
+  refusal: string | null;
+}
+
+export function workflowUrl(uiUrl: string | null, namespace: string, workflowId: string): string | null {
+  return uiUrl === null
+    ? null
+    : `${uiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+function currentWorkflowId(): string {
+  const execution = Context.current().info.workflowExecution;
+  if (!execution)
+    throw new Error('this activity marks comments with its workflow id, so it must run in a workflow');
+  return execution.workflowId;
+}
+
+export function createGitHubActivities(deps: GitHubActivityDeps) {
+  // Created on first use, so a worker without a token still serves requests that need no GitHub.
+  let client: GitHubClient | null = null;
+  let self: Promise<string> | null = null;
+  const octokit = () => {
+    client ??= createGitHubClient(deps);
+    return client;
+  };
+  const whoAmI = () => {
+    self ??= (async () => {
+      if (deps.config.github.botLogin) return deps.config.github.botLogin;
+      if (deps.config.github.app) {
+        const { data } = await octokit().rest.apps.getAuthenticated();
+        return `${data?.slug ?? 'benchbot'}[bot]`;
+      }
+      return (await octokit().rest.users.getAuthenticated()).data.login;
+    })().catch((err: unknown) => {
+      self = null;
+      throw err;
+    });
+    return self;
+  };
+  const publish = async (target: CommentTarget, text: string) => {
+    const marker = commentMarker(currentWorkflowId());
+    return upsertMarkedComment(octokit(), await whoAmI(), {
+      ...target,
+      marker,
+      body: `${marker}\n${text}`,
+    });
+  };
+
+  return {
+    /** Posts or edits this request's one comment with a reply; returns its id. */
+    async publishReply(input: CommentTarget & { text: string }): Promise<number> {
+      return publish(input, input.text);
+    },
+
+    /** Posts or edits this request's status comment; returns its id. */
+    async publishStatus(input: CommentTarget & { view: Omit<StatusView, 'workflowUrl'> }): Promise<number> {
+      const url = workflowUrl(deps.uiUrl, deps.config.temporal.namespace, currentWorkflowId());
+      return publish(input, renderStatusComment({ ...input.view, workflowUrl: url }));
+    },
+
+    async reactToComment(input: {
+      repo: string;
+      commentId: number;
+      content: ReactionContent;
+    }): Promise<string> {
+      return react(octokit(), input.repo, input.commentId, input.content);
+    },
+
+    async resolveSides(input: {
+      repo: string;
+      prNumber: number;
+      baseline: string | null;
+      changed: string | null;
+    }): Promise<PullRequestSides> {
+      return resolvePullRequestSides(octokit(), input.repo, input.prNumber, input);
+    },
+
+    /** Trusted commenters only: the comment's association first, the permission API if the policy says. */
+    async authorizeCommenter(input: {
+      repo: string;
+      login: string;
+      association: string;
+    }): Promise<Authorization> {
+      const repo = findRepo(deps.config, input.repo);
+      if (repo === null) return { allowed: false, refusal: `${input.repo} is not configured in benchbot.` };
+      const policy = repo.trigger;
+      let decision = authorizeByComment(policy, input.login, input.association);
+      if (decision === 'check-permission' && policy.minPermission !== null) {
+        const permission = await repositoryPermission(octokit(), input.repo, input.login);
+        decision = permissionAtLeast(permission, policy.minPermission) ? 'allowed' : 'denied';
+      }
+      return decision === 'allowed'
+        ? { allowed: true, refusal: null }
+        : { allowed: false, refusal: refusalMessage(policy, input.login) };
+    },
+
+    /** Maintainers may cancel anyone's request; others only their own. */
+    async canCancelAnyRequest(input: { repo: string; login: string }): Promise<boolean> {
+      return permissionAtLeast(await repositoryPermission(octokit(), input.repo, input.login), 'maintain');
+    },
+  };
+}
+
+export type GitHubActivities = ReturnType<typeof createGitHubActivities>;

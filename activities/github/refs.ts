@@ -1,0 +1,71 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { SideView } from '../../core/request/status-comment.js';
+import type { GitHubClient } from './client.js';
+import { httpStatus, ownerRepo } from './repo-name.js';
+
+export interface ResolvedSide extends SideView {
+  sha: string;
+}
+
+export interface PullRequestSides {
+  baseline: ResolvedSide;
+  changed: ResolvedSide;
+  /** Git refs the runner must fetch besides branches: a fork's head lives only under refs/pull/N/head. */
+  fetchRefs: string[];
+  prState: 'open' | 'closed';
+}
+
+/**
+ * Resolves both sides to exact commits, once, at the start: the changed side defaults to the PR
+ * head, the baseline to the merge base of the head with the base branch as it is now (what the
+ * PR would change if merged), and either may be any ref the comment named.
+ */
+export async function resolvePullRequestSides(
+  octokit: GitHubClient,
+  repo: string,
+  prNumber: number,
+  requested: { baseline: string | null; changed: string | null },
+): Promise<PullRequestSides> {
+  const where = ownerRepo(repo);
+  const { data: pr } = await octokit.rest.pulls.get({ ...where, pull_number: prNumber });
+  const changed = requested.changed
+    ? await resolveRef(octokit, repo, requested.changed)
+    : { ref: null, label: `PR head (\`${pr.head.ref}\`)`, sha: pr.head.sha };
+  let baseline: ResolvedSide;
+  if (requested.baseline) {
+    baseline = await resolveRef(octokit, repo, requested.baseline);
+  } else {
+    const { data: comparison } = await octokit.rest.repos.compareCommitsWithBasehead({
+      ...where,
+      basehead: `${pr.base.ref}...${changed.sha}`,
+      per_page: 1,
+    });
+    baseline = {
+      ref: null,
+      label: `merge base with \`${pr.base.ref}\``,
+      sha: comparison.merge_base_commit.sha,
+    };
+  }
+  return {
+    baseline,
+    changed,
+    fetchRefs: [`refs/pull/${prNumber}/head`],
+    prState: pr.state === 'open' ? 'open' : 'closed',
+  };
+}
+
+async function resolveRef(octokit: GitHubClient, repo: string, ref: string): Promise<ResolvedSide> {
+  try {
+    const { data } = await octokit.rest.repos.getCommit({ ...ownerRepo(repo), ref, per_page: 1 });
+    return { ref, label: ref, sha: data.sha };
+  } catch (err) {
+    const status = httpStatus(err);
+    if (status === 404 || status === 422) {
+      throw ApplicationFailure.nonRetryable(
+        `\`${ref}\` is not a branch, tag or commit of ${repo}. Fix: name one that exists (a full SHA always works).`,
+        'UnknownRef',
+      );
+    }
+    throw err;
+  }
+}

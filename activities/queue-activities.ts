@@ -1,0 +1,96 @@
+import { Context } from '@temporalio/activity';
+import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import type { BenchbotConfig } from '../core/config/index.js';
+import { type QueueEntry, queueRows, renderQueueMarkdown, renderQueueText } from '../core/request/queue.js';
+import { BENCHMARKS, PULL_REQUEST, REPOSITORY, REQUESTER, STATE } from '../core/search-attributes.js';
+
+export const REQUEST_WORKFLOW_TYPE = 'benchmarkRequest';
+const ACTIVE_STATES = "('queued', 'building', 'running', 'comparing')";
+const quote = (value: string) => `'${value.replaceAll("'", "\\'")}'`;
+
+function toEntry(info: WorkflowExecutionInfo): QueueEntry {
+  const attrs = info.typedSearchAttributes;
+  return {
+    workflowId: info.workflowId,
+    repo: attrs.get(REPOSITORY) ?? '?',
+    pr: attrs.get(PULL_REQUEST) ?? null,
+    benchmarks: attrs.get(BENCHMARKS) ?? [],
+    requester: attrs.get(REQUESTER) ?? '?',
+    state: attrs.get(STATE) ?? 'queued',
+    requestedAt: info.startTime.toISOString(),
+  };
+}
+
+async function collect(client: Client, query: string, limit = 1000): Promise<WorkflowExecutionInfo[]> {
+  const found: WorkflowExecutionInfo[] = [];
+  for await (const info of client.workflow.list({ query })) {
+    found.push(info);
+    if (found.length >= limit) break;
+  }
+  return found;
+}
+
+/** Active requests across repositories, from Temporal visibility (no second source of truth). */
+export async function activeRequests(client: Client, extra = ''): Promise<QueueEntry[]> {
+  const query = `WorkflowType = '${REQUEST_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND BenchbotState IN ${ACTIVE_STATES}${extra}`;
+  return (await collect(client, query)).map(toEntry);
+}
+
+/** How long recent runs held a slot (recorded in each finished request's memo). */
+async function recentRunSeconds(client: Client): Promise<number[]> {
+  const done = await collect(
+    client,
+    `WorkflowType = '${REQUEST_WORKFLOW_TYPE}' AND ExecutionStatus = 'Completed' AND BenchbotState = 'done'`,
+    20,
+  );
+  return done.map((info) => info.memo?.jobSeconds).filter((s): s is number => typeof s === 'number');
+}
+
+export async function queueTable(
+  client: Client,
+  config: BenchbotConfig,
+  format: 'markdown' | 'text',
+): Promise<string> {
+  const [entries, durations] = await Promise.all([activeRequests(client), recentRunSeconds(client)]);
+  const rows = queueRows(entries, new Date(), durations, config.executor.slots);
+  return format === 'markdown' ? renderQueueMarkdown(rows) : renderQueueText(rows);
+}
+
+export function createQueueActivities(config: BenchbotConfig) {
+  const client = () => Context.current().client;
+  return {
+    async renderQueue(): Promise<string> {
+      return queueTable(client(), config, 'markdown');
+    },
+
+    /** This request's place in line among waiting requests (1 = next); null once it is not waiting. */
+    async queuePosition(input: { workflowId: string }): Promise<number | null> {
+      const rows = queueRows(await activeRequests(client()), new Date(), [], config.executor.slots);
+      const row = rows.find((r) => r.workflowId === input.workflowId);
+      return row && row.position > 0 ? row.position : null;
+    },
+
+    async countActiveRequestsBy(input: { requester: string; excludeWorkflowId: string }): Promise<number> {
+      const mine = await activeRequests(client(), ` AND BenchbotRequester = ${quote(input.requester)}`);
+      return mine.filter((e) => e.workflowId !== input.excludeWorkflowId).length;
+    },
+
+    async activeRequestsOnPullRequest(input: { repo: string; pr: number }): Promise<QueueEntry[]> {
+      return activeRequests(
+        client(),
+        ` AND BenchbotRepository = ${quote(input.repo)} AND BenchbotPullRequest = ${input.pr}`,
+      );
+    },
+
+    /** Tells each request who cancelled it (for its status comment), then cancels it. */
+    async cancelRequests(input: { workflowIds: string[]; cancelledBy: string }): Promise<void> {
+      for (const workflowId of input.workflowIds) {
+        const handle = client().workflow.getHandle(workflowId);
+        await handle.signal('cancelledBy', input.cancelledBy);
+        await handle.cancel();
+      }
+    },
+  };
+}
+
+export type QueueActivities = ReturnType<typeof createQueueActivities>;

@@ -1,0 +1,123 @@
+import type { RequestState } from '../search-attributes.js';
+
+export interface SideView {
+  /** What the user asked for, e.g. `main`, `v45.0.0`, or null for the default. */
+  ref: string | null;
+  /** How the default was chosen, e.g. "merge base with main" or "PR head". */
+  label: string;
+  sha: string | null;
+}
+
+export interface ProgressView {
+  phase: string;
+  side?: string;
+  benchmark?: string;
+  round?: number;
+  rounds?: number;
+  done: number;
+  total: number;
+}
+
+export interface FailureView {
+  /** build / run / compare / record / infrastructure */
+  step: string;
+  side?: string;
+  message: string;
+  logTail?: string;
+}
+
+export interface StatusView {
+  workflowUrl: string | null;
+  requester: string;
+  command: string;
+  state: RequestState;
+  baseline: SideView;
+  changed: SideView;
+  queuePosition?: number | null;
+  progress?: ProgressView | null;
+  report?: string | null;
+  failure?: FailureView | null;
+  cancelledBy?: string | null;
+}
+
+const HEADLINE: Record<RequestState, string> = {
+  queued: '⏳ queued',
+  building: '🔨 building',
+  running: '🏃 running',
+  comparing: '📊 comparing',
+  done: '✅ done',
+  failed: '❌ failed',
+  cancelled: '🚫 cancelled',
+};
+
+const short = (sha: string | null) => (sha === null ? 'resolving…' : `\`${sha.slice(0, 10)}\``);
+
+function sideRow(name: string, side: SideView): string {
+  const ref = side.ref === null ? side.label : `\`${side.ref}\``;
+  return `| ${name} | ${ref} | ${short(side.sha)} |`;
+}
+
+/** "running tpch (changed): round 3/5 · benchmark 2/4" and the like. */
+export function describeProgress(p: ProgressView): string {
+  const side = p.side ? ` (${p.side})` : '';
+  const position = p.total > 0 ? ` · benchmark ${Math.min(p.done + 1, p.total)}/${p.total}` : '';
+  const round = p.round !== undefined && p.rounds !== undefined ? `: round ${p.round}/${p.rounds}` : '';
+  switch (p.phase) {
+    case 'clone':
+      return 'cloning the repository';
+    case 'build':
+      return `building${side}`;
+    case 'warmup':
+      return `warming up ${p.benchmark ?? ''}${side}${position}`;
+    case 'run':
+      return `running ${p.benchmark ?? ''}${side}${round}${position}`;
+    case 'done':
+      return `finished ${p.total} benchmarks`;
+    default:
+      return p.phase;
+  }
+}
+
+/** A fence longer than any run of backticks in the text, so a log cannot close it early. */
+export function fenced(text: string, lang = 'text'): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${lang}\n${text.replace(/\n+$/, '')}\n${fence}`;
+}
+
+/** The one status comment of a request, rendered whole each time it changes. */
+export function renderStatusComment(view: StatusView): string {
+  const position = view.state === 'queued' && view.queuePosition ? ` (position ${view.queuePosition})` : '';
+  const lines = [
+    `### benchbot: ${HEADLINE[view.state]}${position}`,
+    '',
+    `@${view.requester} asked for \`${view.command}\`.`,
+    '',
+    '| side | ref | commit |',
+    '|---|---|---|',
+    sideRow('baseline', view.baseline),
+    sideRow('changed', view.changed),
+    '',
+  ];
+  if (view.progress && (view.state === 'building' || view.state === 'running')) {
+    lines.push(`**Progress:** ${describeProgress(view.progress)}`, '');
+  }
+  if (view.cancelledBy) lines.push(`Cancelled by @${view.cancelledBy}.`, '');
+  if (view.failure) {
+    const where = view.failure.side ? ` (${view.failure.side} side)` : '';
+    lines.push(`**Failed at the ${view.failure.step} step${where}:** ${view.failure.message}`, '');
+    if (view.failure.logTail) {
+      lines.push(
+        '<details><summary>End of the log</summary>',
+        '',
+        fenced(view.failure.logTail),
+        '',
+        '</details>',
+        '',
+      );
+    }
+  }
+  if (view.report) lines.push(view.report, '');
+  if (view.workflowUrl) lines.push(`<sub>[This request in the Temporal Web UI](${view.workflowUrl})</sub>`);
+  return `${lines.join('\n').trimEnd()}\n`;
+}

@@ -1,0 +1,131 @@
+import { readFile } from 'node:fs/promises';
+import {
+  compareTexts,
+  type InputText,
+  renderCsv,
+  renderJson,
+  renderMarkdown,
+} from '../../core/report/index.js';
+import {
+  formatIssue,
+  INPUT_FORMATS,
+  type InputFormat,
+  isInputFormat,
+  type ResultIssue,
+} from '../../core/results/index.js';
+import { BENCHSTAT_COMPAT, DEFAULT_OPTIONS } from '../../core/stats/index.js';
+import type { CompareOptions, Correction } from '../../core/stats/types.js';
+
+/** The options as commander hands them over: strings, checked here so every problem exits 2. */
+export interface RawCompareOptions {
+  format: string;
+  inputFormat?: string;
+  alpha?: string;
+  confidence?: string;
+  threshold?: string;
+  correction?: string;
+  benchstat?: boolean;
+  failOnRegression?: boolean;
+}
+
+const REPORT_FORMATS = ['markdown', 'json', 'csv'] as const;
+type ReportFormat = (typeof REPORT_FORMATS)[number];
+const CORRECTIONS: readonly Correction[] = ['holm', 'bh', 'none'];
+
+interface CheckedOptions {
+  format: ReportFormat;
+  inputFormat?: InputFormat;
+  compare: CompareOptions;
+}
+
+const oneOf = <T extends string>(allowed: readonly T[], value: string): value is T =>
+  (allowed as readonly string[]).includes(value);
+
+/** A level strictly between 0 and 1, or a message naming the option and the range. */
+function level(option: string, text: string | undefined, fallback: number, example: string): number | string {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (text.trim() === '' || !(value > 0 && value < 1)) {
+    return `${option} ${text}: use a number between 0 and 1 (both excluded), e.g. ${example}`;
+  }
+  return value;
+}
+
+function checkOptions(raw: RawCompareOptions): CheckedOptions | string {
+  if (!oneOf(REPORT_FORMATS, raw.format))
+    return `--format ${raw.format}: use one of ${REPORT_FORMATS.join(', ')}`;
+  if (raw.inputFormat !== undefined && !isInputFormat(raw.inputFormat)) {
+    return `--input-format ${raw.inputFormat}: use one of ${INPUT_FORMATS.join(', ')}, or leave it out to detect the format`;
+  }
+  if (raw.benchstat && (raw.correction !== undefined || raw.threshold !== undefined)) {
+    return '--benchstat sets --correction none and --threshold 0 (and unpaired tests); drop one or the other';
+  }
+  const base = raw.benchstat ? BENCHSTAT_COMPAT : DEFAULT_OPTIONS;
+  const alpha = level('--alpha', raw.alpha, base.alpha, '0.05');
+  if (typeof alpha === 'string') return alpha;
+  const confidence = level('--confidence', raw.confidence, base.confidence, '0.95');
+  if (typeof confidence === 'string') return confidence;
+  let thresholdPct = base.thresholdPct;
+  if (raw.threshold !== undefined) {
+    const text = raw.threshold.trim().replace(/%$/, '');
+    thresholdPct = Number(text);
+    if (text === '' || !(thresholdPct >= 0 && Number.isFinite(thresholdPct))) {
+      return `--threshold ${raw.threshold}: use a minimum effect in percent, 0 or more (0 turns it off), e.g. 1`;
+    }
+  }
+  const correction = raw.correction ?? base.correction;
+  if (!oneOf(CORRECTIONS, correction))
+    return `--correction ${correction}: use one of ${CORRECTIONS.join(', ')}`;
+  return {
+    format: raw.format,
+    ...(raw.inputFormat === undefined ? {} : { inputFormat: raw.inputFormat }),
+    compare: { alpha, confidence, thresholdPct, correction, paired: base.paired },
+  };
+}
+
+async function readInput(file: string): Promise<InputText | ResultIssue> {
+  try {
+    return { file, text: await readFile(file, 'utf8') };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(error);
+    return { file, place: '', message: `cannot read it (${why}); pass the path of a results file` };
+  }
+}
+
+const isIssue = (value: InputText | ResultIssue): value is ResultIssue => 'message' in value;
+
+/**
+ * `benchbot compare BASE CHANGED`: prints the report on stdout. Exit 0 (1 with --fail-on-regression
+ * and a slower benchmark), or 2 with the problems on stderr.
+ */
+export async function compare(
+  basePath: string,
+  changedPath: string,
+  raw: RawCompareOptions,
+): Promise<number> {
+  const options = checkOptions(raw);
+  if (typeof options === 'string') {
+    console.error(`benchbot compare: ${options}`);
+    return 2;
+  }
+  const [baseline, changed] = await Promise.all([readInput(basePath), readInput(changedPath)]);
+  if (isIssue(baseline) || isIssue(changed)) {
+    for (const input of [baseline, changed]) if (isIssue(input)) console.error(formatIssue(input));
+    return 2;
+  }
+  const result = compareTexts(baseline, changed, options.compare, options.inputFormat);
+  if (!result.ok) {
+    for (const issue of result.errors) console.error(formatIssue(issue));
+    return 2;
+  }
+  for (const warning of result.warnings) console.error(`warning: ${formatIssue(warning)}`);
+  const render = { markdown: renderMarkdown, json: renderJson, csv: renderCsv }[options.format];
+  process.stdout.write(render(result.comparison));
+  const slower = result.comparison.counts.slower;
+  if (raw.failOnRegression && slower > 0) {
+    console.error(`benchbot compare: ${slower} slower (--fail-on-regression)`);
+    return 1;
+  }
+  return 0;
+}
