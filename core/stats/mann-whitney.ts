@@ -91,10 +91,33 @@ export function uCdf(u: number, n1: number, n2: number, ties: readonly number[])
   // The distribution is symmetric around n1*n2/2: sum whichever tail is shorter.
   const flip = ui >= Math.trunc((n1 * n2 + 1) / 2);
   if (flip) ui = n1 * n2 - ui - 1;
-  const pdfs = uPmfUpTo(ui, n1, n2);
-  let p = 0;
-  for (let k = 0; k <= ui; k++) p += pdfs[k] as number;
+  const p = lowerTailCdf(n1, n2)[ui] as number;
   return flip ? 1 - p : p;
+}
+
+// The exact null distribution depends only on the two sample sizes, and a report compares
+// thousands of benchmarks of the same sizes: build each lower tail once.
+const lowerTails = new Map<number, Float64Array>();
+const MAX_CACHED_TAILS = 256;
+
+/** P(U <= k) for k below the centre, summed in the same order as benchstat so values match bit for bit. */
+function lowerTailCdf(n1: number, n2: number): Float64Array {
+  const small = Math.min(n1, n2);
+  const large = Math.max(n1, n2);
+  const key = small * 100_003 + large;
+  const cached = lowerTails.get(key);
+  if (cached) return cached;
+  const maxU = Math.max(0, Math.trunc((n1 * n2 + 1) / 2) - 1);
+  const pdfs = uPmfUpTo(maxU, n1, n2);
+  const cdf = new Float64Array(maxU + 1);
+  let p = 0;
+  for (let k = 0; k <= maxU; k++) {
+    p += pdfs[k] as number;
+    cdf[k] = p;
+  }
+  if (lowerTails.size >= MAX_CACHED_TAILS) lowerTails.clear();
+  lowerTails.set(key, cdf);
+  return cdf;
 }
 
 /**
