@@ -1,0 +1,128 @@
+import type { Benchmark } from '../results/schema.js';
+import { compareAll, geomeanOfRatios } from '../stats/index.js';
+import type { BenchmarkInput, CompareOptions } from '../stats/types.js';
+import { groupTotals } from './group-totals.js';
+import { benchmarkLabels } from './labels.js';
+import { latestAttempts, roundPairs } from './round-pairs.js';
+import type {
+  BenchmarkIdentity,
+  ComparedBenchmark,
+  FailedBenchmark,
+  MetricGeomean,
+  OneSidedBenchmark,
+  ResultsComparison,
+  VerdictCounts,
+} from './types.js';
+
+type Sorted =
+  | { kind: 'compare'; identity: BenchmarkIdentity; input: BenchmarkInput }
+  | { kind: 'failed'; item: FailedBenchmark }
+  | { kind: 'one-sided'; item: OneSidedBenchmark };
+
+function sortOut(b: Benchmark, label: string): Sorted {
+  const identity: BenchmarkIdentity = {
+    name: b.name,
+    group: b.group,
+    metric: b.metric,
+    unit: b.unit,
+    direction: b.direction,
+    label,
+  };
+  if (b.status === 'failed') {
+    return {
+      kind: 'failed',
+      item: { ...identity, failure: b.failure ?? { reason: 'marked failed without a reason' } },
+    };
+  }
+  const baseline = latestAttempts(b.samples.baseline ?? []);
+  const changed = latestAttempts(b.samples.changed ?? []);
+  const bad = [...baseline, ...changed].find((s) => !Number.isFinite(s.value));
+  if (bad !== undefined) {
+    const reason = `a sample is ${bad.value}; the tool's output holds a failed or overflowed measurement`;
+    return { kind: 'failed', item: { ...identity, failure: { reason } } };
+  }
+  if (baseline.length === 0 && changed.length === 0) {
+    return { kind: 'failed', item: { ...identity, failure: { reason: 'no samples on either side' } } };
+  }
+  if (baseline.length === 0 || changed.length === 0) {
+    return {
+      kind: 'one-sided',
+      item: { ...identity, missingFrom: baseline.length === 0 ? 'baseline' : 'changed' },
+    };
+  }
+  const pairs = roundPairs(baseline, changed);
+  const input: BenchmarkInput = {
+    name: label,
+    direction: b.direction,
+    baseline: baseline.map((s) => s.value),
+    changed: changed.map((s) => s.value),
+    ...(pairs === undefined ? {} : { pairs }),
+  };
+  return { kind: 'compare', identity, input };
+}
+
+function geomeansByMetric(benchmarks: readonly ComparedBenchmark[]): MetricGeomean[] {
+  const byMetric = new Map<string, ComparedBenchmark[]>();
+  for (const b of benchmarks) {
+    const key = JSON.stringify([b.metric, b.unit]);
+    byMetric.set(key, [...(byMetric.get(key) ?? []), b]);
+  }
+  return [...byMetric.values()].flatMap((list) => {
+    const first = list[0] as ComparedBenchmark;
+    const summary = geomeanOfRatios(list.map((b) => ({ name: b.label, ratio: b.comparison.ratio })));
+    return summary === null ? [] : [{ metric: first.metric, unit: first.unit, ...summary }];
+  });
+}
+
+function countVerdicts(
+  benchmarks: readonly ComparedBenchmark[],
+  failed: number,
+  oneSided: number,
+): VerdictCounts {
+  const count = (verdict: string) => benchmarks.filter((b) => b.comparison.verdict === verdict).length;
+  return {
+    faster: count('faster'),
+    slower: count('slower'),
+    unchanged: count('unchanged'),
+    tooFewSamples: count('too-few-samples'),
+    failed,
+    oneSided,
+  };
+}
+
+/**
+ * Compares the baseline and changed samples of results-file benchmarks (from `combineImports`, or a
+ * runner's two-sided results file). Failed benchmarks and those with samples on one side only are
+ * set aside and listed, not compared; the rest are compared together, so the multiple-comparison
+ * correction covers the whole report. Samples that name their interleaved round are paired by it.
+ * Throws a RangeError for unusable options: check them first with `checkCompareOptions`.
+ */
+export function compareResults(benchmarks: readonly Benchmark[], options: CompareOptions): ResultsComparison {
+  const labels = benchmarkLabels(benchmarks);
+  const sorted = benchmarks.map((b, i) => sortOut(b, labels[i] as string));
+  const toCompare = sorted.flatMap((s) => (s.kind === 'compare' ? [s] : []));
+  const report = compareAll(
+    toCompare.map((s) => s.input),
+    options,
+  );
+  const compared = toCompare.map(
+    (s, i): ComparedBenchmark => ({
+      ...s.identity,
+      comparison: report.comparisons[i] as ComparedBenchmark['comparison'],
+    }),
+  );
+  const failed = sorted.flatMap((s) => (s.kind === 'failed' ? [s.item] : []));
+  const oneSided = sorted.flatMap((s) => (s.kind === 'one-sided' ? [s.item] : []));
+  const pairedCount = compared.filter((b) => b.comparison.test === 'wilcoxon-signed-rank-paired').length;
+  return {
+    options,
+    benchmarks: compared,
+    failed,
+    oneSided,
+    geomeans: geomeansByMetric(compared),
+    groupTotals: groupTotals(compared),
+    testedCount: compared.filter((b) => b.comparison.p !== null).length,
+    pairing: pairedCount === 0 ? 'unpaired' : pairedCount === compared.length ? 'paired' : 'mixed',
+    counts: countVerdicts(compared, failed.length, oneSided.length),
+  };
+}

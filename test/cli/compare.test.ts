@@ -1,0 +1,154 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const FIXTURES = 'test/fixtures/importers';
+const dir = mkdtempSync(join(tmpdir(), 'benchbot-compare-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The real `benchbot` entry point as a child process. */
+function benchbot(...args: string[]) {
+  const result = spawnSync(process.execPath, ['bin/benchbot.js', 'compare', ...args], { encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function write(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+// The captured go test output twice over (10 samples a side, enough for Holm over 26 benchmarks),
+// and a copy in which Itoa (at -cpu 1) got 50% slower.
+const goOutput = readFileSync(join(FIXTURES, 'go-bench/cpu-1-2.txt'), 'utf8');
+const base = write('base.txt', goOutput + goOutput);
+const slowerItoa = (goOutput + goOutput).replace(
+  /^(BenchmarkItoa\s+\d+\s+)([\d.]+)( ns\/op)/gm,
+  (_, head: string, value: string, unit: string) => `${head}${(Number(value) * 1.5).toFixed(2)}${unit}`,
+);
+const changed = write('changed.txt', slowerItoa);
+
+describe('benchbot compare on go test -bench output', () => {
+  it('prints the markdown report: summary first, the slower benchmark in the table', () => {
+    const { code, stdout, stderr } = benchbot(base, changed);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout.split('\n')[0]).toMatch(
+      /^\*\*0 faster, 1 slower, 25 unchanged · geomean \+\d+\.\d% \(time\)\*\*$/,
+    );
+    expect(stdout).toContain('p adjusted by Holm over 26 benchmarks');
+    expect(stdout).toMatch(
+      /\| `Itoa` \| 13\.0 ns ± 4% \| 19\.6 ns ± 4% \| ❌ \+50\.0% slower \| [\d.<]+ \| 10 \/ 10 \|/,
+    );
+    expect(stdout).toContain('<details><summary>All 26 benchmarks</summary>');
+  });
+
+  it('prints JSON and CSV', () => {
+    const json = benchbot(base, changed, '--format', 'json');
+    expect(json.code).toBe(0);
+    const parsed = JSON.parse(json.stdout) as { counts: { slower: number }; options: { correction: string } };
+    expect(parsed.counts.slower).toBe(1);
+    expect(parsed.options.correction).toBe('holm');
+    const csv = benchbot(base, changed, '--format', 'csv', '--correction', 'bh', '--threshold', '2%');
+    expect(csv.code).toBe(0);
+    const lines = csv.stdout.split('\r\n');
+    expect(lines[0]).toMatch(/^group_kind,group_name,name,metric,/);
+    expect(lines.filter((l) => l.includes(',slower,'))).toHaveLength(1);
+    expect(lines).toHaveLength(28);
+  });
+
+  it('exits 1 with --fail-on-regression only when something got slower', () => {
+    const slower = benchbot(base, changed, '--fail-on-regression');
+    expect(slower.code).toBe(1);
+    expect(slower.stderr).toContain('1 slower (--fail-on-regression)');
+    expect(benchbot(changed, base, '--fail-on-regression').code).toBe(0);
+  });
+
+  it('uses benchstat’s rule with --benchstat', () => {
+    const { code, stdout } = benchbot(base, changed, '--benchstat');
+    expect(code).toBe(0);
+    expect(stdout).toContain('p not adjusted for multiple comparisons · α = 0.05 · no minimum effect');
+    expect(stdout).toContain('benchstat-compatible');
+  });
+});
+
+describe('benchbot compare on the captured fixtures', () => {
+  it.each<[string, string, RegExp]>([
+    ['go-bench/cpu-1-2.txt', 'go-bench/default.txt', /13 on one side only/],
+    ['go-bench/failure.txt', 'go-bench/failure.txt', /⛔ failed: `Broken`: `the benchmark failed/],
+    [
+      'milestones/scale-test.json',
+      'milestones/scale-test.json',
+      /\| `files-20k phases` \| sum of 3 phases \|/,
+    ],
+    ['hyperfine/hyperfine.json', 'hyperfine/hyperfine.json', /0 faster, 0 slower, 2 unchanged/],
+    ['pytest-benchmark/pytest-benchmark.json', 'pytest-benchmark/pytest-benchmark.json', /4 unchanged/],
+    ['dfbench-json/tpch.json', 'dfbench-json/tpch.json', /1 failed/],
+    ['google-benchmark/repetitions.json', 'google-benchmark/repetitions.json', /Geomean by metric: time/],
+  ])('%s vs %s', (baseFile, changedFile, expected) => {
+    const { code, stdout, stderr } = benchbot(join(FIXTURES, baseFile), join(FIXTURES, changedFile));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(expected);
+  });
+});
+
+describe('invalid input exits 2 naming the file, the place and the problem', () => {
+  it('a bad line in go test output', () => {
+    const bad = write(
+      'bad.txt',
+      'goos: linux\nBenchmarkX-8  100  12.5 ns/op\nBenchmarkX-8  100  abc ns/op\n',
+    );
+    const { code, stdout, stderr } = benchbot(base, bad);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`${bad}: line 3: "abc" is not a number`);
+  });
+
+  it('invalid JSON and a missing file, both reported', () => {
+    const bad = write('bad.json', '{"format": "benchbot-milestones",\n  "milestones": [}\n');
+    const { code, stderr } = benchbot(bad, join(dir, 'nope.json'), '--input-format', 'milestones');
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${join(dir, 'nope.json')}: cannot read it (no such file)`);
+    const parsed = benchbot(bad, base, '--input-format', 'milestones');
+    expect(parsed.code).toBe(2);
+    expect(parsed.stderr).toMatch(new RegExp(`${bad}: line 2, column \\d+: not valid JSON`));
+  });
+
+  it('a format that does not match the file', () => {
+    const { code, stderr } = benchbot(
+      join(FIXTURES, 'hyperfine/hyperfine.json'),
+      base,
+      '--input-format',
+      'go-bench',
+    );
+    expect(code).toBe(2);
+    expect(stderr).toContain('looks like hyperfine output; pass --input-format hyperfine');
+  });
+});
+
+describe('bad options exit 2 naming the option and what is allowed', () => {
+  it.each<[string[], string]>([
+    [['--alpha', '1'], '--alpha 1: use a number between 0 and 1 (both excluded)'],
+    [['--alpha', 'abc'], '--alpha abc: use a number between 0 and 1'],
+    [['--confidence', '0'], '--confidence 0: use a number between 0 and 1'],
+    [['--threshold', '-1'], '--threshold -1: use a minimum effect in percent, 0 or more'],
+    [['--correction', 'bonferroni'], '--correction bonferroni: use one of holm, bh, none'],
+    [['--format', 'xml'], '--format xml: use one of markdown, json, csv'],
+    [['--input-format', 'junit'], '--input-format junit: use one of benchbot, dfbench-json'],
+    [['--benchstat', '--correction', 'holm'], '--benchstat sets --correction none and --threshold 0'],
+    [['--bogus'], "unknown option '--bogus'"],
+  ])('%j', (args, message) => {
+    const { code, stderr } = benchbot(base, changed, ...args);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+  });
+
+  it('a missing argument', () => {
+    const { code, stderr } = benchbot(base);
+    expect(code).toBe(2);
+    expect(stderr).toContain("missing required argument 'changed'");
+  });
+});
