@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run setup`: installs the npm dependencies and makes a `temporal` CLI (>= 1.5) available at
-// tools/bin/temporal. Plain Node (no dependencies), because it runs before `npm ci`.
+// tools/bin/temporal. Plain Node (no dependencies), because it runs before the dependencies are installed.
 //
 // Where the temporal CLI comes from, in order:
 //   1. $TEMPORAL_CLI, if set (must be >= 1.5)
@@ -49,9 +49,12 @@ async function installNpmDependencies() {
     say('npm dependencies are up to date');
     return;
   }
-  say('installing npm dependencies (npm ci)…');
+  say('installing npm dependencies…');
   const started = Date.now();
-  await run('npm', ['ci', '--no-audit', '--no-fund']);
+  // `npm install` honours the lockfile's pinned versions like `npm ci`, but tolerates registries
+  // that lack other platforms' optional binaries (which the lockfile then cannot list, and
+  // `npm ci` refuses).
+  await run('npm', ['install', '--no-audit', '--no-fund']);
   writeFileSync(stamp, digest);
   say(`npm dependencies installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
