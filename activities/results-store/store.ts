@@ -1,0 +1,214 @@
+import type {
+  BenchbotResults,
+  BenchmarkGroup,
+  Direction,
+  RunReason,
+  SideName,
+} from '../../core/results/schema.js';
+
+// The results history: every recorded run, all platforms together. SQLite implements it today; a
+// server database can implement the same interface later, so nothing outside this folder knows SQL.
+
+export type PlatformStatus = 'ok' | 'failed';
+
+/** The commits a batched trunk run stands for; `count` is null when the caller did not say. */
+export interface CommitRange {
+  from: string;
+  to: string;
+  count: number | null;
+}
+
+/** A commit a trunk run chose not to measure, and why (e.g. the queue was this deep). */
+export interface SkippedCommit {
+  sha: string;
+  reason: string;
+  queueDepth: number | null;
+}
+
+export interface PlatformOutcome {
+  platform: string;
+  status: PlatformStatus;
+  /** Why the platform failed; required with status 'failed'. */
+  failure?: string;
+  /** Required with status 'ok'; a failed platform may still carry what it measured. */
+  results?: BenchbotResults;
+}
+
+export interface RecordRunInput {
+  /** Idempotency key (e.g. the workflow id): recording the same id again writes nothing. */
+  runId: string;
+  repository: string;
+  /** The branch whose history the run measures; null for runs that belong to no branch (a PR's A/B). */
+  branch: string | null;
+  pullRequest: number | null;
+  reason: RunReason;
+  commitRange?: { from: string; to: string; count?: number };
+  skipped?: Array<{ sha: string; reason: string; queueDepth?: number }>;
+  platforms: PlatformOutcome[];
+  /** ISO 8601 with offset; orders the history and buckets coverage by UTC day. */
+  recordedAt: string;
+}
+
+/** Median and confidence interval of one side, computed when the run was recorded. */
+export interface SideStats {
+  /** Samples that count: a retried round keeps only its latest attempt. */
+  n: number;
+  /** null for an empty side. */
+  median: number | null;
+  /** null when the interval is unbounded on that side (too few samples). */
+  ciLo: number | null;
+  ciHi: number | null;
+}
+
+export interface BenchmarkSummary {
+  group: BenchmarkGroup;
+  name: string;
+  metric: string;
+  unit: string;
+  direction: Direction;
+  status: PlatformStatus;
+  baseline: SideStats | null;
+  changed: SideStats | null;
+}
+
+export interface StoredSide {
+  ref: string;
+  sha: string;
+}
+
+export interface StoredPlatformRun {
+  platform: string;
+  status: PlatformStatus;
+  failure: string | null;
+  sides: { baseline: StoredSide | null; changed: StoredSide | null };
+  /** The results file as recorded, raw samples included; null when the platform produced none. */
+  results: BenchbotResults | null;
+  summaries: BenchmarkSummary[];
+}
+
+export interface RunRecord {
+  runId: string;
+  repository: string;
+  branch: string | null;
+  pullRequest: number | null;
+  reason: RunReason;
+  commitRange: CommitRange | null;
+  skipped: SkippedCommit[];
+  recordedAt: string;
+}
+
+export interface StoredRun extends RunRecord {
+  platforms: StoredPlatformRun[];
+}
+
+/** One platform of a run: what per-platform queries return. */
+export interface RunOnPlatform {
+  run: RunRecord;
+  platform: StoredPlatformRun;
+}
+
+export interface PlatformQuery {
+  repository: string;
+  branch: string | null;
+  platform: string;
+  /** Only runs whose platform ended with this status; any status when omitted. */
+  status?: PlatformStatus;
+}
+
+export interface LatestRunQuery extends PlatformQuery {
+  /** Only runs that measured this benchmark (by name, any group or metric) successfully. */
+  benchmark?: string;
+}
+
+export interface LastRunsQuery extends PlatformQuery {
+  limit: number;
+}
+
+export interface CoverageQuery {
+  repository: string;
+  branch: string | null;
+  /** ISO 8601, inclusive. */
+  from: string;
+  /** ISO 8601, exclusive. */
+  to: string;
+  /** Count only runs that included this platform, and a run as covering commits only if it succeeded there. */
+  platform?: string;
+}
+
+export interface CoverageDay {
+  /** UTC day, YYYY-MM-DD; every day of the range appears, days without runs with zeros. */
+  day: string;
+  runs: number;
+  /** Runs in which every counted platform failed. */
+  failedRuns: number;
+  /** Commits the day's non-failed runs stand for (a batched run counts its whole range). */
+  commitsCovered: number;
+  skipped: number;
+}
+
+export interface SeriesQuery {
+  repository: string;
+  branch: string | null;
+  platform: string;
+  benchmark: string;
+  /** All metrics of the benchmark when omitted (each point names its metric). */
+  metric?: string;
+  /** The latest `limit` points; all when omitted. */
+  limit?: number;
+}
+
+/** One side of one successful benchmark in one run, for charts and change-point detection. */
+export interface SeriesPoint {
+  runId: string;
+  recordedAt: string;
+  reason: RunReason;
+  pullRequest: number | null;
+  side: SideName;
+  sha: string;
+  commitRange: CommitRange | null;
+  group: BenchmarkGroup;
+  metric: string;
+  unit: string;
+  direction: Direction;
+  n: number;
+  median: number;
+  ciLo: number | null;
+  ciHi: number | null;
+}
+
+export interface ResultsStore {
+  /** Writes the whole run, every platform, in one transaction; `inserted` is false for a known runId. */
+  recordRun(input: RecordRunInput): { inserted: boolean };
+  latestRun(query: LatestRunQuery): RunOnPlatform | null;
+  /** Newest first. */
+  lastRuns(query: LastRunsQuery): RunOnPlatform[];
+  /** Runs that measured the commit on any side, or whose commit range ends there; newest first. */
+  runsBySha(repository: string, sha: string): StoredRun[];
+  coverage(query: CoverageQuery): CoverageDay[];
+  /** Oldest first, in the order the runs were recorded. */
+  series(query: SeriesQuery): SeriesPoint[];
+  close(): void;
+}
+
+export type ResultsStoreErrorKind =
+  | 'newer-database'
+  | 'not-a-results-database'
+  | 'needs-migration'
+  | 'read-only'
+  | 'disk-full'
+  | 'busy'
+  | 'cannot-open'
+  | 'invalid-run'
+  | 'invalid-query';
+
+/** A store failure whose message names the file, the problem and the fix. */
+export class ResultsStoreError extends Error {
+  override readonly name = 'ResultsStoreError';
+  constructor(
+    readonly kind: ResultsStoreErrorKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
