@@ -91,13 +91,13 @@ const HEADER = [
 /** The reply to `show benchmark queue`. */
 export function renderQueueMarkdown(rows: readonly QueueRow[]): string {
   if (rows.length === 0) return '**Benchmark queue:** empty. A new request starts right away.';
-  const escape = (cell: string) => cell.replaceAll('|', '\\|');
+  const escapeCell = (cell: string) => cell.replaceAll('|', '\\|');
   return [
     `**Benchmark queue:** ${rows.filter((r) => r.position === 0).length} running, ${rows.filter((r) => r.position > 0).length} waiting.`,
     '',
     `| ${HEADER.join(' | ')} |`,
     `|${HEADER.map(() => '---').join('|')}|`,
-    ...rows.map((row) => `| ${cells(row).map(escape).join(' | ')} |`),
+    ...rows.map((row) => `| ${cells(row).map(escapeCell).join(' | ')} |`),
   ].join('\n');
 }
 
