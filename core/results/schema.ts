@@ -45,6 +45,11 @@ const machineSchema = z.strictObject({
   cores: z.int().positive(),
   kernel: z.string().min(1),
   memoryBytes: z.int().positive(),
+  // null where the kernel exposes no cpufreq (most VMs and containers without /sys).
+  governor: z.string().min(1).nullable().optional(),
+  // 1, 5 and 15 minute load averages when the run started.
+  loadAverage: z.tuple([z.number(), z.number(), z.number()]).optional(),
+  pinnedCpus: z.array(z.int().nonnegative()).optional(),
 });
 
 const runSchema = z
@@ -65,6 +70,8 @@ const runSchema = z
     finishedAt: z.iso.datetime({ offset: true }),
     runnerVersion: z.string().min(1),
     interleaved: z.boolean(),
+    // Why the numbers may be noisier than usual (busy machine, powersave governor); never a refusal.
+    warnings: z.array(z.string().min(1)).optional(),
   })
   .superRefine((run, ctx) => {
     if (Date.parse(run.finishedAt) < Date.parse(run.startedAt)) {

@@ -1,0 +1,52 @@
+import type { SideName } from '../core/results/schema.js';
+
+// Progress goes to stdout as JSON lines, one object per line and nothing else on stdout, so the
+// executor can turn it into heartbeats and the PR status line. Human logs go to stderr.
+
+export type ProgressPhase = 'clone' | 'build' | 'warmup' | 'run' | 'done';
+
+export type ProgressEvent =
+  | {
+      type: 'progress';
+      phase: ProgressPhase;
+      side?: SideName;
+      benchmark?: string;
+      round?: number;
+      rounds?: number;
+      /** Steps (builds and benchmark runs) finished so far, of total. */
+      done: number;
+      total: number;
+    }
+  | {
+      type: 'checkpoint';
+      benchmark: string;
+      status: 'ok' | 'failed';
+      attempt: number;
+      completed: number;
+      of: number;
+    };
+
+export interface Progress {
+  /** Announces the step about to start. */
+  start(event: Omit<Extract<ProgressEvent, { type: 'progress' }>, 'type' | 'done' | 'total'>): void;
+  /** Marks `count` steps finished (skipped steps of a resumed run count as finished). */
+  advance(count?: number): void;
+  checkpoint(event: Omit<Extract<ProgressEvent, { type: 'checkpoint' }>, 'type'>): void;
+  finish(): void;
+}
+
+export function createProgress(write: (line: string) => void, total: number): Progress {
+  let done = 0;
+  const emit = (event: ProgressEvent) => write(`${JSON.stringify(event)}\n`);
+  return {
+    start: (event) => emit({ type: 'progress', ...event, done, total }),
+    advance: (count = 1) => {
+      done = Math.min(total, done + count);
+    },
+    checkpoint: (event) => emit({ type: 'checkpoint', ...event }),
+    finish: () => {
+      done = total;
+      emit({ type: 'progress', phase: 'done', done, total });
+    },
+  };
+}
