@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { parseJobSpec } from '../core/job-spec.js';
-import { EXIT } from './errors.js';
+import { RUNNER_EXIT } from '../core/runner-protocol.js';
 import { killRunningCommands } from './exec.js';
 import { runJob } from './run-job.js';
 
@@ -76,7 +76,8 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     program.parse([...argv], { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.invalidInput;
+    if (error instanceof CommanderError)
+      return error.exitCode === 0 ? RUNNER_EXIT.ok : RUNNER_EXIT.invalidInput;
     throw error;
   }
   const opts = program.opts<CliOptions>();
@@ -85,11 +86,11 @@ async function main(argv: readonly string[]): Promise<number> {
     log(`error: cannot read the spec: ${error.message}`);
     return null;
   });
-  if (specText === null) return EXIT.invalidInput;
+  if (specText === null) return RUNNER_EXIT.invalidInput;
   const parsed = parseJobSpec(specText, opts.spec);
   if (!parsed.ok) {
     for (const error of parsed.errors) log(`error: ${error}`);
-    return EXIT.invalidInput;
+    return RUNNER_EXIT.invalidInput;
   }
   return runJob({
     spec: parsed.spec,
@@ -111,7 +112,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     killRunningCommands();
     process.stderr.write(`interrupted by ${signal}; run again with the same --out to resume\n`);
-    process.exit(EXIT.infrastructure);
+    process.exit(RUNNER_EXIT.infrastructure);
   });
 }
 

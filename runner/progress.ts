@@ -1,30 +1,7 @@
-import type { SideName } from '../core/results/schema.js';
+import type { ProgressEvent } from '../core/runner-protocol.js';
 
 // Progress goes to stdout as JSON lines, one object per line and nothing else on stdout, so the
 // executor can turn it into heartbeats and the PR status line. Human logs go to stderr.
-
-export type ProgressPhase = 'clone' | 'build' | 'warmup' | 'run' | 'done';
-
-export type ProgressEvent =
-  | {
-      type: 'progress';
-      phase: ProgressPhase;
-      side?: SideName;
-      benchmark?: string;
-      round?: number;
-      rounds?: number;
-      /** Steps (builds and benchmark runs) finished so far, of total. */
-      done: number;
-      total: number;
-    }
-  | {
-      type: 'checkpoint';
-      benchmark: string;
-      status: 'ok' | 'failed';
-      attempt: number;
-      completed: number;
-      of: number;
-    };
 
 export interface Progress {
   /** Announces the step about to start. */

@@ -3,10 +3,11 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobSpec } from '../core/job-spec.js';
 import { SIDES, serializeResults } from '../core/results/schema.js';
+import { RUNNER_EXIT } from '../core/runner-protocol.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { buildSide } from './build.js';
 import { type Checkpoint, readCheckpoint, specDigest, writeCheckpoint } from './checkpoint.js';
-import { CodeUnderTestError, EXIT, InvalidInputError } from './errors.js';
+import { CodeUnderTestError, InvalidInputError } from './errors.js';
 import { git } from './git.js';
 import { noiseWarnings, readMachineFacts } from './machine-facts.js';
 import { createProgress } from './progress.js';
@@ -131,7 +132,7 @@ export async function runJob(options: JobOptions): Promise<number> {
     await writeFileAtomic(join(outDir, 'results.json'), serializeResults(assembled.results));
     progress.finish();
     log(`results written to ${join(outDir, 'results.json')}`);
-    return EXIT.ok;
+    return RUNNER_EXIT.ok;
   } catch (error) {
     if (error instanceof CodeUnderTestError) {
       await writeFileAtomic(
@@ -140,13 +141,13 @@ export async function runJob(options: JobOptions): Promise<number> {
       );
       log(`error: ${error.message}`);
       if (error.failure.kind === 'build' && error.failure.logTail !== '') log(error.failure.logTail);
-      return EXIT.codeUnderTest;
+      return RUNNER_EXIT.codeUnderTest;
     }
     if (error instanceof InvalidInputError) {
       log(`error: ${error.message}`);
-      return EXIT.invalidInput;
+      return RUNNER_EXIT.invalidInput;
     }
     log(`error: ${error instanceof Error ? error.message : String(error)}`);
-    return EXIT.infrastructure;
+    return RUNNER_EXIT.infrastructure;
   }
 }

@@ -1,30 +1,113 @@
 import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { createLocalExecutor } from '../activities/executors/local.js';
+import { createGitHubActivities } from '../activities/github-activities.js';
+import { createJobActivities } from '../activities/job-activities.js';
+import { createQueueActivities } from '../activities/queue-activities.js';
+import { createReportActivities } from '../activities/report-activities.js';
+import { createRepositoryActivities } from '../activities/repository-activities.js';
 import { createTriggerActivities } from '../activities/trigger-validation.js';
 import type { BenchbotConfig } from '../core/config/index.js';
+import { withoutSecrets } from '../core/secret-env.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 export interface WorkerOptions {
   connection: NativeConnection;
   config: BenchbotConfig;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  /** The Web UI as actually served, for links in PR comments. */
+  uiUrl: string | null;
   /** Defaults to config.temporal.taskQueue; tests give each suite its own. */
   taskQueue?: string;
   /** A prebuilt bundle skips the (seconds-long) webpack step; tests build one per run. */
   workflowBundle?: WorkflowBundleOption;
+  /** Test knobs: shorter waits on GitHub's retry-after and between status edits. */
+  retryAfterUnitMs?: number;
+  statusEditIntervalMs?: number;
 }
 
-export function createWorker({
-  connection,
-  config,
-  taskQueue,
-  workflowBundle,
-}: WorkerOptions): Promise<Worker> {
-  return Worker.create({
+export interface BenchbotWorkers {
+  workers: Worker[];
+  /** Runs every worker until shutdown() (or one fails), then releases what the activities hold. */
+  run(): Promise<void>;
+  shutdown(): void;
+}
+
+/** The variables the config names as holding secrets. */
+function secretEnvNames(config: BenchbotConfig): string[] {
+  const { github, temporal } = config;
+  return [github.tokenEnv, temporal.apiKeyEnv, ...(github.app ? [github.app.privateKeyEnv] : [])];
+}
+
+/**
+ * Two workers on one connection: the main task queue for workflows and short activities, and
+ * `<queue>-jobs` for benchmark jobs, which takes at most `executor.slots` at a time. The jobs
+ * queue is the line requests wait in.
+ */
+export async function createWorkers(options: WorkerOptions): Promise<BenchbotWorkers> {
+  const { connection, config } = options;
+  const taskQueue = options.taskQueue ?? config.temporal.taskQueue;
+  const github = createGitHubActivities({
+    config,
+    env: options.env,
+    logger: options.logger,
+    uiUrl: options.uiUrl,
+    ...(options.retryAfterUnitMs === undefined ? {} : { retryAfterUnitMs: options.retryAfterUnitMs }),
+  });
+  const reports = createReportActivities(config);
+  const main = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
-    taskQueue: taskQueue ?? config.temporal.taskQueue,
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: { ...createTriggerActivities(config) },
+    taskQueue,
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath: WORKFLOWS_PATH }),
+    activities: {
+      ...createTriggerActivities(config),
+      ...github,
+      ...createQueueActivities(config),
+      ...createRepositoryActivities(config),
+      ...reports.activities,
+    },
   });
+  const jobs = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: `${taskQueue}-jobs`,
+    maxConcurrentActivityTaskExecutions: config.executor.slots,
+    // Cancellation reaches an activity with its next heartbeat: flush them often enough that
+    // `cancel benchmark` stops a job within seconds (one small RPC per job every few seconds).
+    maxHeartbeatThrottleInterval: '3 seconds',
+    activities: createJobActivities({
+      config,
+      executor: createLocalExecutor(
+        config.executor.local.workDir,
+        withoutSecrets(options.env, secretEnvNames(config)),
+      ),
+      logger: options.logger,
+      publishStatus: github.publishStatus,
+      ...(options.statusEditIntervalMs === undefined
+        ? {}
+        : { statusEditIntervalMs: options.statusEditIntervalMs }),
+    }),
+  });
+  const workers = [main, jobs];
+  // One worker stopping (shutdown or failure) stops the other: half a worker would take
+  // requests it cannot finish.
+  const shutdown = () => {
+    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+  };
+  return {
+    workers,
+    async run() {
+      const settled = await Promise.allSettled(workers.map((w) => w.run().finally(shutdown)));
+      reports.close();
+      const failed = settled.find((s) => s.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+    shutdown,
+  };
 }

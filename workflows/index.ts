@@ -1,1 +1,2 @@
+export { benchmarkRequest, cancelledBySignal, jobPhaseSignal, statusQuery } from './benchmark-request.js';
 export { triggerCheck } from './trigger-check.js';

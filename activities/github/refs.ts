@@ -10,8 +10,6 @@ export interface ResolvedSide extends SideView {
 export interface PullRequestSides {
   baseline: ResolvedSide;
   changed: ResolvedSide;
-  /** Git refs the runner must fetch besides branches: a fork's head lives only under refs/pull/N/head. */
-  fetchRefs: string[];
   prState: 'open' | 'closed';
 }
 
@@ -49,7 +47,6 @@ export async function resolvePullRequestSides(
   return {
     baseline,
     changed,
-    fetchRefs: [`refs/pull/${prNumber}/head`],
     prState: pr.state === 'open' ? 'open' : 'closed',
   };
 }

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import type { BenchbotConfig } from '../../core/config/index.js';
-import { createWorker } from '../../worker/create-worker.js';
+import { type BenchbotWorkers, createWorkers } from '../../worker/create-worker.js';
 import { createLogger } from '../../worker/logger.js';
 import { installRuntime } from '../../worker/runtime.js';
 import { type DevServer, startDevServer } from '../dev-server.js';
@@ -28,7 +28,7 @@ export async function start(config: BenchbotConfig): Promise<void> {
   installRuntime(logger, config.telemetry.metricsAddress);
 
   let server: DevServer | null = null;
-  let worker: Worker | null = null;
+  let workers: BenchbotWorkers | null = null;
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -38,7 +38,7 @@ export async function start(config: BenchbotConfig): Promise<void> {
     }
     stopping = true;
     progress(`${signal}: finishing in-flight tasks, then stopping (press Ctrl-C again to force)…`);
-    worker?.shutdown();
+    workers?.shutdown();
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
@@ -74,12 +74,12 @@ export async function start(config: BenchbotConfig): Promise<void> {
 
     const connection = await NativeConnection.connect(options);
     try {
-      worker = await createWorker({ connection, config });
+      workers = await createWorkers({ connection, config, env: process.env, logger, uiUrl });
       if (!stopping) {
         progress(`worker polling task queue ${config.temporal.taskQueue} on ${address}`);
         progress(`Temporal Web UI: ${uiUrl ?? '(not available: set temporal.uiUrl)'}`);
         progress('ready. Ctrl-C stops.');
-        await worker.run();
+        await workers.run();
       }
     } finally {
       await connection.close();

@@ -7,9 +7,10 @@ import {
   Runtime,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
+import { pino } from 'pino';
 import { inject } from 'vitest';
 import type { BenchbotConfig } from '../../core/config/index.js';
-import { createWorker, WORKFLOWS_PATH } from '../../worker/create-worker.js';
+import { createWorkers, WORKFLOWS_PATH } from '../../worker/create-worker.js';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | null = null;
 let runtimeInstalled = false;
@@ -19,11 +20,20 @@ export interface Harness {
   taskQueue: string;
 }
 
+export interface HarnessOptions {
+  env?: NodeJS.ProcessEnv;
+  uiUrl?: string | null;
+}
+
 /**
- * Runs `fn` with a real worker on the shared test server, on a task queue of its own, and shuts
- * the worker down afterwards (even when `fn` throws).
+ * Runs `fn` with real workers (main and jobs) on the shared test server, on a task queue of their
+ * own, and shuts them down afterwards (even when `fn` throws).
  */
-export async function withWorker<T>(config: BenchbotConfig, fn: (h: Harness) => Promise<T>): Promise<T> {
+export async function withWorker<T>(
+  config: BenchbotConfig,
+  fn: (h: Harness) => Promise<T>,
+  options: HarnessOptions = {},
+): Promise<T> {
   const address = inject('temporalAddress');
   if (!runtimeInstalled) {
     // Worker state changes at INFO would bury the test report; warnings and errors still show.
@@ -35,12 +45,23 @@ export async function withWorker<T>(config: BenchbotConfig, fn: (h: Harness) => 
   const taskQueue = `test-${randomUUID()}`;
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
-  const worker = await createWorker({ connection: nativeConnection, config, taskQueue, workflowBundle });
+  const workers = await createWorkers({
+    connection: nativeConnection,
+    config,
+    env: options.env ?? {},
+    logger: pino({ level: 'warn' }),
+    uiUrl: options.uiUrl ?? null,
+    taskQueue,
+    workflowBundle,
+    retryAfterUnitMs: 10,
+    statusEditIntervalMs: 2_000,
+  });
+  const running = workers.run();
   try {
-    return await worker.runUntil(
-      fn({ client: new Client({ connection, namespace: config.temporal.namespace }), taskQueue }),
-    );
+    return await fn({ client: new Client({ connection, namespace: config.temporal.namespace }), taskQueue });
   } finally {
+    workers.shutdown();
+    await running;
     await connection.close();
     await nativeConnection.close();
   }

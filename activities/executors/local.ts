@@ -1,0 +1,128 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { type CodeUnderTestFailure, parseProgressLine, RUNNER_EXIT } from '../../core/runner-protocol.js';
+import type { Executor, ExecutorHooks, ExecutorJob, ExecutorOutcome } from './executor.js';
+
+const RUNNER = fileURLToPath(new URL('../../runner/bin.js', import.meta.url));
+const KILL_GRACE_MS = 10_000;
+const HEARTBEAT_MS = 10_000;
+
+/** A directory name from a workflow id: readable, and unique because the id is. */
+function safeName(key: string): string {
+  return key.replace(/[^A-Za-z0-9._-]+/g, '_');
+}
+
+function tail(text: string, lines: number): string {
+  return text.split('\n').slice(-lines).join('\n');
+}
+
+/**
+ * The runner as a child process in its own process group, so a cancel or a timeout stops it and
+ * everything it started (builds, benchmarks) with one signal.
+ */
+export function createLocalExecutor(workRoot: string, env: Record<string, string>): Executor {
+  return {
+    async run(job: ExecutorJob, hooks: ExecutorHooks): Promise<ExecutorOutcome> {
+      const dir = join(workRoot, safeName(job.key));
+      const out = join(dir, 'out');
+      await mkdir(out, { recursive: true });
+      const specFile = join(dir, 'spec.json');
+      await writeFile(specFile, `${JSON.stringify(job.spec, null, 2)}\n`);
+      // Every process of this job (the runner, builds, benchmarks and what they fork) inherits
+      // this marker, so even the ones a killed worker left behind can be found and stopped.
+      const marker = `BENCHBOT_JOB=${dir}`;
+      await killMarked(marker);
+
+      const child = spawn(
+        process.execPath,
+        [RUNNER, '--spec', specFile, '--out', out, '--work-dir', join(dir, 'src')],
+        {
+          detached: true,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: { ...env, BENCHBOT_JOB: dir },
+        },
+      );
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr = tail(stderr + chunk.toString(), 200);
+      });
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        const event = parseProgressLine(line);
+        if (event) hooks.onProgress(event);
+      });
+      const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+      const ticker = setInterval(() => hooks.heartbeat(), HEARTBEAT_MS);
+      let cancelled = false;
+      const stop = () => {
+        cancelled = true;
+        killGroup(child.pid, 'SIGTERM');
+        setTimeout(() => void killMarked(marker), KILL_GRACE_MS).unref();
+      };
+      hooks.signal.addEventListener('abort', stop, { once: true });
+      try {
+        const [code, signal] = await exited;
+        if (cancelled) return { kind: 'cancelled' };
+        if (code === RUNNER_EXIT.ok)
+          return { kind: 'results', text: await readFile(join(out, 'results.json'), 'utf8') };
+        if (code === RUNNER_EXIT.codeUnderTest) {
+          const failure = JSON.parse(
+            await readFile(join(out, 'failure.json'), 'utf8'),
+          ) as CodeUnderTestFailure;
+          return { kind: 'code-under-test', failure };
+        }
+        if (code === RUNNER_EXIT.invalidInput) return { kind: 'invalid-input', message: tail(stderr, 20) };
+        throw new Error(
+          `the runner ${signal ? `was killed by ${signal}` : `exited with code ${code}`}; the retry resumes from its checkpoint.\n${tail(stderr, 20)}`,
+        );
+      } finally {
+        clearInterval(ticker);
+        hooks.signal.removeEventListener('abort', stop);
+      }
+    },
+  };
+}
+
+/**
+ * Stops every process that carries the job's marker in its environment. A worker killed outright
+ * leaves its runner (and the runner's commands, each in a process group of its own) running; the
+ * retry stops them first, so two runs never share a checkpoint or a machine.
+ */
+async function killMarked(marker: string): Promise<void> {
+  const marked = async () => {
+    const pids: number[] = [];
+    for (const entry of await readdir('/proc').catch(() => [])) {
+      const pid = Number(entry);
+      if (!Number.isInteger(pid) || pid === process.pid) continue;
+      const environ = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
+      if (environ.split('\0').includes(marker)) pids.push(pid);
+    }
+    return pids;
+  };
+  for (let round = 0; round < 50; round++) {
+    const pids = await marked();
+    if (pids.length === 0) return;
+    for (const pid of pids) killPid(pid);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function killPid(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}

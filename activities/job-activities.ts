@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import type { Logger } from 'pino';
+import { type BenchbotConfig, findRepo, type RepoConfig } from '../core/config/index.js';
+import { buildJobSpec } from '../core/job-spec.js';
+import type { StatusView } from '../core/request/status-comment.js';
+import type { JobSide } from '../core/request/types.js';
+import { type BenchbotResults, parseResults, type RunReason } from '../core/results/index.js';
+import { describeCodeUnderTestFailure, type ProgressEvent } from '../core/runner-protocol.js';
+import type { Executor } from './executors/executor.js';
+import type { CommentTarget } from './github-activities.js';
+
+export interface RunJobInput {
+  repo: string;
+  benchmarks: string[];
+  baseline: JobSide;
+  changed: JobSide;
+  reason: RunReason;
+  pullRequest: number | null;
+  /** Where to show progress while the job runs; null for requests without a PR. */
+  status: { target: CommentTarget; view: Omit<StatusView, 'workflowUrl'> } | null;
+}
+
+export interface JobActivityDeps {
+  config: BenchbotConfig;
+  executor: Executor;
+  logger: Logger;
+  /** Edits the request's status comment (the GitHub activity's own implementation). */
+  publishStatus: (input: CommentTarget & { view: Omit<StatusView, 'workflowUrl'> }) => Promise<number>;
+  /** How often the PR's status line may be edited while a job runs. */
+  statusEditIntervalMs?: number;
+}
+
+// GitHub counts comment edits toward its secondary limits; a progress line every half minute
+// is plenty for a human.
+const STATUS_EDIT_INTERVAL_MS = 30_000;
+
+function repoOrFail(config: BenchbotConfig, repo: string): RepoConfig {
+  const found = findRepo(config, repo);
+  if (found === null) {
+    throw ApplicationFailure.nonRetryable(`repository ${repo} is not configured`, 'UnknownRepository');
+  }
+  return found;
+}
+
+/** The round order is seeded by the request, so a resumed run repeats the same order. */
+function seedOf(workflowId: string): number {
+  return createHash('sha256').update(workflowId).digest().readUInt32BE(0);
+}
+
+/**
+ * The ref the runner may fetch if the commit is not in a plain clone: what the comment named, the
+ * PR's head ref (a fork's head lives only there), or the commit itself.
+ */
+function fetchableRef(side: JobSide, pullRequest: number | null, name: 'baseline' | 'changed'): string {
+  if (side.ref !== null) return side.ref;
+  return name === 'changed' && pullRequest !== null ? `refs/pull/${pullRequest}/head` : side.sha;
+}
+
+export function createJobActivities(deps: JobActivityDeps) {
+  return {
+    /**
+     * Runs the benchmark job on the executor and returns its results. Progress becomes heartbeats
+     * (which also carry cancellation), a state change of the workflow, and the PR's status line.
+     */
+    async runJob(input: RunJobInput): Promise<BenchbotResults> {
+      const ctx = Context.current();
+      const workflowId = ctx.info.workflowExecution?.workflowId ?? ctx.info.activityId;
+      const repo = repoOrFail(deps.config, input.repo);
+      const built = buildJobSpec({
+        repo,
+        sides: {
+          baseline: {
+            ref: fetchableRef(input.baseline, input.pullRequest, 'baseline'),
+            sha: input.baseline.sha,
+            env: input.baseline.env,
+          },
+          changed: {
+            ref: fetchableRef(input.changed, input.pullRequest, 'changed'),
+            sha: input.changed.sha,
+            env: input.changed.env,
+          },
+        },
+        benchmarks: input.benchmarks,
+        reason: input.reason,
+        ...(input.pullRequest === null ? {} : { pullRequest: input.pullRequest }),
+        platform: repo.platforms[0] ?? 'local',
+        seed: seedOf(workflowId),
+      });
+      if (!built.ok) throw ApplicationFailure.nonRetryable(built.error, 'InvalidRequest');
+
+      const workflow = ctx.client.workflow.getHandle(workflowId);
+      let phase: 'building' | 'running' | null = null;
+      let lastEdit = 0;
+      // At most one edit in flight, and none left behind: a late progress edit must never land
+      // after (and overwrite) the workflow's final report.
+      let edit: Promise<unknown> | null = null;
+      const interval = deps.statusEditIntervalMs ?? STATUS_EDIT_INTERVAL_MS;
+      const onProgress = (event: ProgressEvent) => {
+        ctx.heartbeat({ progress: event });
+        if (event.type !== 'progress') return;
+        const next: 'building' | 'running' =
+          event.phase === 'clone' || event.phase === 'build' ? 'building' : 'running';
+        if (next !== phase) {
+          phase = next;
+          workflow
+            .signal('jobPhase', next)
+            .catch((err: unknown) => ctx.log.warn('could not signal the phase', { err }));
+        }
+        const now = Date.now();
+        if (input.status && edit === null && now - lastEdit >= interval) {
+          lastEdit = now;
+          const view = { ...input.status.view, state: next, progress: event };
+          edit = deps
+            .publishStatus({ ...input.status.target, view })
+            .catch((err: unknown) => ctx.log.warn('could not update the status comment', { err }))
+            .finally(() => {
+              edit = null;
+            });
+        }
+      };
+
+      const outcome = await deps.executor
+        .run(
+          { spec: built.spec, key: workflowId },
+          { onProgress, heartbeat: () => ctx.heartbeat(), signal: ctx.cancellationSignal },
+        )
+        .finally(() => edit);
+      switch (outcome.kind) {
+        case 'cancelled':
+          throw new CancelledFailure('the request was cancelled; the job was stopped');
+        case 'invalid-input':
+          throw ApplicationFailure.nonRetryable(
+            `the runner refused the job: ${outcome.message}`,
+            'InvalidRequest',
+          );
+        case 'code-under-test': {
+          const failure = describeCodeUnderTestFailure(outcome.failure);
+          throw ApplicationFailure.create({
+            message: failure.message,
+            type: 'CodeUnderTestFailure',
+            nonRetryable: true,
+            details: [failure],
+          });
+        }
+        case 'results': {
+          const parsed = parseResults(outcome.text, 'results.json');
+          if (!parsed.ok) {
+            const problems = parsed.errors.map((e) => `${e.place}: ${e.message}`).join('; ');
+            throw ApplicationFailure.nonRetryable(
+              `the runner wrote unreadable results: ${problems}`,
+              'InvalidResults',
+            );
+          }
+          return parsed.results;
+        }
+      }
+    },
+  };
+}
+
+export type JobActivities = ReturnType<typeof createJobActivities>;

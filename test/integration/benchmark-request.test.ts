@@ -1,0 +1,195 @@
+import { mkdtempSync } from 'node:fs';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { WorkflowFailedError } from '@temporalio/client';
+import { CancelledFailure } from '@temporalio/common';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { commentRequestId } from '../../core/request/ids.js';
+import type { CommentSource, RequestOutcome } from '../../core/request/types.js';
+import { benchmarkRequest, statusQuery } from '../../workflows/index.js';
+import { type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
+import { type FixtureRepo, makeFixtureRepo } from '../runner/fixture-repo.js';
+import { testConfig } from './test-config.js';
+import { withWorker } from './worker-harness.js';
+
+const REPO = 'acme/widgets';
+const BOT = 'benchbot[bot]';
+const env = { GITHUB_TOKEN: 'bot-token' };
+
+let fake: FakeGitHub;
+let fixture: FixtureRepo;
+let pr: number;
+const dataDir = mkdtempSync(join(tmpdir(), 'benchbot-request-'));
+
+function config() {
+  // `hot` does 30% more work on the PR's branch; `steady` runs byte-identical code on both sides;
+  // `sleepy` is slow enough to be cancelled or killed mid-run.
+  const bench = (name: string, iterations: number) =>
+    `{ name: ${name}, command: "node dist/bench.js ${name} > ${name}.txt", output: { path: ${name}.txt, format: go-bench }, iterations: ${iterations}, warmups: 1, timeoutMinutes: 2 }`;
+  return testConfig(`
+version: 1
+dataDir: ${JSON.stringify(dataDir)}
+github: { apiUrl: ${JSON.stringify(fake.url)}, botLogin: "${BOT}" }
+repos:
+  - name: ${REPO}
+    url: ${JSON.stringify(fixture.url)}
+    build: { command: "sh build.sh", env: { BENCH_FLAVOR: x } }
+    benchmarks:
+      - ${bench('hot', 20)}
+      - ${bench('steady', 20)}
+      - { name: sleepy, command: "sleep 2 && echo BenchmarkSleepy-1 1 2000000000 ns/op > sleepy.txt", output: { path: sleepy.txt, format: go-bench }, iterations: 20, warmups: 0, timeoutMinutes: 2, runByDefault: false }
+`);
+}
+
+beforeAll(async () => {
+  fixture = await makeFixtureRepo();
+  fake = await startFakeGitHub({
+    users: [
+      { login: BOT, token: 'bot-token' },
+      { login: 'alice', token: 'alice-token' },
+      { login: 'mallory', token: 'mallory-token' },
+    ],
+  });
+  fake.createRepo({ owner: 'acme', name: 'widgets', gitPath: join(fixture.dir, 'project') });
+  fake.setPermission(REPO, 'alice', 'maintain');
+  pr = await fake.openPullRequest(REPO, { author: 'alice', head: { ref: 'slow' }, base: { ref: 'main' } });
+});
+
+afterAll(async () => {
+  await fake?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+  if (fixture) await rm(fixture.dir, { recursive: true, force: true });
+});
+
+/** A comment on the PR, and the request the poller would start for it. */
+function comment(author: string, association: 'MEMBER' | 'NONE', body: string): CommentSource {
+  const view = fake.addComment(REPO, pr, { author, body, authorAssociation: association });
+  return { kind: 'comment', repo: REPO, pr, commentId: view.id, requester: author, association, body };
+}
+
+function start(client: Client, taskQueue: string, source: CommentSource) {
+  return client.workflow.start(benchmarkRequest, {
+    taskQueue,
+    workflowId: commentRequestId(source.repo, source.commentId),
+    args: [{ source }],
+  });
+}
+
+const botComments = () => fake.comments(REPO, pr).filter((c) => c.author === BOT);
+const reactionsOn = (id: number) => fake.reactions(id).map((r) => r.content);
+
+async function jobProcesses(): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    const environ = await readFile(`/proc/${entry}/environ`, 'utf8').catch(() => '');
+    if (environ.includes(`BENCHBOT_JOB=${join(dataDir, 'work')}`)) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+async function waitForState(client: Client, workflowId: string, state: string): Promise<void> {
+  const handle = client.workflow.getHandle(workflowId);
+  for (let i = 0; i < 600; i++) {
+    if ((await handle.query(statusQuery)).state === state) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${workflowId} never reached ${state}`);
+}
+
+vi.setConfig({ testTimeout: 180_000 });
+
+describe('BenchmarkRequest: from a PR comment to a posted report', () => {
+  it('builds both sides, runs interleaved, and edits one status comment into the report', async () => {
+    await withWorker(
+      config(),
+      async ({ client, taskQueue }) => {
+        const before = botComments().length;
+        const source = comment('alice', 'MEMBER', 'run benchmark hot steady');
+        const outcome: RequestOutcome = await (await start(client, taskQueue, source)).result();
+        expect(outcome).toMatchObject({ outcome: 'done' });
+
+        const mine = botComments().slice(before);
+        expect(mine).toHaveLength(1);
+        const body = mine[0]?.body ?? '';
+        expect(body).toContain(`<!-- benchbot:${commentRequestId(REPO, source.commentId)} -->`);
+        expect(body).toContain('✅ done');
+        expect(body).toContain(fixture.shas.slow.slice(0, 10));
+        expect(body).toContain(fixture.shas.main.slice(0, 10));
+        expect(body).toMatch(/`hot › Hot`[^\n]*slower/);
+        expect(body).toMatch(/`steady › Steady`[^\n]*unchanged/);
+        expect(body).toContain('paired by round');
+        expect(reactionsOn(source.commentId)).toEqual(expect.arrayContaining(['eyes', 'rocket']));
+      },
+      { env },
+    );
+  });
+
+  it('answers an untrusted commenter once, politely, and runs nothing', async () => {
+    await withWorker(
+      config(),
+      async ({ client, taskQueue }) => {
+        const before = botComments().length;
+        const source = comment('mallory', 'NONE', 'run benchmarks');
+        expect(await (await start(client, taskQueue, source)).result()).toEqual({ outcome: 'unauthorized' });
+        const replies = botComments().slice(before);
+        expect(replies).toHaveLength(1);
+        expect(replies[0]?.body).toContain('@mallory');
+        expect(replies[0]?.body).toContain('owners, organization members or collaborators');
+        expect(reactionsOn(source.commentId)).toEqual([]);
+      },
+      { env },
+    );
+  });
+
+  it('replies to a trigger with mistakes with what was wrong and what is allowed', async () => {
+    await withWorker(
+      config(),
+      async ({ client, taskQueue }) => {
+        const before = botComments().length;
+        const source = comment('alice', 'MEMBER', 'run benchmark hot hott\nenv:\n  lower_case: 1');
+        expect(await (await start(client, taskQueue, source)).result()).toMatchObject({ outcome: 'invalid' });
+        const reply = botComments().slice(before)[0]?.body ?? '';
+        expect(reply).toContain('hott');
+        expect(reply).toContain('lower_case');
+        expect(reply).toContain('`steady`');
+        expect(reactionsOn(source.commentId)).toEqual(['confused']);
+      },
+      { env },
+    );
+  });
+
+  it('cancels a running request on `cancel benchmark`, stops its processes and says who cancelled', async () => {
+    await withWorker(
+      config(),
+      async ({ client, taskQueue }) => {
+        const run = comment('alice', 'MEMBER', 'run benchmark sleepy');
+        const handle = await start(client, taskQueue, run);
+        await waitForState(client, handle.workflowId, 'running');
+        expect((await jobProcesses()).length).toBeGreaterThan(0);
+
+        const queueReply = comment('alice', 'MEMBER', 'show benchmark queue');
+        await (await start(client, taskQueue, queueReply)).result();
+        expect(botComments().at(-1)?.body).toMatch(
+          /\| running \| acme\/widgets \| #\d+ \| sleepy \| @alice \| running \|/,
+        );
+
+        const cancel = comment('alice', 'MEMBER', 'cancel benchmark');
+        expect(await (await start(client, taskQueue, cancel)).result()).toEqual({
+          outcome: 'replied',
+          kind: 'cancel',
+        });
+        const failure = await handle.result().catch((err: unknown) => err);
+        expect(failure).toBeInstanceOf(WorkflowFailedError);
+        expect((failure as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+
+        const status = botComments().find((c) => c.body.includes(handle.workflowId));
+        expect(status?.body).toContain('🚫 cancelled');
+        expect(status?.body).toContain('Cancelled by @alice');
+        expect(await jobProcesses()).toEqual([]);
+      },
+      { env },
+    );
+  });
+});

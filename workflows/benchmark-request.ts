@@ -1,0 +1,333 @@
+import {
+  ActivityCancellationType,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  defineQuery,
+  defineSignal,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { GitHubActivities } from '../activities/github-activities.js';
+import type { JobActivities } from '../activities/job-activities.js';
+import type { QueueActivities } from '../activities/queue-activities.js';
+import type { ReportActivities } from '../activities/report-activities.js';
+import type { RepositoryActivities } from '../activities/repository-activities.js';
+import type { TriggerActivities } from '../activities/trigger-validation.js';
+import type { FailureView, StatusView } from '../core/request/status-comment.js';
+import type {
+  BenchmarkRequestInput,
+  CommentSource,
+  JobSide,
+  ManualSource,
+  RequestOutcome,
+} from '../core/request/types.js';
+import {
+  BENCHMARKS,
+  PULL_REQUEST,
+  REPOSITORY,
+  REQUESTER,
+  type RequestState,
+  STATE,
+} from '../core/search-attributes.js';
+import type { TriggerRequest } from '../core/trigger.js';
+
+export const cancelledBySignal = defineSignal<[string]>('cancelledBy');
+export const jobPhaseSignal = defineSignal<['building' | 'running']>('jobPhase');
+/** What the workflow knows right now; signals and queries update and read it from the start. */
+interface Live {
+  state: RequestState | 'validating';
+  queuePosition: number | null;
+  cancelledBy: string | null;
+}
+export const statusQuery = defineQuery<Pick<Live, 'state' | 'queuePosition'>>('status');
+
+const NON_RETRYABLE_USER_ERRORS = ['UnknownRef', 'UnknownRepository', 'InvalidRequest'];
+
+// GitHub and visibility calls: retried with backoff for as long as GitHub is down, so a request is
+// delayed by an outage but never lost; user mistakes fail at once.
+const github = proxyActivities<GitHubActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: {
+    initialInterval: '5 seconds',
+    maximumInterval: '5 minutes',
+    nonRetryableErrorTypes: NON_RETRYABLE_USER_ERRORS,
+  },
+});
+const queue = proxyActivities<QueueActivities>({ startToCloseTimeout: '1 minute' });
+const trigger = proxyActivities<TriggerActivities>({ startToCloseTimeout: '30 seconds' });
+const repository = proxyActivities<RepositoryActivities>({
+  startToCloseTimeout: '15 minutes',
+  retry: { maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE_USER_ERRORS },
+});
+const report = proxyActivities<ReportActivities>({
+  startToCloseTimeout: '10 minutes',
+  retry: {
+    maximumInterval: '5 minutes',
+    nonRetryableErrorTypes: ['InvalidResults', ...NON_RETRYABLE_USER_ERRORS],
+  },
+});
+
+/**
+ * The job runs on its own task queue, whose worker takes only as many at once as there are runner
+ * slots: Temporal holds the line, so a waiting request costs nothing and survives any restart.
+ * The heartbeat timeout is what notices a dead worker; the retry resumes from the runner's
+ * checkpoint. A failure of the code under test is final.
+ */
+function jobActivities() {
+  return proxyActivities<JobActivities>({
+    taskQueue: `${workflowInfo().taskQueue}-jobs`,
+    startToCloseTimeout: '48 hours',
+    heartbeatTimeout: '2 minutes',
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    retry: {
+      maximumAttempts: 5,
+      nonRetryableErrorTypes: ['CodeUnderTestFailure', ...NON_RETRYABLE_USER_ERRORS],
+    },
+  });
+}
+
+export async function benchmarkRequest({ source }: BenchmarkRequestInput): Promise<RequestOutcome> {
+  const live: Live = { state: 'validating', queuePosition: null, cancelledBy: null };
+  setHandler(cancelledBySignal, (login) => {
+    live.cancelledBy = login;
+  });
+  setHandler(jobPhaseSignal, (phase) => {
+    live.state = phase;
+    upsertSearchAttributes([{ key: STATE, value: phase }]);
+  });
+  setHandler(statusQuery, () => ({ state: live.state, queuePosition: live.queuePosition }));
+  upsertSearchAttributes([
+    { key: REPOSITORY, value: source.repo },
+    { key: REQUESTER, value: source.requester },
+    ...(source.kind === 'comment' ? [{ key: PULL_REQUEST, value: source.pr }] : []),
+  ]);
+  if (source.kind === 'manual') return runBenchmarks(source, null, live);
+
+  const parsed = await trigger.validateTrigger({ repo: source.repo, comment: source.body });
+  if (!parsed.trigger) return { outcome: 'not-a-trigger' };
+  const target = { repo: source.repo, issueNumber: source.pr };
+  if ('errors' in parsed) {
+    await github.publishReply({
+      ...target,
+      text: await trigger.triggerErrorReply({ repo: source.repo, errors: parsed.errors }),
+    });
+    await github.reactToComment({ repo: source.repo, commentId: source.commentId, content: 'confused' });
+    return { outcome: 'invalid', errors: parsed.errors.length };
+  }
+  const authorization = await github.authorizeCommenter({
+    repo: source.repo,
+    login: source.requester,
+    association: source.association,
+  });
+  if (!authorization.allowed) {
+    await github.publishReply({ ...target, text: authorization.refusal ?? 'Not allowed.' });
+    return { outcome: 'unauthorized' };
+  }
+  const request = parsed.request;
+  switch (request.kind) {
+    case 'queue':
+      await github.publishReply({ ...target, text: await queue.renderQueue() });
+      await github.reactToComment({ repo: source.repo, commentId: source.commentId, content: 'eyes' });
+      return { outcome: 'replied', kind: 'queue' };
+    case 'cancel':
+      await github.publishReply({ ...target, text: await cancelOnPullRequest(source) });
+      return { outcome: 'replied', kind: 'cancel' };
+    case 'run':
+      return runBenchmarks(source, request, live);
+  }
+}
+
+async function cancelOnPullRequest(source: CommentSource): Promise<string> {
+  const self = workflowInfo().workflowId;
+  const active = (await queue.activeRequestsOnPullRequest({ repo: source.repo, pr: source.pr })).filter(
+    (entry) => entry.workflowId !== self,
+  );
+  const isMine = (requester: string) => requester.toLowerCase() === source.requester.toLowerCase();
+  const others = active.filter((entry) => !isMine(entry.requester));
+  const mayCancelOthers =
+    others.length > 0 && (await github.canCancelAnyRequest({ repo: source.repo, login: source.requester }));
+  const targets = active.filter((entry) => isMine(entry.requester) || mayCancelOthers);
+  await queue.cancelRequests({
+    workflowIds: targets.map((t) => t.workflowId),
+    cancelledBy: source.requester,
+  });
+  if (active.length === 0) return 'There is no queued or running benchmark request on this pull request.';
+  const left = active.length - targets.length;
+  return [
+    `Cancelled ${targets.length} benchmark request${targets.length === 1 ? '' : 's'} on this pull request.`,
+    ...(left > 0
+      ? [`${left} request${left === 1 ? '' : 's'} by others left running: only maintainers can cancel those.`]
+      : []),
+  ].join(' ');
+}
+
+type RunSpec = Extract<TriggerRequest, { kind: 'run' }>;
+
+async function runBenchmarks(
+  source: CommentSource | ManualSource,
+  request: RunSpec | null,
+  live: Live,
+): Promise<RequestOutcome> {
+  const workflowId = workflowInfo().workflowId;
+  const benchmarks = request?.benchmarks ?? (source.kind === 'manual' ? source.benchmarks : []);
+  const target = source.kind === 'comment' ? { repo: source.repo, issueNumber: source.pr } : null;
+  const command =
+    source.kind === 'comment'
+      ? (source.body.split('\n').find((l) => l.trim() !== '') ?? '').trim()
+      : `benchbot run ${benchmarks.join(' ')}`;
+
+  let commentId: number | null = null;
+  const setState = (next: RequestState) => {
+    live.state = next;
+    upsertSearchAttributes([{ key: STATE, value: next }]);
+  };
+
+  if (source.kind === 'comment') {
+    const active = await queue.countActiveRequestsBy({
+      requester: source.requester,
+      excludeWorkflowId: workflowId,
+    });
+    const limit = await trigger.maxQueuedPerRequester({ repo: source.repo });
+    if (active >= limit) {
+      await github.publishReply({
+        repo: source.repo,
+        issueNumber: source.pr,
+        text: `@${source.requester}, you already have ${active} benchmark request${active === 1 ? '' : 's'} queued or running (the limit here is ${limit}). Please wait for one to finish, or comment \`cancel benchmark\` on its pull request.`,
+      });
+      return { outcome: 'limited', active };
+    }
+  }
+  upsertSearchAttributes([{ key: BENCHMARKS, value: benchmarks }]);
+  setState('queued');
+  if (source.kind === 'comment') {
+    await github.reactToComment({ repo: source.repo, commentId: source.commentId, content: 'eyes' });
+  }
+
+  let baseline: JobSide | null = null;
+  let changed: JobSide | null = null;
+  const view = (): Omit<StatusView, 'workflowUrl'> => ({
+    requester: source.requester,
+    command,
+    state: live.state === 'validating' ? 'queued' : live.state,
+    queuePosition: live.queuePosition,
+    cancelledBy: live.cancelledBy,
+    baseline: baseline ?? { ref: request?.baseline.ref ?? null, label: 'merge base', sha: null },
+    changed: changed ?? { ref: request?.changed.ref ?? null, label: 'PR head', sha: null },
+  });
+  const publish = async (extra: Partial<Omit<StatusView, 'workflowUrl'>> = {}) => {
+    if (target)
+      commentId = await github.publishStatus({
+        ...target,
+        knownCommentId: commentId,
+        view: { ...view(), ...extra },
+      });
+  };
+
+  const jobs = jobActivities();
+  try {
+    const sides =
+      source.kind === 'comment' && request
+        ? await github.resolveSides({
+            repo: source.repo,
+            prNumber: source.pr,
+            baseline: request.baseline.ref,
+            changed: request.changed.ref,
+          })
+        : await repository.resolveRepositorySides({
+            repo: source.repo,
+            baseline: source.kind === 'manual' ? source.baseline.ref : '',
+            changed: source.kind === 'manual' ? source.changed.ref : '',
+          });
+    const env = {
+      baseline: request?.baseline.env ?? (source.kind === 'manual' ? source.baseline.env : {}),
+      changed: request?.changed.env ?? (source.kind === 'manual' ? source.changed.env : {}),
+    };
+    const resolved = {
+      baseline: { ...sides.baseline, env: env.baseline },
+      changed: { ...sides.changed, env: env.changed },
+    };
+    baseline = resolved.baseline;
+    changed = resolved.changed;
+    live.queuePosition = await queue.queuePosition({ workflowId });
+    await publish();
+
+    let finished = false;
+    const job = jobs
+      .runJob({
+        repo: source.repo,
+        benchmarks,
+        ...resolved,
+        reason: source.kind === 'comment' ? 'pr-comment' : 'manual',
+        pullRequest: source.kind === 'comment' ? source.pr : null,
+        status: target ? { target, view: view() } : null,
+      })
+      .finally(() => {
+        finished = true;
+      });
+    const startedAt = Date.now();
+    let jobStartedAt: number | null = null;
+    // While waiting for a slot, keep the queue position in the status comment current.
+    while (!finished && live.state === 'queued') {
+      if (await condition(() => finished || live.state !== 'queued', '2 minutes')) break;
+      const position = await queue.queuePosition({ workflowId });
+      if (position !== live.queuePosition) {
+        live.queuePosition = position;
+        await publish();
+      }
+    }
+    if (live.state !== 'queued') jobStartedAt = Date.now();
+    const results = await job;
+    jobStartedAt ??= startedAt;
+
+    setState('comparing');
+    await publish();
+    const comparison = await report.compareRun({ results });
+    const runId = await report.recordRun({
+      runId: workflowId,
+      results,
+      pullRequest: source.kind === 'comment' ? source.pr : null,
+    });
+    upsertMemo({ jobSeconds: Math.round((Date.now() - jobStartedAt) / 1000) });
+    setState('done');
+    await publish({ report: comparison.markdown });
+    if (source.kind === 'comment') {
+      await github.reactToComment({ repo: source.repo, commentId: source.commentId, content: 'rocket' });
+    }
+    return { outcome: 'done', summary: comparison.summary, runId };
+  } catch (err) {
+    if (isCancellation(err)) {
+      await CancellationScope.nonCancellable(async () => {
+        setState('cancelled');
+        await publish();
+      });
+      throw err;
+    }
+    const failure = describeFailure(err);
+    setState('failed');
+    await publish({ failure });
+    if (source.kind === 'comment') {
+      await github.reactToComment({ repo: source.repo, commentId: source.commentId, content: 'confused' });
+    }
+    return { outcome: 'failed', step: failure.step, message: failure.message };
+  }
+}
+
+/** What the PR is told when a run fails: which side, which step, and the end of the log. */
+function describeFailure(err: unknown): FailureView {
+  const cause = err instanceof Error && err.cause instanceof ApplicationFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure) {
+    const details = (cause.details?.[0] ?? {}) as Partial<FailureView>;
+    return {
+      step: details.step ?? (cause.type === 'CodeUnderTestFailure' ? 'run' : 'request'),
+      message: cause.message,
+      ...(details.side ? { side: details.side } : {}),
+      ...(details.logTail ? { logTail: details.logTail } : {}),
+    };
+  }
+  return { step: 'infrastructure', message: err instanceof Error ? err.message : String(err) };
+}
