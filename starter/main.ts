@@ -71,4 +71,30 @@ program
     process.exitCode = await compare(base, changed, opts);
   });
 
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+program
+  .command('run')
+  .description('benchmark two refs of a configured repository without GitHub; prints progress and the report')
+  .requiredOption(
+    '--repo <name|url|path>',
+    'a repository from the config: owner/name, its URL, or a local path',
+  )
+  .requiredOption('--baseline <ref>', 'branch, tag or commit to compare against')
+  .requiredOption('--changed <ref>', 'branch, tag or commit to measure')
+  .option('--benchmark <name...>', "benchmarks to run (default: the repository's default set)", [])
+  .option('--env <NAME=VALUE>', 'environment for both sides (repeatable)', collect, [])
+  .action(async (opts: import('./commands/run.js').RunOptions) => {
+    const { run } = await import('./commands/run.js');
+    process.exitCode = await run(await loadConfigOrExit(configPath()), opts);
+  });
+
+program
+  .command('queue')
+  .description('show queued and running benchmark requests (what `show benchmark queue` replies)')
+  .action(async () => {
+    const { queue } = await import('./commands/queue.js');
+    await queue(await loadConfigOrExit(configPath()));
+  });
+
 await program.parseAsync();

@@ -298,7 +298,7 @@ async function runBenchmarks(
     if (source.kind === 'comment') {
       await github.reactToComment({ repo: source.repo, commentId: source.commentId, content: 'rocket' });
     }
-    return { outcome: 'done', summary: comparison.summary, runId };
+    return { outcome: 'done', summary: comparison.summary, report: comparison.markdown, runId };
   } catch (err) {
     if (isCancellation(err)) {
       await CancellationScope.nonCancellable(async () => {

@@ -1,2 +1,1 @@
 export { benchmarkRequest, cancelledBySignal, jobPhaseSignal, statusQuery } from './benchmark-request.js';
-export { triggerCheck } from './trigger-check.js';

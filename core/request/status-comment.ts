@@ -57,10 +57,10 @@ function sideRow(name: string, side: SideView): string {
   return `| ${name} | ${ref} | ${short(side.sha)} |`;
 }
 
-/** "running tpch (changed): round 3/5 · benchmark 2/4" and the like. */
+/** "running tpch (changed): round 3/5 · step 9/24" and the like (steps are builds and benchmark runs). */
 export function describeProgress(p: ProgressView): string {
   const side = p.side ? ` (${p.side})` : '';
-  const position = p.total > 0 ? ` · benchmark ${Math.min(p.done + 1, p.total)}/${p.total}` : '';
+  const position = p.total > 0 ? ` · step ${Math.min(p.done + 1, p.total)}/${p.total}` : '';
   const round = p.round !== undefined && p.rounds !== undefined ? `: round ${p.round}/${p.rounds}` : '';
   switch (p.phase) {
     case 'clone':

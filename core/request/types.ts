@@ -39,5 +39,5 @@ export type RequestOutcome =
   | { outcome: 'unauthorized' }
   | { outcome: 'limited'; active: number }
   | { outcome: 'replied'; kind: 'queue' | 'cancel' }
-  | { outcome: 'done'; summary: string; runId: string }
+  | { outcome: 'done'; summary: string; report: string; runId: string }
   | { outcome: 'failed'; step: string; message: string };

@@ -1,27 +1,50 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { afterAll, describe, expect, it } from 'vitest';
-import { triggerCheck } from '../../workflows/index.js';
-import { DATAFUSION_LIKE } from './test-config.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FixtureRepo, makeFixtureRepo } from '../runner/fixture-repo.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'benchbot-start-'));
-const taskQueue = `start-test-${randomUUID()}`;
 const configFile = join(dir, 'benchbot.yaml');
-writeFileSync(
-  configFile,
-  `${DATAFUSION_LIKE}
-dataDir: ${JSON.stringify(join(dir, 'data'))}
-temporal: { port: 0, uiPort: 0, taskQueue: ${taskQueue} }
-telemetry: { metricsAddress: null }
-`,
-);
+let fixture: FixtureRepo;
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+beforeAll(async () => {
+  fixture = await makeFixtureRepo();
+  // A fixed port, so `benchbot run` finds the server `benchbot start` runs, as on a real machine.
+  const port = await freePort();
+  writeFileSync(
+    configFile,
+    `version: 1
+dataDir: ${JSON.stringify(join(dir, 'data'))}
+temporal: { port: ${port}, uiPort: 0 }
+telemetry: { metricsAddress: null }
+repos:
+  - name: acme/widgets
+    url: ${JSON.stringify(fixture.url)}
+    build: { command: "sh build.sh", env: { BENCH_FLAVOR: x } }
+    benchmarks:
+      - { name: hot, command: "node dist/bench.js hot > hot.txt", output: { path: hot.txt, format: go-bench }, iterations: 12, warmups: 1 }
+`,
+  );
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  if (fixture) rmSync(fixture.dir, { recursive: true, force: true });
+});
 
 interface Running {
   child: ChildProcess;
@@ -29,10 +52,12 @@ interface Running {
   waitFor: (pattern: RegExp) => Promise<RegExpExecArray>;
 }
 
+const benchbotEnv = () => ({ ...process.env, BENCHBOT_CONFIG: configFile, BENCHBOT_LOG_LEVEL: 'warn' });
+
 /** `benchbot start` exactly as `npm start` runs it, as a real child process. */
 function startBenchbot(): Running {
   const child = spawn(process.execPath, ['bin/benchbot.js', 'start'], {
-    env: { ...process.env, BENCHBOT_CONFIG: configFile, BENCHBOT_LOG_LEVEL: 'warn' },
+    env: benchbotEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -69,37 +94,44 @@ async function stopWithCtrlC(running: Running): Promise<void> {
   expect(running.output()).toContain('stopped.');
 }
 
-describe('benchbot start (the embedded default)', () => {
-  it('serves the Web UI and runs workflows, stops on Ctrl-C, and finds the same history on restart', async () => {
-    const workflowId = `start-test-${randomUUID()}`;
-
+describe('benchbot start (the embedded default) and benchbot run', () => {
+  it('serves the Web UI, runs a request from `benchbot run`, stops on Ctrl-C, and keeps the history', async () => {
     const first = startBenchbot();
     await first.waitFor(/ready\. Ctrl-C stops\./);
     const [, address] = await first.waitFor(/worker polling task queue \S+ on (\S+)/);
     const [, uiUrl] = await first.waitFor(/Temporal Web UI: (http\S+)/);
     expect((await fetch(uiUrl as string)).status).toBe(200);
 
-    const connection = await Connection.connect({ address: address as string });
-    try {
-      const result = await new Client({ connection }).workflow.execute(triggerCheck, {
-        taskQueue,
-        workflowId,
-        args: [{ repo: 'apache/datafusion', comment: 'run benchmark tpch' }],
-      });
-      expect(result).toMatchObject({ trigger: true, request: { benchmarks: ['tpch'] } });
-    } finally {
-      await connection.close();
-    }
+    const run = spawnSync(
+      process.execPath,
+      [
+        'bin/benchbot.js',
+        'run',
+        '--repo',
+        join(fixture.dir, 'project'),
+        '--baseline',
+        'main',
+        '--changed',
+        'slow',
+      ],
+      { env: benchbotEnv(), encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(run.stdout).toMatch(/\[benchbot\] running hot/);
+    expect(run.stdout).toMatch(/`Hot`[^\n]*slower/);
+    const [, workflowId] = /started (\S+)/.exec(run.stdout) ?? [];
     await stopWithCtrlC(first);
 
     const second = startBenchbot();
-    const [, secondAddress] = await second.waitFor(/worker polling task queue \S+ on (\S+)/);
-    const again = await Connection.connect({ address: secondAddress as string });
+    await second.waitFor(/ready\. Ctrl-C stops\./);
+    const connection = await Connection.connect({ address: address as string });
     try {
-      const description = await new Client({ connection: again }).workflow.getHandle(workflowId).describe();
+      const description = await new Client({ connection }).workflow
+        .getHandle(workflowId as string)
+        .describe();
       expect(description.status.name).toBe('COMPLETED');
     } finally {
-      await again.close();
+      await connection.close();
     }
     await stopWithCtrlC(second);
   });

@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { workflowUrl } from '../../activities/github-activities.js';
+import { type BenchbotConfig, findRepo, type RepoConfig, temporalUiUrl } from '../../core/config/index.js';
+import { manualRequestId } from '../../core/request/ids.js';
+import { describeProgress } from '../../core/request/status-comment.js';
+import type { RequestOutcome } from '../../core/request/types.js';
+import type { ProgressEvent } from '../../core/runner-protocol.js';
+import { benchmarkRequest, statusQuery } from '../../workflows/index.js';
+import { connectClient } from '../temporal-client.js';
+
+export interface RunOptions {
+  repo: string;
+  baseline: string;
+  changed: string;
+  benchmark: string[];
+  env: string[];
+}
+
+const say = (line: string) => console.log(`[benchbot] ${line}`);
+
+/** A configured repository named by `owner/name`, its clone URL, or a local path to it. */
+function repoFor(config: BenchbotConfig, arg: string): RepoConfig | null {
+  const byName = findRepo(config, arg);
+  if (byName) return byName;
+  const asPath = pathToFileURL(resolve(arg)).href;
+  const same = (url: string) => url.replace(/\/(\.git)?$/, '');
+  return config.repos.find((r) => same(r.url) === same(arg) || same(r.url) === same(asPath)) ?? null;
+}
+
+function parseEnv(pairs: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new Error(`--env ${pair}: expected NAME=VALUE`);
+    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return env;
+}
+
+/** The runner's latest progress line, from the job activity's heartbeat (no extra history). */
+async function jobProgress(
+  handle: WorkflowHandle,
+): Promise<Extract<ProgressEvent, { type: 'progress' }> | null> {
+  const description = await handle.describe();
+  for (const activity of description.raw.pendingActivities ?? []) {
+    const payload = activity.heartbeatDetails?.payloads?.[0];
+    if (activity.activityType?.name !== 'runJob' || !payload) continue;
+    const { progress } = defaultPayloadConverter.fromPayload<{ progress?: ProgressEvent }>(payload);
+    return progress?.type === 'progress' ? progress : null;
+  }
+  return null;
+}
+
+/**
+ * `benchbot run`: the request workflow without GitHub, for trying benchbot on your own repository.
+ * Prints progress while it runs and the report at the end; the workflow stays in the Web UI.
+ */
+export async function run(config: BenchbotConfig, options: RunOptions): Promise<number> {
+  const repo = repoFor(config, options.repo);
+  if (repo === null) {
+    console.error(
+      [
+        `${options.repo} is not a repository in the config. Add it to benchbot.yaml, e.g.:`,
+        '',
+        'repos:',
+        '  - name: me/my-project',
+        `    url: ${pathToFileURL(resolve(options.repo)).href}`,
+        '    build: { command: "make" }',
+        '    benchmarks:',
+        '      - { name: startup, command: "./my-program --version", output: { format: wall-clock } }',
+      ].join('\n'),
+    );
+    return 2;
+  }
+  const unknown = options.benchmark.filter((name) => !repo.benchmarks.some((b) => b.name === name));
+  if (unknown.length > 0) {
+    console.error(
+      `${repo.name} has no benchmark ${unknown.join(', ')}; it has: ${repo.benchmarks.map((b) => b.name).join(', ')}`,
+    );
+    return 2;
+  }
+  const env = parseEnv(options.env);
+  const benchmarks =
+    options.benchmark.length > 0
+      ? options.benchmark
+      : repo.benchmarks.filter((b) => b.runByDefault).map((b) => b.name);
+
+  const { client, close } = await connectClient(config);
+  try {
+    const workflowId = manualRequestId(repo.name, randomUUID());
+    const handle = await client.workflow.start(benchmarkRequest, {
+      taskQueue: config.temporal.taskQueue,
+      workflowId,
+      args: [
+        {
+          source: {
+            kind: 'manual',
+            repo: repo.name,
+            requester: process.env.USER ?? 'cli',
+            benchmarks,
+            baseline: { ref: options.baseline, env },
+            changed: { ref: options.changed, env },
+          },
+        },
+      ],
+    });
+    say(`started ${workflowId}`);
+    const url = workflowUrl(temporalUiUrl(config), config.temporal.namespace, workflowId);
+    if (url) say(`follow it in the Web UI: ${url}`);
+
+    let last = '';
+    let finished = false;
+    const result = handle.result().finally(() => {
+      finished = true;
+    });
+    while (!finished) {
+      const [status, progress] = await Promise.all([handle.query(statusQuery), jobProgress(handle)]);
+      const position =
+        status.state === 'queued' && status.queuePosition ? ` (position ${status.queuePosition})` : '';
+      const line =
+        progress && status.state !== 'comparing' ? describeProgress(progress) : `${status.state}${position}`;
+      if (line !== last) say(line);
+      last = line;
+      await Promise.race([result.catch(() => {}), new Promise((r) => setTimeout(r, 1000))]);
+    }
+    const outcome: RequestOutcome = await result;
+    if (outcome.outcome === 'done') {
+      console.log(`\n${outcome.report}`);
+      return 0;
+    }
+    if (outcome.outcome === 'failed') {
+      console.error(`[benchbot] failed at the ${outcome.step} step: ${outcome.message}`);
+      return 1;
+    }
+    console.error(`[benchbot] ended: ${JSON.stringify(outcome)}`);
+    return 1;
+  } finally {
+    await close();
+  }
+}
