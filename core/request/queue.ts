@@ -49,7 +49,7 @@ export function queueRows(
       position: i + 1,
       waitedSeconds: waited(e),
       expectedStartSeconds:
-        typical === null ? null : i < freeSlots ? 0 : Math.ceil((i + 1 - freeSlots) / slots) * typical,
+        i < freeSlots ? 0 : typical === null ? null : Math.ceil((i + 1 - freeSlots) / slots) * typical,
     })),
   ];
 }
