@@ -82,7 +82,7 @@ function jobActivities() {
   return proxyActivities<JobActivities>({
     taskQueue: `${workflowInfo().taskQueue}-jobs`,
     startToCloseTimeout: '48 hours',
-    heartbeatTimeout: '2 minutes',
+    heartbeatTimeout: '30 seconds',
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry: {
       maximumAttempts: 5,
