@@ -61,7 +61,8 @@ describe('the shipped example', () => {
     expect(tpch).toMatchObject({
       description: 'TPC-H SF=1',
       command: './benchmarks/bench.sh data tpch && ./benchmarks/bench.sh run tpch',
-      output: { path: 'benchmarks/results/tpch.json', format: 'dfbench-json' },
+      output: { path: 'benchmarks/results', format: 'dfbench-json' },
+      env: { DATA_DIR: '/var/tmp/benchbot-datafusion-data' },
     });
     const castKernels = findRepo(config, 'apache/arrow-rs')?.benchmarks.find(
       (b) => b.name === 'cast_kernels',
