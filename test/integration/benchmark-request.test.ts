@@ -23,7 +23,7 @@ let fixture: FixtureRepo;
 let pr: number;
 const dataDir = mkdtempSync(join(tmpdir(), 'benchbot-request-'));
 
-function config() {
+function config(build = 'sh build.sh') {
   // `hot` does 30% more work on the PR's branch; `steady` runs byte-identical code on both sides;
   // `sleepy` is slow enough to be cancelled or killed mid-run.
   const bench = (name: string, iterations: number) =>
@@ -35,7 +35,7 @@ github: { apiUrl: ${JSON.stringify(fake.url)}, botLogin: "${BOT}" }
 repos:
   - name: ${REPO}
     url: ${JSON.stringify(fixture.url)}
-    build: { command: "sh build.sh", env: { BENCH_FLAVOR: x } }
+    build: { command: "${build}", env: { BENCH_FLAVOR: x } }
     benchmarks:
       - ${bench('hot', 20)}
       - ${bench('steady', 20)}
@@ -160,36 +160,43 @@ describe('BenchmarkRequest: from a PR comment to a posted report', () => {
     );
   });
 
-  it('cancels a running request on `cancel benchmark`, stops its processes and says who cancelled', async () => {
-    await withWorker(
-      config(),
-      async ({ client, taskQueue }) => {
-        const run = comment('alice', 'MEMBER', 'run benchmark sleepy');
-        const handle = await start(client, taskQueue, run);
-        await waitForState(client, handle.workflowId, 'running');
-        expect((await jobProcesses()).length).toBeGreaterThan(0);
+  it.each([
+    // A build that takes a while, so the cancel lands in it.
+    ['building', 'sleep 30 && sh build.sh'],
+    ['running', 'sh build.sh'],
+  ])(
+    'cancels a request while %s on `cancel benchmark`, stops its processes and says who cancelled',
+    async (phase, build) => {
+      await withWorker(
+        config(build),
+        async ({ client, taskQueue }) => {
+          const run = comment('alice', 'MEMBER', 'run benchmark sleepy');
+          const handle = await start(client, taskQueue, run);
+          await waitForState(client, handle.workflowId, phase);
+          expect((await jobProcesses()).length).toBeGreaterThan(0);
 
-        const queueReply = comment('alice', 'MEMBER', 'show benchmark queue');
-        await (await start(client, taskQueue, queueReply)).result();
-        expect(botComments().at(-1)?.body).toMatch(
-          /\| running \| acme\/widgets \| #\d+ \| sleepy \| @alice \| running \|/,
-        );
+          const queueReply = comment('alice', 'MEMBER', 'show benchmark queue');
+          await (await start(client, taskQueue, queueReply)).result();
+          expect(botComments().at(-1)?.body).toMatch(
+            new RegExp(`\\| running \\| acme/widgets \\| #\\d+ \\| sleepy \\| @alice \\| ${phase} \\|`),
+          );
 
-        const cancel = comment('alice', 'MEMBER', 'cancel benchmark');
-        expect(await (await start(client, taskQueue, cancel)).result()).toEqual({
-          outcome: 'replied',
-          kind: 'cancel',
-        });
-        const failure = await handle.result().catch((err: unknown) => err);
-        expect(failure).toBeInstanceOf(WorkflowFailedError);
-        expect((failure as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+          const cancel = comment('alice', 'MEMBER', 'cancel benchmark');
+          expect(await (await start(client, taskQueue, cancel)).result()).toEqual({
+            outcome: 'replied',
+            kind: 'cancel',
+          });
+          const failure = await handle.result().catch((err: unknown) => err);
+          expect(failure).toBeInstanceOf(WorkflowFailedError);
+          expect((failure as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
 
-        const status = botComments().find((c) => c.body.includes(handle.workflowId));
-        expect(status?.body).toContain('🚫 cancelled');
-        expect(status?.body).toContain('Cancelled by @alice');
-        expect(await jobProcesses()).toEqual([]);
-      },
-      { env },
-    );
-  });
+          const status = botComments().find((c) => c.body.includes(handle.workflowId));
+          expect(status?.body).toContain('🚫 cancelled');
+          expect(status?.body).toContain('Cancelled by @alice');
+          expect(await jobProcesses()).toEqual([]);
+        },
+        { env },
+      );
+    },
+  );
 });
