@@ -35,6 +35,7 @@ github: { apiUrl: ${JSON.stringify(fake.url)}, botLogin: "${BOT}" }
 repos:
   - name: ${REPO}
     url: ${JSON.stringify(fixture.url)}
+    trigger: { maxQueuedPerRequester: 1 }
     build: { command: "${build}", env: { BENCH_FLAVOR: x } }
     benchmarks:
       - ${bench('hot', 20)}
@@ -174,6 +175,15 @@ describe('BenchmarkRequest: from a PR comment to a posted report', () => {
           const handle = await start(client, taskQueue, run);
           await waitForState(client, handle.workflowId, phase);
           expect((await jobProcesses()).length).toBeGreaterThan(0);
+
+          const second = comment('alice', 'MEMBER', 'run benchmark hot');
+          expect(await (await start(client, taskQueue, second)).result()).toEqual({
+            outcome: 'limited',
+            active: 1,
+          });
+          expect(botComments().at(-1)?.body).toContain(
+            'you already have 1 benchmark request queued or running',
+          );
 
           const queueReply = comment('alice', 'MEMBER', 'show benchmark queue');
           await (await start(client, taskQueue, queueReply)).result();
