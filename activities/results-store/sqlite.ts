@@ -167,19 +167,7 @@ interface SideWrite {
   rounds: string | null;
   attempts: string | null;
 }
-interface BenchmarkWrite {
-  name: string;
-  metric: string;
-  group_kind: GroupKind;
-  group_name: string | null;
-  unit: string;
-  direction: Direction;
-  status: PlatformStatus;
-  failure_reason: string | null;
-  failure_log_tail: string | null;
-  raw_samples: number;
-  sides: SideWrite[];
-}
+type BenchmarkWrite = Omit<BenchmarkRow, 'id'> & { sides: SideWrite[] };
 interface PlatformWrite {
   platform: string;
   status: PlatformStatus;
