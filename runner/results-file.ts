@@ -2,6 +2,7 @@ import type { JobSpec } from '../core/job-spec.js';
 import { issuesFromZod } from '../core/results/importers/json-text.js';
 import {
   type BenchbotResults,
+  type Benchmark,
   benchmarkKey,
   CURRENT_SCHEMA_VERSION,
   formatIssue,
@@ -24,23 +25,28 @@ export function withoutCollisions(
   const clash = next.benchmarks.find((b) => taken.has(benchmarkKey(b)));
   if (clash === undefined) return next;
   const reason = `reports ${clash.name} (${clash.metric}), which ${taken.get(benchmarkKey(clash))} already reported; give the two benchmarks distinct output`;
-  return {
-    ...next,
+  return { ...failedBenchmark(next.name, next.attempt, reason), warnings: next.warnings };
+}
+
+/** A benchmark of the spec that produced no usable samples, with why (and the end of its log). */
+export function failedBenchmark(
+  name: string,
+  attempt: number,
+  reason: string,
+  logTail?: string,
+): CompletedBenchmark {
+  const entry: Benchmark = {
+    name,
+    group: { kind: 'benchmark' },
+    metric: 'time',
+    unit: 'ns',
+    direction: 'lower-is-better',
+    samples: {},
+    rawSamples: true,
     status: 'failed',
-    benchmarks: [
-      {
-        name: next.name,
-        group: { kind: 'benchmark' },
-        metric: 'time',
-        unit: 'ns',
-        direction: 'lower-is-better',
-        samples: {},
-        rawSamples: true,
-        status: 'failed',
-        failure: { reason },
-      },
-    ],
+    failure: logTail === undefined || logTail === '' ? { reason } : { reason, logTail },
   };
+  return { name, attempt, status: 'failed', benchmarks: [entry], warnings: [] };
 }
 
 function runWarnings(checkpoint: Checkpoint): string[] {

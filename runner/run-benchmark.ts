@@ -4,12 +4,13 @@ import type { JobBenchmark, JobSpec } from '../core/job-spec.js';
 import { combineImports, type SideImport } from '../core/results/importers/combine.js';
 import { importResults } from '../core/results/importers/index.js';
 import type { ImportedBenchmark } from '../core/results/importers/types.js';
-import { type Benchmark, formatIssue, type SideName } from '../core/results/schema.js';
+import { formatIssue, type SideName } from '../core/results/schema.js';
 import type { CompletedBenchmark } from './checkpoint.js';
 import { describeOutcome, mergeEnv, runCommand } from './exec.js';
 import { planRuns } from './interleave.js';
 import { clearOutput, findOutputFiles } from './output-files.js';
 import type { Progress } from './progress.js';
+import { failedBenchmark } from './results-file.js';
 import type { Worktrees } from './workspace.js';
 
 export interface BenchmarkContext {
@@ -25,26 +26,6 @@ export interface BenchmarkContext {
 type RunResult =
   | { ok: true; imported: ImportedBenchmark[]; warnings: string[] }
   | { ok: false; reason: string; logTail?: string };
-
-function failed(
-  benchmark: JobBenchmark,
-  attempt: number,
-  reason: string,
-  logTail?: string,
-): CompletedBenchmark {
-  const entry: Benchmark = {
-    name: benchmark.name,
-    group: { kind: 'benchmark' },
-    metric: 'time',
-    unit: 'ns',
-    direction: 'lower-is-better',
-    samples: {},
-    rawSamples: true,
-    status: 'failed',
-    failure: logTail === undefined || logTail === '' ? { reason } : { reason, logTail },
-  };
-  return { name: benchmark.name, attempt, status: 'failed', benchmarks: [entry], warnings: [] };
-}
 
 // Two benchmarks of the config may report the same inner names (tpch and tpch10 both have
 // "Query 1"); the config name as group keeps them apart.
@@ -107,7 +88,7 @@ export async function runBenchmark(
   // A failed benchmark's remaining runs will not happen; count them done so progress keeps moving.
   const fail = (index: number, reason: string, logTail?: string): CompletedBenchmark => {
     ctx.progress.advance(plan.length - index - 1);
-    return failed(benchmark, attempt, reason, logTail);
+    return failedBenchmark(benchmark.name, attempt, reason, logTail);
   };
   for (const [index, run] of plan.entries()) {
     const side: SideName = run.side;
@@ -157,7 +138,7 @@ export async function runBenchmark(
   }
   const combined = combineImports(imports);
   if (!combined.ok) {
-    return failed(benchmark, attempt, combined.errors.map(formatIssue).join('; '));
+    return failedBenchmark(benchmark.name, attempt, combined.errors.map(formatIssue).join('; '));
   }
   const anyFailed = combined.benchmarks.some((b) => b.status === 'failed');
   return {
