@@ -4,10 +4,10 @@ import { type BenchbotConfig, findRepo } from '../core/config/index.js';
 import { authorizeByComment, permissionAtLeast, refusalMessage } from '../core/request/authorization.js';
 import { commentMarker } from '../core/request/ids.js';
 import { renderStatusComment, type StatusView } from '../core/request/status-comment.js';
-import { createGitHubClient, type GitHubClient } from './github/client.js';
 import { type ReactionContent, react, upsertMarkedComment } from './github/comments.js';
 import { repositoryPermission } from './github/permissions.js';
 import { type PullRequestSides, resolvePullRequestSides } from './github/refs.js';
+import { createGitHubSession } from './github/session.js';
 
 export interface GitHubActivityDeps {
   config: BenchbotConfig;
@@ -43,27 +43,7 @@ function currentWorkflowId(): string {
 }
 
 export function createGitHubActivities(deps: GitHubActivityDeps) {
-  // Created on first use, so a worker without a token still serves requests that need no GitHub.
-  let client: GitHubClient | null = null;
-  let self: Promise<string> | null = null;
-  const octokit = () => {
-    client ??= createGitHubClient(deps);
-    return client;
-  };
-  const whoAmI = () => {
-    self ??= (async () => {
-      if (deps.config.github.botLogin) return deps.config.github.botLogin;
-      if (deps.config.github.app) {
-        const { data } = await octokit().rest.apps.getAuthenticated();
-        return `${data?.slug ?? 'benchbot'}[bot]`;
-      }
-      return (await octokit().rest.users.getAuthenticated()).data.login;
-    })().catch((err: unknown) => {
-      self = null;
-      throw err;
-    });
-    return self;
-  };
+  const { octokit, whoAmI } = createGitHubSession(deps);
   const publish = async (target: CommentTarget, text: string) => {
     const marker = commentMarker(currentWorkflowId());
     return upsertMarkedComment(octokit(), await whoAmI(), {

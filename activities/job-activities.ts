@@ -20,6 +20,13 @@ export interface RunJobInput {
   pullRequest: number | null;
   /** Where to show progress while the job runs; null for requests without a PR. */
   status: { target: CommentTarget; view: Omit<StatusView, 'workflowUrl'> } | null;
+  /** The platform to run on; the repository's first when omitted. */
+  platform?: string;
+  /**
+   * Names one of several jobs of a workflow (e.g. a confirmation re-run), so their checkpoints stay
+   * apart and each gets its own round order.
+   */
+  part?: string;
 }
 
 export interface JobActivityDeps {
@@ -67,6 +74,7 @@ export function createJobActivities(deps: JobActivityDeps) {
     async runJob(input: RunJobInput): Promise<BenchbotResults> {
       const ctx = Context.current();
       const workflowId = ctx.info.workflowExecution?.workflowId ?? ctx.info.activityId;
+      const jobKey = [workflowId, input.platform, input.part].filter((p) => p !== undefined).join(':');
       const repo = repoOrFail(deps.config, input.repo);
       const built = buildJobSpec({
         repo,
@@ -85,8 +93,8 @@ export function createJobActivities(deps: JobActivityDeps) {
         benchmarks: input.benchmarks,
         reason: input.reason,
         ...(input.pullRequest === null ? {} : { pullRequest: input.pullRequest }),
-        platform: repo.platforms[0] ?? 'local',
-        seed: seedOf(workflowId),
+        platform: input.platform ?? repo.platforms[0] ?? 'local',
+        seed: seedOf(jobKey),
       });
       if (!built.ok) throw ApplicationFailure.nonRetryable(built.error, 'InvalidRequest');
 
@@ -121,12 +129,26 @@ export function createJobActivities(deps: JobActivityDeps) {
         }
       };
 
+      // Job outcomes and durations for dashboards and alerts (Prometheus, with Temporal's own metrics).
+      const started = Date.now();
+      let kind = 'infrastructure-loss';
       const outcome = await deps.executor
         .run(
-          { spec: built.spec, key: workflowId },
+          { spec: built.spec, key: jobKey },
           { onProgress, heartbeat: () => ctx.heartbeat(), signal: ctx.cancellationSignal },
         )
-        .finally(() => edit);
+        .then((result) => {
+          kind = result.kind;
+          return result;
+        })
+        .finally(() => {
+          const tags = { repository: repo.name, outcome: kind };
+          ctx.metricMeter.createCounter('benchbot_jobs', 'jobs', 'benchmark jobs by outcome').add(1, tags);
+          ctx.metricMeter
+            .createHistogram('benchbot_job_duration', 'float', 's', 'wall time of benchmark jobs')
+            .record((Date.now() - started) / 1000, tags);
+          return edit;
+        });
       switch (outcome.kind) {
         case 'cancelled':
           throw new CancelledFailure('the request was cancelled; the job was stopped');

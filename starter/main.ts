@@ -97,4 +97,77 @@ program
     await queue(await loadConfigOrExit(configPath()));
   });
 
+const schedulesCommand = program
+  .command('schedules')
+  .description('the Temporal Schedules of trunk tracking (repos[].schedules)');
+schedulesCommand
+  .command('sync')
+  .description('create, update or delete schedules until Temporal matches the config (npm start does this)')
+  .action(async () => {
+    const { schedules } = await import('./commands/schedules.js');
+    process.exitCode = await schedules(await loadConfigOrExit(configPath()), { kind: 'sync' });
+  });
+schedulesCommand
+  .command('list')
+  .description('each schedule: state, timing, next and last run')
+  .action(async () => {
+    const { schedules } = await import('./commands/schedules.js');
+    process.exitCode = await schedules(await loadConfigOrExit(configPath()), { kind: 'list' });
+  });
+for (const kind of ['pause', 'resume'] as const) {
+  schedulesCommand
+    .command(kind)
+    .description(kind === 'pause' ? 'pause a schedule (a sync keeps it paused)' : 'resume a paused schedule')
+    .argument('<schedule>', 'trunk:owner/repo:name, owner/repo:name, or owner/repo with one schedule')
+    .option('--note <text>', 'why, shown by `schedules list`', `${kind}d with benchbot schedules ${kind}`)
+    .action(async (schedule: string, opts: { note: string }) => {
+      const { schedules } = await import('./commands/schedules.js');
+      process.exitCode = await schedules(await loadConfigOrExit(configPath()), {
+        kind,
+        schedule,
+        note: opts.note,
+      });
+    });
+}
+schedulesCommand
+  .command('trigger')
+  .description('run a schedule now, as a manual run (proceeds whatever the queue depth)')
+  .argument('<schedule>', 'trunk:owner/repo:name, owner/repo:name, or owner/repo with one schedule')
+  .option('--wait', 'wait for the run and print its outcome')
+  .action(async (schedule: string, opts: { wait?: boolean }) => {
+    const { schedules } = await import('./commands/schedules.js');
+    process.exitCode = await schedules(await loadConfigOrExit(configPath()), {
+      kind: 'trigger',
+      schedule,
+      wait: opts.wait === true,
+    });
+  });
+
+program
+  .command('history')
+  .description("a benchmark's trunk history from the results store: one row per run, oldest first")
+  .requiredOption('--repo <owner/name>', 'repository')
+  .requiredOption('--benchmark <name>', 'benchmark name')
+  .option('--last <N>', 'the last N runs', '20')
+  .option('--format <format>', 'text, csv or json', 'text')
+  .option('--branch <branch>', "branch (default: the repository's first schedule's, else defaultBranch)")
+  .option('--platform <platform>', "platform (default: the repository's first)")
+  .action(async (opts: import('./commands/history.js').HistoryOptions) => {
+    const { history } = await import('./commands/history.js');
+    process.exitCode = await history(await loadConfigOrExit(configPath()), opts);
+  });
+
+program
+  .command('coverage')
+  .description('per day, the share of commits that benchmarked runs stand for; the gaps; the skipped commits')
+  .requiredOption('--repo <owner/name>', 'repository')
+  .option('--since <date>', 'from this date (default: 30 days ago)')
+  .option('--branch <branch>', "branch (default: the repository's first schedule's, else defaultBranch)")
+  .option('--platform <platform>', 'count only runs that succeeded on this platform')
+  .option('--format <format>', 'text or json', 'text')
+  .action(async (opts: import('./commands/coverage.js').CoverageOptions) => {
+    const { coverage } = await import('./commands/coverage.js');
+    process.exitCode = await coverage(await loadConfigOrExit(configPath()), opts);
+  });
+
 await program.parseAsync();

@@ -8,6 +8,7 @@ import { createQueueActivities } from '../activities/queue-activities.js';
 import { createReportActivities } from '../activities/report-activities.js';
 import { createRepositoryActivities } from '../activities/repository-activities.js';
 import { createTriggerActivities } from '../activities/trigger-validation.js';
+import { createTrunkActivities } from '../activities/trunk-activities.js';
 import type { BenchbotConfig } from '../core/config/index.js';
 import { withoutSecrets } from '../core/secret-env.js';
 
@@ -58,6 +59,12 @@ export async function createWorkers(options: WorkerOptions): Promise<BenchbotWor
     ...(options.retryAfterUnitMs === undefined ? {} : { retryAfterUnitMs: options.retryAfterUnitMs }),
   });
   const reports = createReportActivities(config);
+  const trunk = createTrunkActivities({
+    config,
+    env: options.env,
+    logger: options.logger,
+    ...(options.retryAfterUnitMs === undefined ? {} : { retryAfterUnitMs: options.retryAfterUnitMs }),
+  });
   const main = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
@@ -71,6 +78,7 @@ export async function createWorkers(options: WorkerOptions): Promise<BenchbotWor
       ...createQueueActivities(config),
       ...createRepositoryActivities(config),
       ...reports.activities,
+      ...trunk.activities,
     },
   });
   const jobs = await Worker.create({
@@ -105,6 +113,7 @@ export async function createWorkers(options: WorkerOptions): Promise<BenchbotWor
     async run() {
       const settled = await Promise.allSettled(workers.map((w) => w.run().finally(shutdown)));
       reports.close();
+      trunk.close();
       const failed = settled.find((s) => s.status === 'rejected');
       if (failed) throw failed.reason;
     },

@@ -1,5 +1,4 @@
 import {
-  ActivityCancellationType,
   ApplicationFailure,
   CancellationScope,
   condition,
@@ -13,7 +12,6 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { GitHubActivities } from '../activities/github-activities.js';
-import type { JobActivities } from '../activities/job-activities.js';
 import type { QueueActivities } from '../activities/queue-activities.js';
 import type { ReportActivities } from '../activities/report-activities.js';
 import type { RepositoryActivities } from '../activities/repository-activities.js';
@@ -35,6 +33,7 @@ import {
   STATE,
 } from '../core/search-attributes.js';
 import type { TriggerRequest } from '../core/trigger.js';
+import { jobActivities, NON_RETRYABLE_USER_ERRORS } from './job-activities-proxy.js';
 
 export const cancelledBySignal = defineSignal<[string]>('cancelledBy');
 export const jobPhaseSignal = defineSignal<['building' | 'running']>('jobPhase');
@@ -45,8 +44,6 @@ interface Live {
   cancelledBy: string | null;
 }
 export const statusQuery = defineQuery<Pick<Live, 'state' | 'queuePosition'>>('status');
-
-const NON_RETRYABLE_USER_ERRORS = ['UnknownRef', 'UnknownRepository', 'InvalidRequest'];
 
 // GitHub and visibility calls: retried with backoff for as long as GitHub is down, so a request is
 // delayed by an outage but never lost; user mistakes fail at once.
@@ -71,25 +68,6 @@ const report = proxyActivities<ReportActivities>({
     nonRetryableErrorTypes: ['InvalidResults', ...NON_RETRYABLE_USER_ERRORS],
   },
 });
-
-/**
- * The job runs on its own task queue, whose worker takes only as many at once as there are runner
- * slots: Temporal holds the line, so a waiting request costs nothing and survives any restart.
- * The heartbeat timeout is what notices a dead worker; the retry resumes from the runner's
- * checkpoint. A failure of the code under test is final.
- */
-function jobActivities() {
-  return proxyActivities<JobActivities>({
-    taskQueue: `${workflowInfo().taskQueue}-jobs`,
-    startToCloseTimeout: '48 hours',
-    heartbeatTimeout: '30 seconds',
-    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    retry: {
-      maximumAttempts: 5,
-      nonRetryableErrorTypes: ['CodeUnderTestFailure', ...NON_RETRYABLE_USER_ERRORS],
-    },
-  });
-}
 
 export async function benchmarkRequest({ source }: BenchmarkRequestInput): Promise<RequestOutcome> {
   const live: Live = { state: 'validating', queuePosition: null, cancelledBy: null };

@@ -1,1 +1,2 @@
 export { benchmarkRequest, cancelledBySignal, jobPhaseSignal, statusQuery } from './benchmark-request.js';
+export { trunkRun, trunkStatusQuery } from './trunk-run.js';

@@ -16,7 +16,7 @@ async function git(args: string[], cwd?: string): Promise<string> {
  * A bare mirror of the repository's branches and tags, kept between requests so resolving a ref
  * costs one incremental fetch.
  */
-async function refreshMirror(url: string, cacheDir: string): Promise<string> {
+export async function refreshMirror(url: string, cacheDir: string): Promise<string> {
   const dir = join(cacheDir, `${createHash('sha256').update(url).digest('hex').slice(0, 16)}.git`);
   await mkdir(dir, { recursive: true });
   await git(['init', '--bare', '--quiet', dir]);
@@ -56,4 +56,75 @@ export async function resolveRefs(
     }
   }
   return resolved;
+}
+
+/** A commit of a branch's first-parent history (the commits that landed on it, merges included once). */
+export interface BranchCommit {
+  sha: string;
+  parents: number;
+  /** Committer time, epoch seconds. */
+  committedAt: number;
+  subject: string;
+}
+
+// Enough for any backlog a trunk schedule can build up; older commits are never candidates.
+const MAX_LISTED_COMMITS = 5000;
+
+/**
+ * The first-parent commits of `branch` in a refreshed mirror, oldest first: those after `after`
+ * (exclusive), or the newest ones when `after` is null or no longer in the history (a force push).
+ * `since` (epoch seconds) drops older commits. `continued` says whether the list starts after `after`.
+ */
+export async function branchCommits(
+  mirror: string,
+  branch: string,
+  options: { after: string | null; since?: number },
+): Promise<{ commits: BranchCommit[]; continued: boolean }> {
+  const head = `refs/heads/${branch}`;
+  try {
+    await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${head}^{commit}`], mirror);
+  } catch {
+    throw ApplicationFailure.nonRetryable(
+      `the repository has no branch ${branch}. Fix: set the schedule's branch to one that exists.`,
+      'UnknownRef',
+    );
+  }
+  let range = head;
+  if (options.after !== null) {
+    const known = await git(['cat-file', '-t', options.after], mirror).catch(() => '');
+    const ancestor =
+      known === 'commit' &&
+      (await git(['merge-base', '--is-ancestor', options.after, head], mirror).then(
+        () => true,
+        () => false,
+      ));
+    if (ancestor) range = `${options.after}..${head}`;
+  }
+  const out = await git(
+    [
+      'log',
+      '--first-parent',
+      `--max-count=${MAX_LISTED_COMMITS}`,
+      ...(options.since === undefined ? [] : [`--since=@${options.since}`]),
+      '--format=%H%x1f%P%x1f%ct%x1f%s%x1e',
+      range,
+      '--',
+    ],
+    mirror,
+  );
+  const commits = out
+    .split('\x1e')
+    .map((record) => record.trim())
+    .filter((record) => record !== '')
+    .map((record) => {
+      const [sha = '', parents = '', time = '0', subject = ''] = record.split('\x1f');
+      return {
+        sha,
+        parents: parents.split(' ').filter((p) => p !== '').length,
+        committedAt: Number(time),
+        subject,
+      };
+    })
+    .reverse();
+  return { commits, continued: range !== head };
 }

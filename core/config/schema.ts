@@ -255,6 +255,11 @@ const scheduleSchema = z.strictObject({
   catchupWindow: durationSchema.default('1d'),
   overlap: z.enum(SCHEDULE_OVERLAP_POLICIES).default('skip'),
   paused: z.boolean().default(false),
+  // Trunk tracking: which commits a run may measure, the time window each run samples (null: the
+  // interval, or a day for cron), and the platforms to run on (null: all of the repository's).
+  strategy: z.enum(['latest', 'merge-commits', 'marked']).default('latest'),
+  window: durationSchema.nullable().default(null),
+  platforms: z.array(nameSchema).min(1).nullable().default(null),
 });
 
 const repoSchema = z.strictObject({

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { BenchbotConfig } from '../../core/config/index.js';
 import { type BenchbotWorkers, createWorkers } from '../../worker/create-worker.js';
@@ -7,6 +7,7 @@ import { createLogger } from '../../worker/logger.js';
 import { installRuntime } from '../../worker/runtime.js';
 import { type DevServer, startDevServer } from '../dev-server.js';
 import { registerSearchAttributes } from '../register-search-attributes.js';
+import { syncSchedules } from '../schedules.js';
 import { temporalCliPath } from '../temporal-cli.js';
 import { connectionOptions } from '../temporal-connection.js';
 
@@ -68,6 +69,13 @@ export async function start(config: BenchbotConfig): Promise<void> {
     try {
       const added = await registerSearchAttributes(client, config.temporal.namespace);
       if (added.length > 0) progress(`registered search attributes: ${added.join(', ')}`);
+      const synced = await syncSchedules(
+        new Client({ connection: client, namespace: config.temporal.namespace }),
+        config,
+      );
+      const changed = synced.filter((s) => s.action !== 'unchanged');
+      if (changed.length > 0)
+        progress(`schedules: ${changed.map((s) => `${s.action} ${s.scheduleId}`).join(', ')}`);
     } finally {
       await client.close();
     }

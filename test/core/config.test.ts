@@ -143,6 +143,9 @@ describe('a minimal file', () => {
       catchupWindow: '1d',
       overlap: 'skip',
       paused: false,
+      strategy: 'latest',
+      window: null,
+      platforms: null,
     });
   });
 });

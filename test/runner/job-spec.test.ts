@@ -59,7 +59,7 @@ describe('buildJobSpec', () => {
     });
     expect(spec.sides.changed.env).toEqual({ DATAFUSION_EXECUTION_TARGET_PARTITIONS: '4' });
     expect(spec.benchmarks.map((b) => [b.name, b.output, b.timeoutSeconds])).toEqual([
-      ['tpch', { path: 'benchmarks/results/tpch.json', format: 'dfbench-json' }, 1800],
+      ['tpch', { path: 'benchmarks/results', format: 'dfbench-json' }, 1800],
       ['sql_planner', { path: 'target/criterion', format: 'criterion' }, 1800],
     ]);
     expect(parseJobSpec(JSON.stringify(spec), 'spec.json')).toEqual({ ok: true, spec });

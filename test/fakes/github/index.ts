@@ -6,6 +6,7 @@ import type { Route } from './router.js';
 import { collaboratorRoutes } from './routes-collaborators.js';
 import { commentRoutes } from './routes-comments.js';
 import { commitRoutes } from './routes-commits.js';
+import { issueRoutes } from './routes-issues.js';
 import { pullRoutes } from './routes-pulls.js';
 import { rateLimitRoutes } from './routes-rate-limit.js';
 import { reactionRoutes } from './routes-reactions.js';
@@ -100,6 +101,7 @@ export class FakeGitHub {
     this.routes = [
       ...reactionRoutes,
       ...commentRoutes,
+      ...issueRoutes,
       ...pullRoutes,
       ...commitRoutes,
       ...collaboratorRoutes,

@@ -1,0 +1,255 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Logger } from 'pino';
+import { type BenchbotConfig, findRepo, type RepoConfig, type ScheduleConfig } from '../core/config/index.js';
+import { compareResults, renderMarkdown } from '../core/report/index.js';
+import type { BenchbotResults } from '../core/results/index.js';
+import { DEFAULT_OPTIONS } from '../core/stats/index.js';
+import { planTrunkRun, type TrunkPlan, type TrunkReason, type TrunkStrategy } from '../core/trunk/plan.js';
+import {
+  confirmedSlowdowns,
+  type PlatformSlowdowns,
+  type RegressionIssueInput,
+  regressionMarker,
+  regressionTitle,
+  renderRegressionIssue,
+  type Slowdown,
+  slowdownsOf,
+} from '../core/trunk/regression.js';
+import { TRUNK_WORKFLOW_TYPE, windowSeconds } from '../core/trunk/schedules.js';
+import { type PlatformSummary, renderTrunkSummary } from '../core/trunk/summary.js';
+import { branchCommits, refreshMirror } from './git/resolve-refs.js';
+import { upsertMarkedIssue } from './github/issues.js';
+import { createGitHubSession } from './github/session.js';
+import { createStoreAccess } from './results-store/access.js';
+import type { PlatformOutcome, RunOnPlatform } from './results-store/index.js';
+
+export interface TrunkActivityDeps {
+  config: BenchbotConfig;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  retryAfterUnitMs?: number;
+}
+
+export interface PreparedTrunkRun {
+  repo: string;
+  schedule: string;
+  branch: string;
+  benchmarks: string[];
+  platforms: string[];
+  strategy: TrunkStrategy;
+  plan: TrunkPlan;
+  /** The newest commit of the branch measured successfully on some platform; null before the first. */
+  baselineSha: string | null;
+}
+
+/** One platform's job, as the workflow collected it. */
+export type TrunkPlatformResult =
+  | { platform: string; status: 'ok'; results: BenchbotResults }
+  | { platform: string; status: 'failed'; failure: string };
+
+export interface RecordTrunkRunInput {
+  runId: string;
+  repo: string;
+  branch: string;
+  reason: TrunkReason;
+  plan: Extract<TrunkPlan, { kind: 'run' }>;
+  baselineSha: string;
+  platforms: TrunkPlatformResult[];
+}
+
+export interface RecordedTrunkRun {
+  inserted: boolean;
+  summaryFile: string;
+  /** Significant slowdowns against the previous commit, per platform (none for an A/A run). */
+  suspects: PlatformSlowdowns[];
+}
+
+const ACTIVE_REQUEST_STATES = "('queued', 'building', 'running', 'comparing')";
+// Report room per platform in the summary file (GitHub caps a job summary at 1 MiB).
+const PLATFORM_REPORT_BUDGET = 60_000;
+
+function scheduleOrFail(
+  config: BenchbotConfig,
+  repoName: string,
+  name: string,
+): [RepoConfig, ScheduleConfig] {
+  const repo = findRepo(config, repoName);
+  const schedule = repo?.schedules.find((s) => s.name === name);
+  if (!repo || !schedule) {
+    throw ApplicationFailure.nonRetryable(
+      `${repoName} has no schedule ${name} in the worker's config. Fix: add it under repos[].schedules, or run \`benchbot schedules sync\` to remove the stale schedule.`,
+      'UnknownRepository',
+    );
+  }
+  return [repo, schedule];
+}
+
+function platformsOf(repo: RepoConfig, schedule: ScheduleConfig): string[] {
+  const platforms = schedule.platforms ?? repo.platforms;
+  const unknown = platforms.filter((p) => !repo.platforms.includes(p));
+  if (unknown.length > 0) {
+    throw ApplicationFailure.nonRetryable(
+      `schedule ${schedule.name} of ${repo.name} names platform ${unknown.join(', ')}, which the repository does not list (${repo.platforms.join(', ')}). Fix: add it to repos[].platforms or remove it from the schedule.`,
+      'InvalidRequest',
+    );
+  }
+  return platforms;
+}
+
+function newestOf(runs: ReadonlyArray<RunOnPlatform | null>): RunOnPlatform | null {
+  let best: RunOnPlatform | null = null;
+  for (const run of runs) {
+    if (run !== null && (best === null || Date.parse(run.run.recordedAt) > Date.parse(best.run.recordedAt)))
+      best = run;
+  }
+  return best;
+}
+
+export function createTrunkActivities(deps: TrunkActivityDeps) {
+  const { config } = deps;
+  const store = createStoreAccess(config);
+  const { octokit, whoAmI } = createGitHubSession(deps);
+
+  /** Benchmark requests waiting or running, and other trunk runs: the line a new job would join. */
+  async function queueDepth(selfId: string): Promise<number> {
+    const query =
+      `ExecutionStatus = 'Running' AND WorkflowId != '${selfId.replaceAll("'", "\\'")}' AND (` +
+      `(WorkflowType = 'benchmarkRequest' AND BenchbotState IN ${ACTIVE_REQUEST_STATES}) OR WorkflowType = '${TRUNK_WORKFLOW_TYPE}')`;
+    return (await Context.current().client.workflow.count(query)).count;
+  }
+
+  const activities = {
+    /**
+     * What this run of a schedule measures: the commits since the last recorded run of the branch,
+     * the queue depth, and the pure plan made from them.
+     */
+    async prepareTrunkRun(input: {
+      repo: string;
+      schedule: string;
+      reason: TrunkReason;
+    }): Promise<PreparedTrunkRun> {
+      const [repo, schedule] = scheduleOrFail(config, input.repo, input.schedule);
+      const platforms = platformsOf(repo, schedule);
+      const branch = schedule.branch;
+      const lookup = (status?: 'ok') =>
+        newestOf(
+          store.use((s) =>
+            platforms.map((platform) =>
+              s.latestRun({ repository: repo.name, branch, platform, ...(status ? { status } : {}) }),
+            ),
+          ),
+        );
+      const last = lookup();
+      const lastOk = lookup('ok');
+      const mirror = await refreshMirror(repo.url, join(config.dataDir, 'git-cache'));
+      const after = last?.run.commitRange?.to ?? last?.platform.sides.changed?.sha ?? null;
+      const { commits, continued } = await branchCommits(mirror, branch, { after });
+      const selfId = Context.current().info.workflowExecution?.workflowId ?? '';
+      const depth = await queueDepth(selfId);
+      const plan = planTrunkRun({
+        pending: commits,
+        firstRun: !continued,
+        strategy: schedule.strategy,
+        windowSeconds: windowSeconds(schedule),
+        queueDepth: depth,
+        reason: input.reason,
+      });
+      return {
+        repo: repo.name,
+        schedule: schedule.name,
+        branch,
+        benchmarks: schedule.benchmarks ?? repo.benchmarks.filter((b) => b.runByDefault).map((b) => b.name),
+        platforms,
+        strategy: schedule.strategy,
+        plan,
+        baselineSha: lastOk?.platform.sides.changed?.sha ?? null,
+      };
+    },
+
+    /**
+     * Writes the whole run, every platform, in one transaction (the only writer of trunk runs), and
+     * its job summary beside the store; returns the slowdowns that need confirming.
+     */
+    async recordTrunkRun(input: RecordTrunkRunInput): Promise<RecordedTrunkRun> {
+      const { plan } = input;
+      const outcomes: PlatformOutcome[] = input.platforms.map((p) =>
+        p.status === 'ok'
+          ? { platform: p.platform, status: 'ok', results: p.results }
+          : { platform: p.platform, status: 'failed', failure: p.failure },
+      );
+      const { inserted } = store.use((s) =>
+        s.recordRun({
+          runId: input.runId,
+          repository: input.repo,
+          branch: input.branch,
+          pullRequest: null,
+          reason: input.reason,
+          commitRange: plan.range,
+          skipped: plan.skipped,
+          platforms: outcomes,
+          recordedAt: new Date().toISOString(),
+        }),
+      );
+      const aa = input.baselineSha === plan.pick.sha;
+      const suspects: PlatformSlowdowns[] = [];
+      const sections: PlatformSummary[] = input.platforms.map((p) => {
+        if (p.status === 'failed') return { platform: p.platform, status: 'failed', text: p.failure };
+        const comparison = compareResults(p.results.benchmarks, DEFAULT_OPTIONS);
+        const slowdowns = aa ? [] : slowdownsOf(comparison);
+        if (slowdowns.length > 0) suspects.push({ platform: p.platform, slowdowns });
+        return {
+          platform: p.platform,
+          status: 'ok',
+          text: renderMarkdown(comparison, { budget: PLATFORM_REPORT_BUDGET }),
+        };
+      });
+      const markdown = renderTrunkSummary({
+        repo: input.repo,
+        branch: input.branch,
+        runId: input.runId,
+        reason: input.reason,
+        mode: plan.mode,
+        queueDepth: plan.queueDepth,
+        windowSeconds: plan.windowSeconds,
+        baselineSha: input.baselineSha,
+        changedSha: plan.pick.sha,
+        range: plan.range,
+        skipped: plan.skipped,
+        platforms: sections,
+      });
+      const dir = join(config.dataDir, 'trunk-summaries');
+      await mkdir(dir, { recursive: true });
+      const summaryFile = join(dir, `${input.runId.replace(/[^A-Za-z0-9._-]+/g, '_')}.md`);
+      await writeFile(summaryFile, `${markdown}\n`);
+      return { inserted, summaryFile, suspects };
+    },
+
+    /** The suspects that the interleaved re-run found slower again. */
+    async confirmSlowdowns(input: { suspects: Slowdown[]; results: BenchbotResults }): Promise<Slowdown[]> {
+      const again = slowdownsOf(compareResults(input.results.benchmarks, DEFAULT_OPTIONS));
+      return confirmedSlowdowns(input.suspects, again);
+    },
+
+    /** Opens the regression's issue, or updates it: the hidden marker means never a second one. */
+    async reportRegression(
+      input: Omit<RegressionIssueInput, 'compareUrl'>,
+    ): Promise<{ number: number; created: boolean }> {
+      const full = {
+        ...input,
+        compareUrl: `${config.github.webUrl}/${input.repo}/compare/${input.baselineSha}...${input.changedSha}`,
+      };
+      return upsertMarkedIssue(octokit(), await whoAmI(), {
+        repo: input.repo,
+        marker: regressionMarker(full),
+        title: regressionTitle(full),
+        body: renderRegressionIssue(full),
+      });
+    },
+  };
+  return { activities, close: store.close };
+}
+
+export type TrunkActivities = ReturnType<typeof createTrunkActivities>['activities'];

@@ -1,0 +1,172 @@
+import {
+  ApplicationFailure,
+  defineQuery,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { TrunkActivities, TrunkPlatformResult } from '../activities/trunk-activities.js';
+import { REPOSITORY } from '../core/search-attributes.js';
+import type { PlanMode, TrunkReason } from '../core/trunk/plan.js';
+import type { PlatformSlowdowns } from '../core/trunk/regression.js';
+import type { TrunkRunInput } from '../core/trunk/schedules.js';
+import { jobPhaseSignal } from './benchmark-request.js';
+import { jobActivities, NON_RETRYABLE_USER_ERRORS } from './job-activities-proxy.js';
+
+export type TrunkOutcome =
+  | { outcome: 'idle'; why: string; mode: PlanMode; queueDepth: number }
+  | {
+      outcome: 'recorded';
+      runId: string;
+      reason: TrunkReason;
+      sha: string;
+      baselineSha: string;
+      range: { from: string; to: string; count: number };
+      skipped: number;
+      mode: PlanMode;
+      windowSeconds: number;
+      queueDepth: number;
+      platforms: Array<{ platform: string; status: 'ok' | 'failed' }>;
+      summaryFile: string;
+      /** Slowdowns the first run saw, and those the confirmation run saw again. */
+      suspected: PlatformSlowdowns[];
+      confirmed: PlatformSlowdowns[];
+      issue: number | null;
+    };
+
+export const trunkStatusQuery = defineQuery<{ step: string }>('trunkStatus');
+
+const trunk = proxyActivities<TrunkActivities>({
+  startToCloseTimeout: '15 minutes',
+  retry: {
+    initialInterval: '5 seconds',
+    maximumInterval: '5 minutes',
+    nonRetryableErrorTypes: [...NON_RETRYABLE_USER_ERRORS, 'InvalidResults'],
+  },
+});
+
+function failureText(err: unknown): string {
+  const cause = err instanceof Error && err.cause instanceof ApplicationFailure ? err.cause : err;
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+/**
+ * One tick of a trunk schedule (or a manual trigger): pick the commit to measure, run it against
+ * the previous benchmarked commit on every platform in parallel, record all platforms in one
+ * write, and alert only on a slowdown an interleaved re-run confirms.
+ *
+ * The previous commit is the baseline, not a stored number: both commits run interleaved on one
+ * machine, so the comparison with the previous run is free of drift between machines and days.
+ * The first run of a branch has no previous commit and measures the new one against itself (A/A).
+ */
+export async function trunkRun(input: TrunkRunInput): Promise<TrunkOutcome> {
+  const runId = workflowInfo().workflowId;
+  let step = 'planning';
+  setHandler(trunkStatusQuery, () => ({ step }));
+  setHandler(jobPhaseSignal, (phase) => {
+    step = phase;
+  });
+  upsertSearchAttributes([{ key: REPOSITORY, value: input.repo }]);
+
+  const prepared = await trunk.prepareTrunkRun(input);
+  const { plan } = prepared;
+  if (plan.kind === 'idle') {
+    return { outcome: 'idle', why: plan.why, mode: plan.mode, queueDepth: plan.queueDepth };
+  }
+  const baselineSha = prepared.baselineSha ?? plan.pick.sha;
+  const jobs = jobActivities();
+  const sides = {
+    baseline: { ref: prepared.branch, label: 'previous', sha: baselineSha, env: {} },
+    changed: { ref: prepared.branch, label: 'new', sha: plan.pick.sha, env: {} },
+  };
+  const runOn = (platform: string, part?: string) =>
+    jobs.runJob({
+      repo: prepared.repo,
+      benchmarks: prepared.benchmarks,
+      ...sides,
+      reason: input.reason,
+      pullRequest: null,
+      status: null,
+      platform,
+      ...(part === undefined ? {} : { part }),
+    });
+
+  step = 'queued';
+  // A platform that fails is recorded as failed; the others still count.
+  const platforms: TrunkPlatformResult[] = await Promise.all(
+    prepared.platforms.map(async (platform): Promise<TrunkPlatformResult> => {
+      try {
+        return { platform, status: 'ok', results: await runOn(platform) };
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        return { platform, status: 'failed', failure: failureText(err) };
+      }
+    }),
+  );
+
+  step = 'recording';
+  const recorded = await trunk.recordTrunkRun({
+    runId,
+    repo: prepared.repo,
+    branch: prepared.branch,
+    reason: input.reason,
+    plan,
+    baselineSha,
+    platforms,
+  });
+
+  step = recorded.suspects.length > 0 ? 'confirming' : 'done';
+  const confirmed = (
+    await Promise.all(
+      recorded.suspects.map(async (suspect): Promise<PlatformSlowdowns> => {
+        try {
+          const results = await runOn(suspect.platform, 'confirm');
+          return {
+            platform: suspect.platform,
+            slowdowns: await trunk.confirmSlowdowns({ suspects: suspect.slowdowns, results }),
+          };
+        } catch (err) {
+          if (isCancellation(err)) throw err;
+          // No confirmation, no alert: an unconfirmed slowdown stays in the recorded report only.
+          return { platform: suspect.platform, slowdowns: [] };
+        }
+      }),
+    )
+  ).filter((p) => p.slowdowns.length > 0);
+
+  let issue: number | null = null;
+  if (confirmed.length > 0) {
+    step = 'alerting';
+    issue = (
+      await trunk.reportRegression({
+        repo: prepared.repo,
+        branch: prepared.branch,
+        baselineSha,
+        changedSha: plan.pick.sha,
+        range: plan.range,
+        platforms: confirmed,
+        runId,
+      })
+    ).number;
+  }
+  step = 'done';
+  return {
+    outcome: 'recorded',
+    runId,
+    reason: input.reason,
+    sha: plan.pick.sha,
+    baselineSha,
+    range: plan.range,
+    skipped: plan.skipped.length,
+    mode: plan.mode,
+    windowSeconds: plan.windowSeconds,
+    queueDepth: plan.queueDepth,
+    platforms: platforms.map((p) => ({ platform: p.platform, status: p.status })),
+    summaryFile: recorded.summaryFile,
+    suspected: recorded.suspects,
+    confirmed,
+    issue,
+  };
+}
