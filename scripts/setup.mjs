@@ -193,9 +193,36 @@ async function provideTemporalCli() {
   say(`tools/bin/temporal -> ${resolve(chosen)}`);
 }
 
+const CHROMIUM = '/usr/bin/chromium';
+
+/** Debian's Chromium, which the dashboard's browser tests drive (playwright-core, no bundled browser). */
+async function provideChromium() {
+  if (existsSync(CHROMIUM)) {
+    say(`chromium: ${CHROMIUM}`);
+    return;
+  }
+  const hint = "install Debian's chromium (sudo apt-get install -y chromium) for the dashboard tests";
+  if (process.getuid?.() !== 0 || !onPath('apt-get')) {
+    say(`${CHROMIUM} is missing: ${hint}`);
+    return;
+  }
+  say('installing chromium with apt-get (for the dashboard tests)…');
+  const aptStarted = Date.now();
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  try {
+    await run('apt-get', ['install', '-y', 'chromium'], { env });
+  } catch {
+    say('apt-get install failed; updating the package lists and trying again…');
+    await run('apt-get', ['update'], { env });
+    await run('apt-get', ['install', '-y', 'chromium'], { env });
+  }
+  say(`chromium installed in ${((Date.now() - aptStarted) / 1000).toFixed(0)} s`);
+}
+
 const started = Date.now();
 await installNpmDependencies();
 await provideTemporalCli();
+await provideChromium();
 say(
   `ready in ${((Date.now() - started) / 1000).toFixed(0)} s. Next: npm start (runs benchbot), npm test (tests it)`,
 );

@@ -97,6 +97,40 @@ program
     await queue(await loadConfigOrExit(configPath()));
   });
 
+const poller = program
+  .command('poller')
+  .description("the comment pollers of the watched repositories (run by `npm start`'s worker)");
+for (const action of ['start', 'stop', 'status'] as const) {
+  const sub = poller
+    .command(action)
+    .description(
+      {
+        start:
+          'start a poller for every watched repository (a running one keeps running, with the new interval)',
+        stop: 'stop the pollers; the next start resumes from where they stopped',
+        status: 'show each poller: cursor, last cycle, GitHub requests this hour (counted and 304s)',
+      }[action],
+    )
+    .option('--repo <owner/name>', 'only this repository (stop and status)');
+  if (action === 'start') sub.option('--interval <seconds>', 'poll interval (default: poll.intervalSeconds)');
+  sub.action(async (opts: { interval?: string; repo?: string }) => {
+    const { pollerCommand } = await import('./commands/poller.js');
+    process.exitCode = await pollerCommand(await loadConfigOrExit(configPath()), action, opts);
+  });
+}
+
+program
+  .command('webhook')
+  .description(
+    'receive GitHub issue_comment webhooks (secret from github.webhookSecretEnv) and start requests',
+  )
+  .option('--port <port>', 'port to listen on (default: github.webhookPort)')
+  .option('--host <host>', 'address to listen on (default 0.0.0.0)')
+  .action(async (opts: { port?: string; host?: string }) => {
+    const { webhookCommand } = await import('./commands/webhook.js');
+    process.exitCode = await webhookCommand(await loadConfigOrExit(configPath()), opts);
+  });
+
 const schedulesCommand = program
   .command('schedules')
   .description('the Temporal Schedules of trunk tracking (repos[].schedules)');
@@ -168,6 +202,32 @@ program
   .action(async (opts: import('./commands/coverage.js').CoverageOptions) => {
     const { coverage } = await import('./commands/coverage.js');
     process.exitCode = await coverage(await loadConfigOrExit(configPath()), opts);
+  });
+
+program
+  .command('dashboard')
+  .description('serve the dashboard (trends, change points, coverage, queue), or write it as a static site')
+  .option('--port <port>', 'port to listen on (default: dashboard.port)')
+  .option('--host <host>', 'address to listen on (default: dashboard.host, 127.0.0.1)')
+  .option('--export <dir>', 'write a static site to DIR (opens from the file system) instead of serving')
+  .action(async (opts: import('./commands/dashboard.js').DashboardOptions) => {
+    const { dashboard } = await import('./commands/dashboard.js');
+    process.exitCode = await dashboard(await loadConfigOrExit(configPath()), opts);
+  });
+
+program
+  .command('export')
+  .description("a benchmark's trunk series as CSV or SVG, with its change points")
+  .requiredOption('--repo <owner/name>', 'repository')
+  .requiredOption('--benchmark <name>', 'benchmark (result) name')
+  .option('--branch <branch>', "branch (default: the repository's first schedule's, else defaultBranch)")
+  .option('--platform <platform>', "platform (default: the repository's first)")
+  .option('--metric <metric>', 'metric, when the benchmark has several')
+  .option('--format <format>', 'csv or svg', 'csv')
+  .option('--out <file>', 'write to FILE (default: stdout)')
+  .action(async (opts: import('./commands/export.js').ExportOptions) => {
+    const { exportCommand } = await import('./commands/export.js');
+    process.exitCode = await exportCommand(await loadConfigOrExit(configPath()), opts);
   });
 
 await program.parseAsync();

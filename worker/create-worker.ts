@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { createLocalExecutor } from '../activities/executors/local.js';
 import { createGitHubActivities } from '../activities/github-activities.js';
 import { createJobActivities } from '../activities/job-activities.js';
+import { createPollerActivities } from '../activities/poller/poll-comments.js';
 import { createQueueActivities } from '../activities/queue-activities.js';
 import { createReportActivities } from '../activities/report-activities.js';
 import { createRepositoryActivities } from '../activities/repository-activities.js';
@@ -40,7 +41,12 @@ export interface BenchbotWorkers {
 /** The variables the config names as holding secrets. */
 function secretEnvNames(config: BenchbotConfig): string[] {
   const { github, temporal } = config;
-  return [github.tokenEnv, temporal.apiKeyEnv, ...(github.app ? [github.app.privateKeyEnv] : [])];
+  return [
+    github.tokenEnv,
+    github.webhookSecretEnv,
+    temporal.apiKeyEnv,
+    ...(github.app ? [github.app.privateKeyEnv] : []),
+  ];
 }
 
 /**
@@ -77,6 +83,12 @@ export async function createWorkers(options: WorkerOptions): Promise<BenchbotWor
       ...github,
       ...createQueueActivities(config),
       ...createRepositoryActivities(config),
+      ...createPollerActivities({
+        config,
+        env: options.env,
+        logger: options.logger,
+        ...(options.retryAfterUnitMs === undefined ? {} : { retryAfterUnitMs: options.retryAfterUnitMs }),
+      }),
       ...reports.activities,
       ...trunk.activities,
     },

@@ -1,2 +1,3 @@
 export { benchmarkRequest, cancelledBySignal, jobPhaseSignal, statusQuery } from './benchmark-request.js';
+export { commentPoller, pollerStatusQuery, setPollIntervalSignal } from './comment-poller.js';
 export { trunkRun, trunkStatusQuery } from './trunk-run.js';

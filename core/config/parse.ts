@@ -8,6 +8,7 @@ import {
   LineCounter,
   type Node,
   parseDocument,
+  visit,
 } from 'yaml';
 import type { z } from 'zod';
 import { didYouMean } from '../suggest.js';
@@ -255,6 +256,47 @@ function byLine(a: ConfigIssue, b: ConfigIssue): number {
 // depth at which yaml's composer overflows.
 const MAX_DEPTH = 32;
 
+const MAX_ALIAS_COUNT = 1000;
+const TOO_MANY_ALIASES = Symbol('too many aliases');
+
+/**
+ * Aliases that cannot be expanded: one naming no anchor before it (yaml's toJS throws on it), or one
+ * inside the node it names (an endless value that overflows the stack of whatever walks it).
+ */
+function unexpandableAliases(doc: Document, lineCounter: LineCounter, file: string): ConfigIssue[] {
+  const anchors = new Map<string, Node>();
+  const issues: ConfigIssue[] = [];
+  visit(doc, {
+    Node(_, node, path) {
+      if (!isAlias(node)) {
+        if (node.anchor) anchors.set(node.anchor, node);
+        return;
+      }
+      const target = anchors.get(node.source);
+      const message =
+        target === undefined
+          ? `alias *${node.source} has no anchor &${node.source} before it: define the anchor first, or write the value out`
+          : path.includes(target)
+            ? `alias *${node.source} is inside the value &${node.source} it repeats, so that value would never end: write it out instead`
+            : undefined;
+      if (message === undefined) return;
+      const position = node.range ? lineCounter.linePos(node.range[0]) : null;
+      issues.push({ file, path: '', line: position?.line ?? null, column: position?.col ?? null, message });
+    },
+  });
+  return issues;
+}
+
+/** The document as plain data; yaml throws a ReferenceError instead when aliases expand too far. */
+function expandAliases(doc: Document): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (error instanceof ReferenceError) return TOO_MANY_ALIASES;
+    throw error;
+  }
+}
+
 /** Parses and validates a config file's text; `file` is only used to name it in issues. */
 export function parseConfig(text: string, file: string): ConfigResult {
   const lineCounter = new LineCounter();
@@ -272,8 +314,14 @@ export function parseConfig(text: string, file: string): ConfigResult {
     });
     return { ok: false, issues };
   }
+  const aliasIssues = unexpandableAliases(doc, lineCounter, file);
+  if (aliasIssues.length > 0) return { ok: false, issues: aliasIssues };
   const source = new SourceMap(doc, lineCounter);
-  const data: unknown = doc.toJS({ maxAliasCount: 1000 });
+  const data = expandAliases(doc);
+  if (data === TOO_MANY_ALIASES) {
+    const message = `the aliases (*name) expand to more than ${MAX_ALIAS_COUNT} nodes, as in a "billion laughs" YAML bomb; a benchbot config needs few: write the values out or alias smaller parts`;
+    return { ok: false, issues: [{ file, path: '', line: null, column: null, message }] };
+  }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     const message =
       data === null || data === undefined

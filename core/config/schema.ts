@@ -152,6 +152,9 @@ const githubSchema = z.strictObject({
     .regex(GITHUB_LOGIN_PATTERN, { error: (iss) => `${quoted(iss.input)} is not a GitHub login` })
     .nullable()
     .default(null),
+  // `issue_comment` webhooks: served by `npm start` when this variable holds the shared secret.
+  webhookSecretEnv: envVarNameSchema.default('GITHUB_WEBHOOK_SECRET'),
+  webhookPort: portSchema.default(8787),
 });
 
 const tolerationSchema = z.strictObject({
@@ -291,6 +294,10 @@ export const configFileSchema = z.strictObject({
   // Prometheus metrics of the Temporal worker runtime; null turns them off.
   telemetry: z
     .strictObject({ metricsAddress: hostPortSchema.nullable().default('127.0.0.1:9464') })
+    .prefault({}),
+  // The dashboard `npm start` and `benchbot dashboard` serve; localhost only unless host says otherwise.
+  dashboard: z
+    .strictObject({ host: nonEmptyString.default('127.0.0.1'), port: portSchema.default(8234) })
     .prefault({}),
   repos: z.array(repoSchema).default(() => []),
 });

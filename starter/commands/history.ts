@@ -1,3 +1,4 @@
+import { changePointLines } from '../../activities/dashboard-data.js';
 import { openResultsStore } from '../../activities/results-store/index.js';
 import { type BenchbotConfig, findRepo } from '../../core/config/index.js';
 import {
@@ -88,7 +89,11 @@ export function historyReport(config: BenchbotConfig, options: HistoryOptions): 
         text: `No runs of ${options.benchmark} recorded for ${repo.name} ${branch} on ${platform}.`,
       };
     }
-    return { ok: true, text: renderHistory(rows, format) };
+    const changePoints =
+      format === 'text'
+        ? changePointLines(store, config, { repository: repo.name, branch, platform }, [...names])
+        : [];
+    return { ok: true, text: [renderHistory(rows, format), ...changePoints].join('\n') };
   } finally {
     store.close();
   }

@@ -5,7 +5,9 @@ import type { BenchbotConfig } from '../../core/config/index.js';
 import { type BenchbotWorkers, createWorkers } from '../../worker/create-worker.js';
 import { createLogger } from '../../worker/logger.js';
 import { installRuntime } from '../../worker/runtime.js';
+import { startDashboardBeside } from '../dashboard-server.js';
 import { type DevServer, startDevServer } from '../dev-server.js';
+import { startGitHubIntake } from '../intake.js';
 import { registerSearchAttributes } from '../register-search-attributes.js';
 import { syncSchedules } from '../schedules.js';
 import { temporalCliPath } from '../temporal-cli.js';
@@ -86,8 +88,16 @@ export async function start(config: BenchbotConfig): Promise<void> {
       if (!stopping) {
         progress(`worker polling task queue ${config.temporal.taskQueue} on ${address}`);
         progress(`Temporal Web UI: ${uiUrl ?? '(not available: set temporal.uiUrl)'}`);
+        // Pollers and the webhook receiver, when GitHub credentials / the webhook secret are set.
+        const intake = await startGitHubIntake(config, options, process.env, logger, progress);
+        const dashboard = await startDashboardBeside(config, options, uiUrl, progress);
         progress('ready. Ctrl-C stops.');
-        await workers.run();
+        try {
+          await workers.run();
+        } finally {
+          await intake.close();
+          await dashboard.close();
+        }
       }
     } finally {
       await connection.close();

@@ -45,6 +45,21 @@ export function detectFormat(text: string): InputFormat | undefined {
 }
 
 /**
+ * A value in range in the tool's unit can leave it once scaled (1e308 seconds in nanoseconds), and a
+ * criterion sample divides by an iteration count; no statistic can use such a sample.
+ */
+function finiteSamplesOnly(result: ImportResult, file: string): ImportResult {
+  if (!result.ok) return result;
+  const errors = result.benchmarks.flatMap((benchmark): ResultIssue[] => {
+    const index = benchmark.samples.findIndex((sample) => !Number.isFinite(sample));
+    if (index === -1) return [];
+    const message = `sample ${index + 1} of ${benchmark.metric} is not a finite number of ${benchmark.unit} (it is ${benchmark.samples[index]}): the file holds a value out of range; check that the tool wrote it whole, and rerun the benchmark`;
+    return [{ file, place: benchmark.name, message }];
+  });
+  return errors.length === 0 ? result : { ok: false, errors };
+}
+
+/**
  * Imports one tool output file as one side's benchmarks. With `format` the named importer is used
  * (and a mismatch says what the file looks like instead); without it the format is detected.
  * Never throws: every problem comes back as an issue naming the file and the place.
@@ -64,9 +79,9 @@ export function importResults(text: string, file: string, format?: InputFormat):
         ],
       };
     }
-    return IMPORTERS[detected](text, file);
+    return finiteSamplesOnly(IMPORTERS[detected](text, file), file);
   }
-  const result = IMPORTERS[format](text, file);
+  const result = finiteSamplesOnly(IMPORTERS[format](text, file), file);
   if (result.ok || detected === undefined || detected === format) return result;
   const hint: ResultIssue = {
     file,

@@ -1,0 +1,33 @@
+export { CLIENT_FILTER_SCRIPT } from './client-filter.js';
+export { type CoverageGapView, coverageGaps, renderCoverageChart } from './coverage-chart.js';
+export { escapeHtml } from './escape.js';
+export {
+  filtersFrom,
+  filterWindow,
+  matchesBenchmark,
+  type RunStamp,
+  runStamps,
+  type TimeWindow,
+  type WindowResult,
+  windowSeries,
+} from './filters.js';
+export { markdownToHtml } from './markdown-html.js';
+export * from './model.js';
+export {
+  type DashboardLinks,
+  layout,
+  renderIndexPage,
+  renderQueue,
+  renderRunPage,
+  renderSeriesPage,
+  type SeriesPageExtras,
+} from './pages.js';
+export { niceTicks, timeTicks } from './scale.js';
+export { seriesCsv, seriesSvg } from './series-export.js';
+export {
+  changeLabel,
+  pointTooltip,
+  renderTrendChart,
+  type TrendChart,
+  type TrendChartOptions,
+} from './trend-chart.js';

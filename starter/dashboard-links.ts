@@ -1,0 +1,43 @@
+import { seedFromText } from '../core/changepoint/index.js';
+import type { DashboardLinks, SeriesKey } from '../core/dashboard/index.js';
+
+// URLs of the dashboard: query strings for the server, file names for a static export (relative to
+// the export's root; run pages sit one folder down and set <base href="../">).
+
+const query = (params: Record<string, string>) => new URLSearchParams(params).toString();
+const keyParams = (key: SeriesKey) => ({ repo: key.repository, branch: key.branch, platform: key.platform });
+
+export const servedLinks: DashboardLinks = {
+  mode: 'served',
+  home: '/',
+  series: (key) => `/series?${query(keyParams(key))}`,
+  run: (repository, p) => `/run?${query({ repo: repository, id: p.runId, sha: p.sha })}`,
+  csv: (key, s) => `/export.csv?${query({ ...keyParams(key), benchmark: s.benchmark, metric: s.metric })}`,
+  svg: (key, s) => `/export.svg?${query({ ...keyParams(key), benchmark: s.benchmark, metric: s.metric })}`,
+};
+
+/** A file-name-safe, collision-resistant name: readable words plus a hash of the whole text. */
+export function slug(...parts: string[]): string {
+  const text = parts.join(' ');
+  const words = text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
+  return `${words}-${seedFromText(text).toString(16).padStart(8, '0')}`;
+}
+
+export const exportRunFile = (repository: string, runId: string) => `runs/${slug(repository, runId)}.html`;
+
+const keySlug = (key: SeriesKey) => slug(key.repository, key.branch, key.platform);
+
+export const exportLinks: DashboardLinks = {
+  mode: 'export',
+  home: 'index.html',
+  series: (key) => `series-${keySlug(key)}.html`,
+  run: (repository, p) => exportRunFile(repository, p.runId),
+  csv: (key, s) => `csv/${slug(keySlug(key), s.benchmark, s.metric)}.csv`,
+  svg: (key, s) => `svg/${slug(keySlug(key), s.benchmark, s.metric)}.svg`,
+};
+
+export const exportRunsScript = (key: SeriesKey) => `data/runs-${keySlug(key)}.js`;
