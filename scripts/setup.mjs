@@ -219,10 +219,23 @@ async function provideChromium() {
   say(`chromium installed in ${((Date.now() - aptStarted) / 1000).toFixed(0)} s`);
 }
 
+/**
+ * kube-apiserver and etcd for the Kubernetes executor's tests, built from Go modules into a
+ * per-user cache by scripts/build-kube-test-binaries.sh: a cache check when they are there, a
+ * build of several minutes on first use.
+ */
+async function provideKubeTestBinaries() {
+  say('Kubernetes test control plane (kube-apiserver, etcd): checking the cache, building if missing…');
+  const kubeStarted = Date.now();
+  await run('bash', [join(root, 'scripts', 'build-kube-test-binaries.sh')]);
+  say(`Kubernetes test control plane ready in ${((Date.now() - kubeStarted) / 1000).toFixed(0)} s`);
+}
+
 const started = Date.now();
 await installNpmDependencies();
 await provideTemporalCli();
 await provideChromium();
+await provideKubeTestBinaries();
 say(
   `ready in ${((Date.now() - started) / 1000).toFixed(0)} s. Next: npm start (runs benchbot), npm test (tests it)`,
 );

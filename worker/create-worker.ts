@@ -1,6 +1,9 @@
 import { fileURLToPath } from 'node:url';
+import { KubeConfig } from '@kubernetes/client-node';
 import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Logger } from 'pino';
+import type { Executor } from '../activities/executors/executor.js';
+import { createKubernetesExecutor } from '../activities/executors/kubernetes.js';
 import { createLocalExecutor } from '../activities/executors/local.js';
 import { createGitHubActivities } from '../activities/github-activities.js';
 import { createJobActivities } from '../activities/job-activities.js';
@@ -47,6 +50,20 @@ function secretEnvNames(config: BenchbotConfig): string[] {
     temporal.apiKeyEnv,
     ...(github.app ? [github.app.privateKeyEnv] : []),
   ];
+}
+
+/**
+ * The runner's executor: a child process here, or a Job in the cluster of $KUBECONFIG (else the
+ * in-cluster service account, else ~/.kube/config).
+ */
+function createExecutor(config: BenchbotConfig, env: NodeJS.ProcessEnv): Executor {
+  if (config.executor.kind === 'kubernetes') {
+    const kubeConfig = new KubeConfig();
+    if (env.KUBECONFIG) kubeConfig.loadFromFile(env.KUBECONFIG);
+    else kubeConfig.loadFromDefault();
+    return createKubernetesExecutor({ config: config.executor.kubernetes, kubeConfig });
+  }
+  return createLocalExecutor(config.executor.local.workDir, withoutSecrets(env, secretEnvNames(config)));
 }
 
 /**
@@ -103,10 +120,7 @@ export async function createWorkers(options: WorkerOptions): Promise<BenchbotWor
     maxHeartbeatThrottleInterval: '3 seconds',
     activities: createJobActivities({
       config,
-      executor: createLocalExecutor(
-        config.executor.local.workDir,
-        withoutSecrets(options.env, secretEnvNames(config)),
-      ),
+      executor: createExecutor(config, options.env),
       logger: options.logger,
       publishStatus: github.publishStatus,
       ...(options.statusEditIntervalMs === undefined

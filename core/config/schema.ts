@@ -178,6 +178,8 @@ const kubernetesSchema = z.strictObject({
   spot: z.boolean().default(true),
   activeDeadlineSeconds: positiveInt.default(21600),
   ttlSecondsAfterFinished: nonNegativeInt.default(3600),
+  // How long a runner pod may wait for a node or its image before the job fails with the reason.
+  pendingGraceSeconds: positiveInt.default(600),
 });
 
 const executorSchema = z.strictObject({

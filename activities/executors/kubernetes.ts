@@ -1,0 +1,457 @@
+import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import {
+  BatchV1Api,
+  CoreV1Api,
+  type KubeConfig,
+  type V1Job,
+  type V1Pod,
+  Watch,
+} from '@kubernetes/client-node';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { createFrameDecoder, type FramedFile, type FramedFileName } from '../../core/pod-log-frames.js';
+import {
+  type CodeUnderTestFailure,
+  type ProgressEvent,
+  parseProgressLine,
+  RUNNER_EXIT,
+} from '../../core/runner-protocol.js';
+import type { Executor, ExecutorHooks, ExecutorJob, ExecutorOutcome } from './executor.js';
+import {
+  ANNOTATION_SPEC_DIGEST,
+  ANNOTATION_WORKFLOW,
+  buildJobManifests,
+  jobName,
+  type KubernetesExecutorConfig,
+  LABEL_ATTEMPT,
+  LABEL_JOB,
+  LABEL_WORKFLOW,
+  RUNNER_CONTAINER,
+  workflowLabel,
+} from './kubernetes/job-manifest.js';
+import { apiPodLogs, createLineTracker, type PodLogs } from './kubernetes/pod-log.js';
+import { classify, type Observation } from './kubernetes/pod-state.js';
+
+// One batch/v1 Job per attempt of the runJob activity. The pod has no credential; the spec (and
+// the checkpoint to resume from) reach it in a ConfigMap, and everything comes back through its
+// log (see runner/pod-entrypoint.ts): progress lines, the checkpoint after each benchmark, and at
+// the end results.json or failure.json, gzipped and framed. The executor keeps the latest
+// checkpoint in the activity's heartbeat details, so the retry after a preemption, on whatever
+// worker picks it up, starts its pod from there.
+
+/** What the activity's attempt knows and can record (Temporal's activity context by default). */
+export interface AttemptContext {
+  attempt: number;
+  /** The previous attempt's last heartbeat details. */
+  previous: unknown;
+  heartbeat(details: KubernetesHeartbeat): void;
+}
+
+/** The heartbeat details this executor records. */
+export interface KubernetesHeartbeat {
+  job: string;
+  phase: string;
+  progress?: ProgressEvent;
+  /** The runner's latest checkpoint, gzip+base64, and the sha256 of its JSON. */
+  checkpoint?: { payload: string; sha256: string };
+}
+
+export interface KubernetesExecutorOptions {
+  config: KubernetesExecutorConfig;
+  kubeConfig: KubeConfig;
+  /** Where pod logs come from; the API server's pods/log by default. */
+  logs?: PodLogs;
+  pollIntervalMs?: number;
+  heartbeatIntervalMs?: number;
+  attemptContext?: () => AttemptContext;
+}
+
+const API_OUTAGE_LIMIT_MS = 120_000;
+const FINAL_LOG_TIMEOUT_MS = 30_000;
+const LOST_LOG_TIMEOUT_MS = 5_000;
+const HUMAN_TAIL_LINES = 40;
+
+function temporalAttemptContext(): AttemptContext {
+  const ctx = Context.current();
+  return {
+    attempt: ctx.info.attempt,
+    previous: ctx.info.heartbeatDetails,
+    heartbeat: (details) => ctx.heartbeat(details),
+  };
+}
+
+const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
+
+function statusCode(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code =
+    (error as { code?: unknown; statusCode?: unknown }).code ??
+    (error as { statusCode?: unknown }).statusCode;
+  return typeof code === 'number' ? code : undefined;
+}
+
+async function ignoring<T>(codes: number[], call: Promise<T>): Promise<T | null> {
+  try {
+    return await call;
+  } catch (error) {
+    if (codes.includes(statusCode(error) ?? 0)) return null;
+    throw error;
+  }
+}
+
+/** The plain text of a framed file, or null when it does not match its digest. */
+function unframe(file: { payload: string; sha256: string }): string | null {
+  try {
+    const text = gunzipSync(Buffer.from(file.payload, 'base64'));
+    return sha256(text) === file.sha256 ? text.toString('utf8') : null;
+  } catch {
+    return null;
+  }
+}
+
+function previousHeartbeat(value: unknown): Partial<KubernetesHeartbeat> {
+  return typeof value === 'object' && value !== null ? (value as Partial<KubernetesHeartbeat>) : {};
+}
+
+function sleep(ms: number, wake: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      wake.removeEventListener('abort', done);
+      resolve();
+    }
+    wake.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Re-arms a watch until stopped: a dropped or timed-out watch only costs a reconnect. */
+function keepWatching(
+  kubeConfig: KubeConfig,
+  path: string,
+  query: Record<string, string>,
+  onEvent: () => void,
+) {
+  const stop = new AbortController();
+  void (async () => {
+    while (!stop.signal.aborted) {
+      await new Promise<void>((resolve) => {
+        new Watch(kubeConfig)
+          .watch(path, { ...query, allowWatchBookmarks: 'true' }, onEvent, () => resolve())
+          .then((controller) =>
+            stop.signal.addEventListener('abort', () => controller.abort(), { once: true }),
+          )
+          .catch(() => resolve());
+      });
+      await sleep(1_000, stop.signal);
+    }
+  })();
+  return () => stop.abort();
+}
+
+export function createKubernetesExecutor(options: KubernetesExecutorOptions): Executor {
+  const { config, kubeConfig } = options;
+  const batch = kubeConfig.makeApiClient(BatchV1Api);
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const logs = options.logs ?? apiPodLogs(kubeConfig);
+  const pollMs = options.pollIntervalMs ?? 5_000;
+  const heartbeatMs = options.heartbeatIntervalMs ?? 10_000;
+  const namespace = config.namespace;
+
+  const deleteJob = async (name: string) => {
+    await ignoring([404], batch.deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background' }));
+    // Owned by the Job, so the garbage collector removes it too; deleting it here saves the wait.
+    await ignoring([404], core.deleteNamespacedConfigMap({ name, namespace }));
+  };
+
+  const podsOf = async (name: string) =>
+    (await core.listNamespacedPod({ namespace, labelSelector: `${LABEL_JOB}=${name}` })).items;
+
+  const observe = async (name: string): Promise<Observation> => {
+    const job = await ignoring([404], batch.readNamespacedJob({ name, namespace }));
+    const pods = await podsOf(name);
+    const nodeNames = [...new Set(pods.map((p) => p.spec?.nodeName).filter((n) => n !== undefined))];
+    let nodeExists = true;
+    for (const node of nodeNames) {
+      if ((await ignoring([404], core.readNode({ name: node }))) === null) nodeExists = false;
+    }
+    return { job, pods, nodeExists };
+  };
+
+  /**
+   * The Job to follow: one an earlier attempt of this request started and that is still healthy
+   * (a worker restarted while it ran), else a new one for this attempt. Broken leftovers go.
+   */
+  const attachOrCreate = async (
+    key: string,
+    attempt: number,
+    specJson: string,
+    checkpointJson: string | null,
+  ): Promise<string> => {
+    const listed = await batch.listNamespacedJob({
+      namespace,
+      labelSelector: `${LABEL_WORKFLOW}=${workflowLabel(key)}`,
+    });
+    const attemptOf = (j: V1Job) => Number(j.metadata?.labels?.[LABEL_ATTEMPT] ?? 0);
+    const mine = listed.items
+      .filter((j) => j.metadata?.annotations?.[ANNOTATION_WORKFLOW] === key)
+      .sort((a, b) => attemptOf(b) - attemptOf(a));
+    let adopted: string | null = null;
+    for (const job of mine) {
+      const name = job.metadata?.name ?? '';
+      const healthy =
+        adopted === null &&
+        job.metadata?.deletionTimestamp === undefined &&
+        job.metadata?.annotations?.[ANNOTATION_SPEC_DIGEST] === sha256(specJson) &&
+        ['pending', 'running', 'exited'].includes(classify(await observe(name), config).kind);
+      if (healthy) adopted = name;
+      else await deleteJob(name);
+    }
+    if (adopted !== null) return adopted;
+
+    const { job, configMap } = buildJobManifests({
+      config,
+      workflowId: key,
+      attempt,
+      specJson,
+      checkpointJson,
+    });
+    const name = job.metadata?.name ?? jobName(key, attempt);
+    const created =
+      (await ignoring([409], batch.createNamespacedJob({ namespace, body: job }))) ??
+      (await batch.readNamespacedJob({ name, namespace }));
+    const uid = created.metadata?.uid;
+    if (uid !== undefined) {
+      configMap.metadata = {
+        ...configMap.metadata,
+        ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name, uid, controller: true }],
+      };
+    }
+    // The pod cannot start before its ConfigMap exists (the kubelet waits for the volume).
+    await ignoring([409], core.createNamespacedConfigMap({ namespace, body: configMap }));
+    return name;
+  };
+
+  return {
+    async run(job: ExecutorJob, hooks: ExecutorHooks): Promise<ExecutorOutcome> {
+      const ctx = (options.attemptContext ?? temporalAttemptContext)();
+      const previous = previousHeartbeat(ctx.previous);
+      const specJson = JSON.stringify(job.spec);
+      const beat: KubernetesHeartbeat = {
+        job: '',
+        phase: 'starting',
+        ...(previous.progress === undefined ? {} : { progress: previous.progress }),
+        ...(previous.checkpoint === undefined ? {} : { checkpoint: previous.checkpoint }),
+      };
+      const heartbeat = () => ctx.heartbeat({ ...beat });
+      if (hooks.signal.aborted) return { kind: 'cancelled' };
+
+      const checkpointJson = beat.checkpoint === undefined ? null : unframe(beat.checkpoint);
+      const name = await attachOrCreate(job.key, ctx.attempt, specJson, checkpointJson);
+      beat.job = name;
+      heartbeat();
+
+      // Everything the runner says, in order, once.
+      const files = new Map<FramedFileName, string>();
+      const human: string[] = [];
+      const decoder = createFrameDecoder();
+      const onFile = (file: FramedFile) => {
+        const text = unframe(file);
+        if (text === null) return;
+        files.set(file.name, text);
+        if (file.name === 'checkpoint.json') {
+          beat.checkpoint = { payload: file.payload, sha256: file.sha256 };
+          heartbeat();
+        }
+      };
+      const tracker = createLineTracker((line) => {
+        const file = decoder.push(line);
+        if (file !== null) return onFile(file);
+        if (decoder.inFrame || line.startsWith('{"type":"file-')) return;
+        const event = parseProgressLine(line);
+        if (event !== null) {
+          beat.progress = event;
+          // The job activity records its own heartbeat for the event; this one, right after it,
+          // is the one that stays, and it keeps the checkpoint.
+          hooks.onProgress(event);
+          heartbeat();
+          return;
+        }
+        human.push(line);
+        if (human.length > HUMAN_TAIL_LINES) human.shift();
+      });
+
+      let follow: { pod: string; stop: AbortController; done: Promise<void> } | null = null;
+      const stopFollowing = async () => {
+        if (follow === null) return;
+        follow.stop.abort();
+        await follow.done;
+        follow = null;
+      };
+      const startFollowing = (pod: string) => {
+        if (follow?.pod === pod) return;
+        const stop = new AbortController();
+        const ref = { namespace, pod, container: RUNNER_CONTAINER };
+        const done = (async () => {
+          while (!stop.signal.aborted) {
+            await logs
+              .stream(
+                ref,
+                { follow: true, sinceTime: tracker.sinceTime() },
+                (t) => tracker.feed(t),
+                stop.signal,
+              )
+              .catch(() => {});
+            tracker.endOfStream();
+            await sleep(1_000, stop.signal);
+          }
+        })();
+        follow = { pod, stop, done };
+      };
+      /** Reads what the follower has not seen yet (all of it if there was none). */
+      const readRest = async (pod: V1Pod | null, timeoutMs: number) => {
+        await stopFollowing();
+        const podName = pod?.metadata?.name;
+        if (podName === undefined) return;
+        const ref = { namespace, pod: podName, container: RUNNER_CONTAINER };
+        for (let i = 0; i < 3; i++) {
+          try {
+            await logs.stream(
+              ref,
+              { follow: false, sinceTime: tracker.sinceTime() },
+              (t) => tracker.feed(t),
+              AbortSignal.timeout(timeoutMs),
+            );
+            tracker.endOfStream();
+            return;
+          } catch {
+            tracker.endOfStream();
+            await sleep(1_000, hooks.signal);
+          }
+        }
+      };
+      const tail = () => human.join('\n');
+
+      const wake = { controller: new AbortController() };
+      const poke = () => wake.controller.abort();
+      const stopWatches = [
+        keepWatching(
+          kubeConfig,
+          `/apis/batch/v1/namespaces/${namespace}/jobs`,
+          { fieldSelector: `metadata.name=${name}` },
+          poke,
+        ),
+        keepWatching(
+          kubeConfig,
+          `/api/v1/namespaces/${namespace}/pods`,
+          { labelSelector: `${LABEL_JOB}=${name}` },
+          poke,
+        ),
+      ];
+      hooks.signal.addEventListener('abort', poke, { once: true });
+      const ticker = setInterval(heartbeat, heartbeatMs);
+      let problemSince: number | null = null;
+      let apiDownSince: number | null = null;
+      try {
+        for (;;) {
+          if (hooks.signal.aborted) {
+            await stopFollowing();
+            await deleteJob(name);
+            return { kind: 'cancelled' };
+          }
+          let obs: Observation | null = null;
+          try {
+            obs = await observe(name);
+            apiDownSince = null;
+          } catch (error) {
+            apiDownSince ??= Date.now();
+            if (Date.now() - apiDownSince > API_OUTAGE_LIMIT_MS) {
+              throw new Error(
+                `the Kubernetes API did not answer for ${API_OUTAGE_LIMIT_MS / 1000} s: ${String(error)}`,
+              );
+            }
+          }
+          if (obs !== null) {
+            const verdict = classify(obs, config);
+            beat.phase = verdict.kind;
+            switch (verdict.kind) {
+              case 'pending':
+                if (verdict.problem === null) problemSince = null;
+                else {
+                  problemSince ??= Date.now();
+                  if (Date.now() - problemSince >= config.pendingGraceSeconds * 1000) {
+                    await deleteJob(name);
+                    throw ApplicationFailure.create({
+                      message: `Job ${namespace}/${name} did not start within ${config.pendingGraceSeconds} s: ${verdict.problem}`,
+                      type: 'KubernetesJobNotStarted',
+                      nonRetryable: true,
+                    });
+                  }
+                }
+                break;
+              case 'running':
+                startFollowing(verdict.pod.metadata?.name ?? '');
+                break;
+              case 'exited':
+                await readRest(verdict.pod, FINAL_LOG_TIMEOUT_MS);
+                return outcomeOf(verdict.exitCode, verdict.reason, files, tail());
+              case 'lost': {
+                // What the runner printed before it went: the newest checkpoint, if the log is
+                // still there to read.
+                await readRest(verdict.pod, LOST_LOG_TIMEOUT_MS);
+                await deleteJob(name);
+                heartbeat();
+                const done = beat.progress?.type === 'checkpoint' ? beat.progress.completed : null;
+                throw new Error(
+                  `${verdict.reason} (Job ${namespace}/${name}); the retry resumes from the runner's checkpoint${done === null ? '' : ` (${done} benchmarks done)`}`,
+                );
+              }
+              case 'fatal':
+                await stopFollowing();
+                await deleteJob(name);
+                throw ApplicationFailure.create({
+                  message: `Job ${namespace}/${name}: ${verdict.reason}`,
+                  type: 'KubernetesJobFailed',
+                  nonRetryable: true,
+                });
+            }
+          }
+          heartbeat();
+          await sleep(pollMs, wake.controller.signal);
+          if (wake.controller.signal.aborted) wake.controller = new AbortController();
+        }
+      } finally {
+        clearInterval(ticker);
+        hooks.signal.removeEventListener('abort', poke);
+        for (const stop of stopWatches) stop();
+        await stopFollowing();
+      }
+    },
+  };
+}
+
+function outcomeOf(
+  exitCode: number,
+  reason: string | null,
+  files: Map<FramedFileName, string>,
+  tail: string,
+): ExecutorOutcome {
+  if (exitCode === RUNNER_EXIT.ok) {
+    const text = files.get('results.json');
+    if (text !== undefined) return { kind: 'results', text };
+    throw new Error(
+      "the runner finished but its results did not come through the pod's log (rotated by the kubelet? results travel in the log, up to its containerLogMaxSize, 10 MiB by default)",
+    );
+  }
+  if (exitCode === RUNNER_EXIT.codeUnderTest) {
+    const text = files.get('failure.json');
+    if (text !== undefined)
+      return { kind: 'code-under-test', failure: JSON.parse(text) as CodeUnderTestFailure };
+  }
+  if (exitCode === RUNNER_EXIT.invalidInput) return { kind: 'invalid-input', message: tail };
+  const hint = reason === 'OOMKilled' ? '; raise executor.kubernetes.memory' : '';
+  throw new Error(
+    `the runner container exited with code ${exitCode}${reason === null ? '' : ` (${reason})`}${hint}; the retry resumes from its checkpoint.\n${tail}`,
+  );
+}
