@@ -1,11 +1,5 @@
 import type { Client } from '@temporalio/client';
-import {
-  type ChangePoint,
-  DEFAULT_CHANGE_POINT_OPTIONS,
-  eDivisive,
-  seededRandom,
-  seedFromText,
-} from '../core/changepoint/index.js';
+import { type ChangePoint, DEFAULT_CHANGE_POINT_OPTIONS, eDivisive } from '../core/changepoint/index.js';
 import type { BenchbotConfig } from '../core/config/index.js';
 import {
   changeLabel,
@@ -23,6 +17,7 @@ import {
   type TrendSeries,
   windowSeries,
 } from '../core/dashboard/index.js';
+import { seededRandom, seedFromText } from '../core/random.js';
 import { compareResults, formatValue, renderMarkdown } from '../core/report/index.js';
 import { queueRows } from '../core/request/queue.js';
 import { DEFAULT_OPTIONS } from '../core/stats/index.js';

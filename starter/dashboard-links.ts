@@ -1,4 +1,4 @@
-import { seedFromText } from '../core/changepoint/index.js';
+import { seedFromText } from '../core/random.js';
 import type { DashboardLinks, SeriesKey } from '../core/dashboard/index.js';
 
 // URLs of the dashboard: query strings for the server, file names for a static export (relative to

@@ -1,6 +1,8 @@
 // Seeded randomness for benchbot's own benchmarks, so every figure in BENCHMARKS.md can be
 // reproduced exactly from its seed.
 
+import { seededRandom } from '../../core/random.js';
+
 export interface Rng {
   /** Uniform in [0, 1). */
   uniform(): number;
@@ -8,37 +10,9 @@ export interface Rng {
   normal(): number;
 }
 
-/**
- * xoshiro128** (Blackman and Vigna) seeded through splitmix32: small, fast, and far better
- * distributed than an LCG, which matters when millions of draws feed tail probabilities.
- */
+/** The same generator as core/ uses, plus normals for the simulations. */
 export function createRng(seed: number): Rng {
-  let s = seed >>> 0;
-  const splitmix = (): number => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  let a = splitmix();
-  let b = splitmix();
-  let c = splitmix();
-  let d = splitmix();
-
-  const next = (): number => {
-    const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
-    const t = b << 9;
-    c ^= a;
-    d ^= b;
-    b ^= c;
-    a ^= d;
-    c ^= t;
-    d = rotl(d, 11);
-    return result;
-  };
-
-  const uniform = (): number => next() / 4294967296;
+  const uniform = seededRandom(seed);
 
   // Box-Muller yields two normals per pair of uniforms; keep the second for the next call.
   let spare: number | null = null;
@@ -56,10 +30,6 @@ export function createRng(seed: number): Rng {
   };
 
   return { uniform, normal };
-}
-
-function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
 
 /** log-sd of a lognormal whose coefficient of variation is `cv` (0.03 for 3%). */

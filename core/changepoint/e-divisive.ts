@@ -1,5 +1,5 @@
+import type { RandomSource } from '../random.js';
 import { bestSplit, type RankedValues, rankValues } from './energy.js';
-import type { RandomSource } from './random.js';
 
 // E-divisive means (Matteson & James 2014), the method of Apache Otava (formerly MongoDB's
 // hunter): split the series where the energy divergence between the two sides is largest, keep

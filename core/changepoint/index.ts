@@ -5,4 +5,3 @@ export {
   eDivisive,
 } from './e-divisive.js';
 export { bestSplit, type RankedValues, rankValues } from './energy.js';
-export { type RandomSource, seededRandom, seedFromText } from './random.js';

@@ -1,13 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  bestSplit,
-  type ChangePoint,
-  eDivisive,
-  type RandomSource,
-  rankValues,
-  seededRandom,
-} from '../../core/changepoint/index.js';
+import { bestSplit, type ChangePoint, eDivisive, rankValues } from '../../core/changepoint/index.js';
+import { type RandomSource, seededRandom } from '../../core/random.js';
 
 function normals(random: RandomSource): () => number {
   return () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { openResultsStore, type RecordRunInput } from '../../activities/results-store/index.js';
-import { seededRandom } from '../../core/changepoint/index.js';
+import { seededRandom } from '../../core/random.js';
 import type { BenchbotConfig } from '../../core/config/index.js';
 import { type BenchbotResults, type Benchmark, resultsSchema } from '../../core/results/index.js';
 import { testConfig } from '../integration/test-config.js';

@@ -1,5 +1,5 @@
-// The permutation test needs randomness, and core/ takes it as an argument so every result can be
-// reproduced from its seed (the dashboard seeds from the series, so a page never flickers).
+// Seeded randomness: core/ takes it as an argument so every result can be reproduced from its
+// seed (the dashboard seeds from the series, so a page never flickers; benchmarks from a number).
 
 /** Uniform in [0, 1). */
 export type RandomSource = () => number;
