@@ -15,6 +15,7 @@ import { createTriggerActivities } from '../activities/trigger-validation.js';
 import { createTrunkActivities } from '../activities/trunk-activities.js';
 import type { BenchbotConfig } from '../core/config/index.js';
 import { withoutSecrets } from '../core/secret-env.js';
+import { heartbeatWhileRunning } from './heartbeat-while-running.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -95,6 +96,8 @@ export async function createWorkers(options: WorkerOptions): Promise<BenchbotWor
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: WORKFLOWS_PATH }),
+    // Short activities heartbeat while they run, so that a killed worker's are retried within seconds.
+    interceptors: { activity: [heartbeatWhileRunning] },
     activities: {
       ...createTriggerActivities(config),
       ...github,

@@ -4,7 +4,13 @@ import { type Logger, pino } from 'pino';
 /** One JSON line per event on stderr, so logs can be shipped and queried as-is. */
 export function createLogger(level: string = process.env.BENCHBOT_LOG_LEVEL ?? 'info'): Logger {
   return pino(
-    { base: { service: 'benchbot' }, level, timestamp: pino.stdTimeFunctions.isoTime },
+    {
+      base: { service: 'benchbot' },
+      level,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      // The Temporal SDK logs failures under `error`; without this an Error loses its message.
+      serializers: { error: pino.stdSerializers.err },
+    },
     pino.destination(2),
   );
 }

@@ -33,7 +33,7 @@ import {
   STATE,
 } from '../core/search-attributes.js';
 import type { TriggerRequest } from '../core/trigger.js';
-import { jobActivities, NON_RETRYABLE_USER_ERRORS } from './job-activities-proxy.js';
+import { HEARTBEAT_TIMEOUT, jobActivities, NON_RETRYABLE_USER_ERRORS } from './activity-policy.js';
 
 export const cancelledBySignal = defineSignal<[string]>('cancelledBy');
 export const jobPhaseSignal = defineSignal<['building' | 'running']>('jobPhase');
@@ -47,22 +47,29 @@ export const statusQuery = defineQuery<Pick<Live, 'state' | 'queuePosition'>>('s
 
 // GitHub and visibility calls: retried with backoff for as long as GitHub is down, so a request is
 // delayed by an outage but never lost; user mistakes fail at once.
+const ALIVE = HEARTBEAT_TIMEOUT;
 const github = proxyActivities<GitHubActivities>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: ALIVE,
   retry: {
     initialInterval: '5 seconds',
     maximumInterval: '5 minutes',
     nonRetryableErrorTypes: NON_RETRYABLE_USER_ERRORS,
   },
 });
-const queue = proxyActivities<QueueActivities>({ startToCloseTimeout: '1 minute' });
-const trigger = proxyActivities<TriggerActivities>({ startToCloseTimeout: '30 seconds' });
+const queue = proxyActivities<QueueActivities>({ startToCloseTimeout: '1 minute', heartbeatTimeout: ALIVE });
+const trigger = proxyActivities<TriggerActivities>({
+  startToCloseTimeout: '30 seconds',
+  heartbeatTimeout: ALIVE,
+});
 const repository = proxyActivities<RepositoryActivities>({
   startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: ALIVE,
   retry: { maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE_USER_ERRORS },
 });
 const report = proxyActivities<ReportActivities>({
   startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: ALIVE,
   retry: {
     maximumInterval: '5 minutes',
     nonRetryableErrorTypes: ['InvalidResults', ...NON_RETRYABLE_USER_ERRORS],

@@ -17,6 +17,7 @@ import {
   type PollerStatus,
   pollerStatus,
 } from '../core/poller/state.js';
+import { HEARTBEAT_TIMEOUT } from './activity-policy.js';
 
 export interface CommentPollerInput {
   repo: string;
@@ -39,6 +40,7 @@ const DEFAULT_CYCLES_PER_RUN = 250;
 // backoff for as long as it takes; the cursor only moves when a cycle completes, so nothing is lost.
 const poller = proxyActivities<PollerActivities>({
   startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 

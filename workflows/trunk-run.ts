@@ -12,8 +12,8 @@ import { REPOSITORY } from '../core/search-attributes.js';
 import type { PlanMode, TrunkReason } from '../core/trunk/plan.js';
 import type { PlatformSlowdowns } from '../core/trunk/regression.js';
 import type { TrunkRunInput } from '../core/trunk/schedules.js';
+import { HEARTBEAT_TIMEOUT, jobActivities, NON_RETRYABLE_USER_ERRORS } from './activity-policy.js';
 import { jobPhaseSignal } from './benchmark-request.js';
-import { jobActivities, NON_RETRYABLE_USER_ERRORS } from './job-activities-proxy.js';
 
 export type TrunkOutcome =
   | { outcome: 'idle'; why: string; mode: PlanMode; queueDepth: number }
@@ -40,6 +40,7 @@ export const trunkStatusQuery = defineQuery<{ step: string }>('trunkStatus');
 
 const trunk = proxyActivities<TrunkActivities>({
   startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: {
     initialInterval: '5 seconds',
     maximumInterval: '5 minutes',

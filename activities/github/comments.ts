@@ -40,10 +40,13 @@ export async function upsertMarkedComment(
     await octokit.rest.issues.updateComment({ ...where, comment_id: existing, body: comment.body });
     return existing;
   }
+  // Not retried blindly: GitHub can create the comment and still answer 5xx. The activity's retry
+  // starts over with the search above, which finds a comment that was created after all.
   const created = await octokit.rest.issues.createComment({
     ...where,
     issue_number: comment.issueNumber,
     body: comment.body,
+    request: { retries: 0 },
   });
   return created.data.id;
 }

@@ -40,6 +40,13 @@ export async function upsertMarkedIssue(
       return { number: found.number, created: false };
     }
   }
-  const created = await octokit.rest.issues.create({ ...where, title: issue.title, body: issue.body });
+  // Not retried blindly: GitHub can open the issue and still answer 5xx; the activity's retry
+  // starts over with the search above, which finds it.
+  const created = await octokit.rest.issues.create({
+    ...where,
+    title: issue.title,
+    body: issue.body,
+    request: { retries: 0 },
+  });
   return { number: created.data.number, created: true };
 }

@@ -22,8 +22,9 @@ export interface StoreAccess {
 export function createStoreAccess(config: BenchbotConfig): StoreAccess {
   let store: ResultsStore | null = null;
   const close = () => {
-    store?.close();
+    const open = store;
     store = null;
+    open?.close();
   };
   return {
     use(fn) {

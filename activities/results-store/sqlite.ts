@@ -512,9 +512,14 @@ export class SqliteResultsStore implements ResultsStore {
   }
 
   close(): void {
-    // Keeps the planner's statistics fresh as the history grows; cheap when nothing changed.
-    if (!this.db.readonly) this.db.pragma('optimize');
-    this.db.close();
+    try {
+      // Keeps the planner's statistics fresh as the history grows; cheap when nothing changed.
+      if (!this.db.readonly) this.db.pragma('optimize');
+    } catch {
+      // A read-only or full disk refuses it; closing must still happen, or the broken connection stays.
+    } finally {
+      this.db.close();
+    }
   }
 
   private read<T>(action: string, query: () => T): T {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { openResultsStore, type RecordRunInput } from '../../activities/results-store/index.js';
-import { seededRandom } from '../../core/random.js';
 import type { BenchbotConfig } from '../../core/config/index.js';
+import { seededRandom } from '../../core/random.js';
 import { type BenchbotResults, type Benchmark, resultsSchema } from '../../core/results/index.js';
 import { testConfig } from '../integration/test-config.js';
 

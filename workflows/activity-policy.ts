@@ -5,6 +5,13 @@ import type { JobActivities } from '../activities/job-activities.js';
 export const NON_RETRYABLE_USER_ERRORS = ['UnknownRef', 'UnknownRepository', 'InvalidRequest'];
 
 /**
+ * Short activities heartbeat while they run (worker/heartbeat-while-running.ts): a killed worker's
+ * calls are retried after this, not after the start-to-close timeout, which has to leave room for
+ * GitHub's retry-after waits.
+ */
+export const HEARTBEAT_TIMEOUT = '15 seconds';
+
+/**
  * Benchmark jobs run on their own task queue, whose worker takes only as many at once as there are
  * runner slots: Temporal holds the line, so a waiting job costs nothing and survives any restart.
  * The heartbeat timeout is what notices a dead worker; the retry resumes from the runner's

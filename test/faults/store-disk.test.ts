@@ -1,0 +1,116 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { openResultsStore } from '../../activities/results-store/index.js';
+import type { CommentSource } from '../../core/request/types.js';
+import { sleep, WorkerProcess } from './worker-process.js';
+import { expectEachReportedOnce, type FaultWorld, makeWorld, storedRunIds } from './world.js';
+
+vi.setConfig({ testTimeout: 180_000 });
+
+// The faults are real: the store lives on a 4 MB tmpfs of its own, filled up with a file for "disk
+// full", and its file is made immutable (chattr +i) for "read-only", which stops root too (chmod does
+// not). Both need root (CAP_SYS_ADMIN / CAP_LINUX_IMMUTABLE); elsewhere the case is skipped.
+function canMountTmpfs(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  const probe = join('/tmp', `benchbot-mount-probe-${process.pid}`);
+  mkdirSync(probe, { recursive: true });
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'ignore' });
+    execFileSync('umount', [probe], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    rmSync(probe, { recursive: true, force: true });
+  }
+}
+
+let world: FaultWorld;
+let storeDir = '';
+let mounted = false;
+
+beforeAll(async () => {
+  world = await makeWorld('store');
+});
+
+afterAll(async () => {
+  if (mounted) {
+    execFileSync('chattr', ['-i', join(storeDir, 'results.sqlite')], { stdio: 'ignore' });
+    execFileSync('umount', ['-l', storeDir], { stdio: 'ignore' });
+  }
+  await world?.dispose();
+});
+
+/** Waits until recordRun has failed at least twice with `message` and is waiting for its next retry. */
+async function waitForFailingRecord(handle: WorkflowHandle, message: RegExp): Promise<string> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const described = await handle.describe();
+    const pending = described.raw.pendingActivities?.find((a) => a.activityType?.name === 'recordRun');
+    const failure = pending?.lastFailure?.message ?? '';
+    if ((pending?.attempt ?? 0) >= 2 && message.test(failure)) {
+      expect(described.status.name).toBe('RUNNING');
+      return failure;
+    }
+    if (Date.now() > deadline) throw new Error(`recordRun never failed with ${message}; last: ${failure}`);
+    await sleep(250);
+  }
+}
+
+describe.runIf(canMountTmpfs())('the results store on a broken disk', () => {
+  it('read-only, then full, when a run is recorded: a clear error, the run kept and retried until it is written once', async () => {
+    storeDir = join(world.dataDir, 'results');
+    mkdirSync(storeDir, { recursive: true });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', storeDir]);
+    mounted = true;
+    const resultsPath = join(storeDir, 'results.sqlite');
+    const { file, config } = world.writeConfig({ address: inject('temporalAddress'), resultsPath });
+    openResultsStore(config).close();
+    const worker = new WorkerProcess(file, join(world.dataDir, 'worker.log'));
+    const connection = await Connection.connect({ address: inject('temporalAddress') });
+    try {
+      const client = new Client({ connection });
+      worker.start();
+      const requests: { source: CommentSource; workflowId: string }[] = [];
+      const request = async () => {
+        const source = world.comment();
+        const workflowId = await world.start(client, config.temporal.taskQueue, source);
+        requests.push({ source, workflowId });
+        return client.workflow.getHandle(workflowId);
+      };
+
+      // Read-only: the worker opens the store for the first time and cannot write.
+      execFileSync('chattr', ['+i', resultsPath]);
+      const first = await request();
+      const readOnly = await waitForFailingRecord(first, /is read-only/);
+      expect(readOnly).toContain(resultsPath);
+      expect(readOnly).toMatch(/writable by the benchbot worker/);
+      expect(storedRunIds(world, config)).toEqual([]);
+      execFileSync('chattr', ['-i', resultsPath]);
+      await first.result();
+
+      // Full: the store is open and in use; the disk under it fills up.
+      try {
+        execFileSync('dd', ['if=/dev/zero', `of=${join(storeDir, 'filler')}`, 'bs=4k'], { stdio: 'ignore' });
+      } catch {
+        // dd stops with "No space left on device": that is the point.
+      }
+      const second = await request();
+      const full = await waitForFailingRecord(second, /is full/);
+      expect(full).toMatch(/free space there or point results.path at a bigger disk/);
+      expect(storedRunIds(world, config)).toEqual([requests[0]?.workflowId]);
+      rmSync(join(storeDir, 'filler'));
+
+      await expectEachReportedOnce(world, client, requests, config);
+      // The worker said so too, where an operator looks.
+      expect(worker.log()).toMatch(/is read-only/);
+      expect(worker.log()).toMatch(/is full/);
+    } finally {
+      await worker.stop();
+      await connection.close();
+    }
+  });
+});

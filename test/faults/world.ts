@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { expect } from 'vitest';
+import { openResultsStore } from '../../activities/results-store/index.js';
+import type { BenchbotConfig } from '../../core/config/index.js';
+import { commentMarker, commentRequestId } from '../../core/request/ids.js';
+import type { CommentSource, RequestOutcome } from '../../core/request/types.js';
+import { benchmarkRequest } from '../../workflows/index.js';
+import { type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
+import { testConfig } from '../integration/test-config.js';
+import { type FixtureRepo, makeFixtureRepo } from '../runner/fixture-repo.js';
+
+export const BOT = 'benchbot[bot]';
+export const TOKEN_ENV = { GITHUB_TOKEN: 'bot-token' };
+
+export interface WorldConfigOptions {
+  address: string;
+  slots?: number;
+  /** Absolute path of the results store; default `<dataDir>/results.sqlite`. */
+  resultsPath?: string;
+  githubUrl?: string;
+  /** Seconds each benchmark round sleeps, to have a job to interrupt; default 0. */
+  roundSeconds?: number;
+}
+
+/**
+ * One fault case's world: a real git fixture, the fake GitHub with one repository (a name of its
+ * own, so nothing on the shared Temporal server collides) and one pull request, and a data folder.
+ */
+export interface FaultWorld {
+  fake: FakeGitHub;
+  fixture: FixtureRepo;
+  repo: string;
+  pr: number;
+  dataDir: string;
+  /** Writes the config to a file (for `benchbot start`) and returns its path and parsed form. */
+  writeConfig(options: WorldConfigOptions): { file: string; config: BenchbotConfig };
+  /** Another pull request of the same branches, for faults aimed at one request's paths. */
+  openPullRequest(): Promise<number>;
+  /** A trigger comment by alice on a pull request (default `pr`), as the workflow input that names it. */
+  comment(body?: string, pr?: number): CommentSource;
+  start(client: Client, taskQueue: string, source: CommentSource): Promise<string>;
+  dispose(): Promise<void>;
+}
+
+export async function makeWorld(name: string): Promise<FaultWorld> {
+  const fixture = await makeFixtureRepo();
+  const fake = await startFakeGitHub({
+    users: [
+      { login: BOT, token: 'bot-token' },
+      { login: 'alice', token: 'alice-token' },
+    ],
+  });
+  const owner = 'faults';
+  const repoName = `${name}-${randomUUID().slice(0, 8)}`;
+  const repo = `${owner}/${repoName}`;
+  fake.createRepo({ owner, name: repoName, gitPath: join(fixture.dir, 'project') });
+  const pr = await fake.openPullRequest(repo, {
+    author: 'alice',
+    head: { ref: 'slow' },
+    base: { ref: 'main' },
+  });
+  const dataDir = mkdtempSync(join(tmpdir(), `benchbot-faults-${name}-`));
+
+  // One benchmark that costs next to nothing, so what is measured is benchbot, not the benchmark.
+  // `watch: false`: requests are started by the test, not by a poller racing it for the same ids.
+  const configText = (o: WorldConfigOptions) => `
+version: 1
+dataDir: ${JSON.stringify(dataDir)}
+temporal: { address: ${JSON.stringify(o.address)}, taskQueue: faults-${randomUUID()} }
+telemetry: { metricsAddress: null }
+github: { apiUrl: ${JSON.stringify(o.githubUrl ?? fake.url)}, botLogin: "${BOT}" }
+executor: { slots: ${o.slots ?? 1} }
+dashboard: { port: 0 }
+${o.resultsPath ? `results: { path: ${JSON.stringify(o.resultsPath)} }` : ''}
+repos:
+  - name: ${repo}
+    url: ${JSON.stringify(fixture.url)}
+    watch: false
+    trigger: { maxQueuedPerRequester: 100 }
+    build: { command: "sh build.sh", env: { BENCH_FLAVOR: x } }
+    benchmarks:
+      - { name: tiny, command: "sleep ${o.roundSeconds ?? 0} && echo BenchmarkTiny-1 1 $((100 + BENCHBOT_ROUND)) ns/op > tiny.txt", output: { path: tiny.txt, format: go-bench }, iterations: 3, warmups: 0 }
+`;
+
+  return {
+    fake,
+    fixture,
+    repo,
+    pr,
+    dataDir,
+    writeConfig(options) {
+      const text = configText(options);
+      const file = join(dataDir, `config-${randomUUID()}.yaml`);
+      writeFileSync(file, text);
+      return { file, config: testConfig(text) };
+    },
+    openPullRequest() {
+      return fake.openPullRequest(repo, { author: 'alice', head: { ref: 'slow' }, base: { ref: 'main' } });
+    },
+    comment(body = 'run benchmark tiny', on = pr) {
+      const view = fake.addComment(repo, on, { author: 'alice', body, authorAssociation: 'MEMBER' });
+      return {
+        kind: 'comment',
+        repo,
+        pr: on,
+        commentId: view.id,
+        requester: 'alice',
+        association: 'MEMBER',
+        body,
+      };
+    },
+    async start(client, taskQueue, source) {
+      const handle = await client.workflow.start(benchmarkRequest, {
+        taskQueue,
+        workflowId: commentRequestId(repo, source.commentId),
+        args: [{ source }],
+      });
+      return handle.workflowId;
+    },
+    async dispose() {
+      await fake.stop();
+      await rm(dataDir, { recursive: true, force: true });
+      await rm(fixture.dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Nothing lost, nothing duplicated, counted where it shows: every request done with its report in
+ * exactly one status comment (and no other comment by the bot), exactly one 👀 and one 🚀 on every
+ * trigger comment still there, and exactly one run per request in the results store.
+ */
+export async function expectEachReportedOnce(
+  world: FaultWorld,
+  client: Client,
+  requests: { source: CommentSource; workflowId: string }[],
+  config: BenchbotConfig,
+  options: { deletedTriggers?: number[] } = {},
+): Promise<void> {
+  const outcomes = await Promise.all(
+    requests.map((r) => client.workflow.getHandle(r.workflowId).result() as Promise<RequestOutcome>),
+  );
+  const botComments = world.fake.comments(world.repo).filter((c) => c.author === BOT);
+  expect(botComments).toHaveLength(requests.length);
+  for (const [i, { source, workflowId }] of requests.entries()) {
+    const outcome = outcomes[i];
+    expect(outcome, workflowId).toMatchObject({ outcome: 'done', runId: workflowId });
+    const mine = botComments.filter((c) => c.body.includes(commentMarker(workflowId)));
+    expect(mine, workflowId).toHaveLength(1);
+    expect(mine[0]?.issueNumber).toBe(source.pr);
+    expect(mine[0]?.body).toContain('✅ done');
+    if (outcome?.outcome === 'done') expect(mine[0]?.body).toContain(outcome.report);
+    if (options.deletedTriggers?.includes(source.commentId)) continue;
+    const reactions = world.fake.reactions(source.commentId).filter((r) => r.user === BOT);
+    expect(reactions.map((r) => r.content).sort(), workflowId).toEqual(['eyes', 'rocket']);
+  }
+  const runIds = storedRunIds(world, config);
+  expect(runIds.sort()).toEqual(requests.map((r) => r.workflowId).sort());
+}
+
+/** Whether a runner of this world is running right now (found by the job marker in its environment). */
+export async function runnerRunning(world: FaultWorld): Promise<boolean> {
+  for (const entry of await readdir('/proc')) {
+    const [environ, cmdline] = await Promise.all([
+      readFile(`/proc/${entry}/environ`, 'utf8').catch(() => ''),
+      readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => ''),
+    ]);
+    if (environ.includes(`BENCHBOT_JOB=${world.dataDir}`) && cmdline.includes('runner/bin.js')) return true;
+  }
+  return false;
+}
+
+/** Run ids in the results store for the pull request's head, read as another process would. */
+export function storedRunIds(world: FaultWorld, config: BenchbotConfig): string[] {
+  const store = openResultsStore(config, { readonly: true });
+  try {
+    return store.runsBySha(world.repo, world.fixture.shas.slow).map((run) => run.runId);
+  } finally {
+    store.close();
+  }
+}
