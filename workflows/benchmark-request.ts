@@ -269,8 +269,9 @@ async function runBenchmarks(
     const results = await job;
     jobStartedAt ??= startedAt;
 
+    // No comment edit for this state: comparing takes milliseconds and the report follows, and
+    // every write counts against GitHub's pace (see activities/job-activities.ts).
     setState('comparing');
-    await publish();
     const comparison = await report.compareRun({ results });
     const runId = await report.recordRun({
       runId: workflowId,

@@ -1,3 +1,6 @@
+import { type Block, fitRows, renderBlock } from '../report/budget.js';
+import { DEFAULT_MARKDOWN_BUDGET } from '../report/markdown.js';
+
 export interface QueueEntry {
   workflowId: string;
   repo: string;
@@ -88,17 +91,27 @@ const HEADER = [
   'expected start',
 ];
 
-/** The reply to `show benchmark queue`. */
-export function renderQueueMarkdown(rows: readonly QueueRow[]): string {
+/**
+ * The reply to `show benchmark queue`. A long queue is cut after the rows that fit in `budget`
+ * characters (GitHub refuses longer comments, and a refused reply is retried, never posted); the
+ * count line still gives the whole queue.
+ */
+export function renderQueueMarkdown(
+  rows: readonly QueueRow[],
+  budget: number = DEFAULT_MARKDOWN_BUDGET,
+): string {
   if (rows.length === 0) return '**Benchmark queue:** empty. A new request starts right away.';
   const escapeCell = (cell: string) => cell.replaceAll('|', '\\|');
-  return [
-    `**Benchmark queue:** ${rows.filter((r) => r.position === 0).length} running, ${rows.filter((r) => r.position > 0).length} waiting.`,
-    '',
-    `| ${HEADER.join(' | ')} |`,
-    `|${HEADER.map(() => '---').join('|')}|`,
-    ...rows.map((row) => `| ${cells(row).map(escapeCell).join(' | ')} |`),
-  ].join('\n');
+  const summary = `**Benchmark queue:** ${rows.filter((r) => r.position === 0).length} running, ${rows.filter((r) => r.position > 0).length} waiting.`;
+  const table: Block = {
+    head: ['', `| ${HEADER.join(' | ')} |`, `|${HEADER.map(() => '---').join('|')}|`],
+    rows: rows.map((row) => `| ${cells(row).map(escapeCell).join(' | ')} |`),
+    // The blank line ends the table; without it GitHub would read the note as one more row.
+    more: (left) =>
+      `\n…and ${left} more request${left === 1 ? '' : 's'}, too many for one comment: \`benchbot queue\` lists them all.`,
+  };
+  const [shown = 0] = fitRows([table], summary.length + 1 + renderBlock(table, 0).length, budget);
+  return `${summary}\n${renderBlock(table, shown)}`;
 }
 
 /** `benchbot queue` in a terminal: the same table, aligned. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { GITHUB_COMMENT_LIMIT } from '../../core/report/markdown.js';
 import { authorizeByComment, permissionAtLeast, refusalMessage } from '../../core/request/authorization.js';
 import { commentMarker, commentRequestId } from '../../core/request/ids.js';
 import { queueRows, renderQueueMarkdown, renderQueueText } from '../../core/request/queue.js';
@@ -154,5 +155,34 @@ describe('the queue', () => {
     );
     expect(renderQueueText(rows).split('\n')[0]).toMatch(/^position\s+repository\s+PR/);
     expect(renderQueueMarkdown([])).toContain('empty');
+  });
+
+  it.each([
+    // Rows of about 134 characters: the first 445 fit in the budget, the rest are counted in one line.
+    { queued: 400, shown: 400 },
+    { queued: 1000, shown: 445 },
+  ])('keeps the reply to $queued requests within a GitHub comment', ({ queued, shown }) => {
+    const entries = Array.from({ length: queued }, (_, i) => ({
+      ...entry(`w${i}`, i < 2 ? 'running' : 'queued', queued - i),
+      repo: 'apache/datafusion-comet',
+      pr: 10_000 + i,
+      benchmarks: ['clickbench_partitioned', 'tpch_mem'],
+      requester: `contributor-${i}`,
+    }));
+    const markdown = renderQueueMarkdown(queueRows(entries, now, [600], 4));
+    expect(markdown.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+    expect(markdown).toContain(`2 running, ${queued - 2} waiting.`);
+    const tableRows = markdown.split('\n').filter((line) => /^\| (\d+|running) \|/.test(line));
+    expect(tableRows).toHaveLength(shown);
+    expect(tableRows.at(-1)).toMatch(new RegExp(`^\\| ${shown - 2} \\|`));
+    if (shown < queued) {
+      expect(
+        markdown.endsWith(
+          `\n\n…and ${queued - shown} more requests, too many for one comment: \`benchbot queue\` lists them all.`,
+        ),
+      ).toBe(true);
+    } else {
+      expect(markdown).not.toContain('more request');
+    }
   });
 });

@@ -41,7 +41,13 @@ repos:
   );
 });
 
+// A failed assertion must not leave a benchbot (and its Temporal server) running after the tests;
+// SIGTERM, not SIGKILL, so that benchbot stops the server it started.
+const started: ChildProcess[] = [];
+
 afterAll(() => {
+  for (const child of started)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });
   if (fixture) rmSync(fixture.dir, { recursive: true, force: true });
 });
@@ -60,6 +66,7 @@ function startBenchbot(): Running {
     env: benchbotEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.push(child);
   let out = '';
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {

@@ -1,0 +1,263 @@
+// What the orchestration benchmarks share: a real `temporal server start-dev`, the faithful fake
+// GitHub, a real two-commit git repository the runner clones, and a config whose one benchmark
+// does nothing (`true`, timed by the runner, no build), so every millisecond measured is
+// benchbot's own.
+
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { type BenchbotConfig, formatConfigIssues, parseConfig } from '../../core/config/index.js';
+import type { CommentSource, ManualSource } from '../../core/request/types.js';
+import { type DevServer, startDevServer } from '../../starter/dev-server.js';
+import { registerSearchAttributes } from '../../starter/register-search-attributes.js';
+import { temporalCliPath } from '../../starter/temporal-cli.js';
+import { type FakeGitHub, startFakeGitHub } from '../../test/fakes/github/index.js';
+
+export const REPO = 'acme/noop';
+export const BOT = 'benchbot[bot]';
+export const TOKEN = 'bot-token';
+
+export interface BenchEnvironment {
+  server: DevServer;
+  connection: Connection;
+  client: Client;
+  fake: FakeGitHub;
+  pr: number;
+  root: string;
+  gitUrl: string;
+  stop(): Promise<void>;
+}
+
+function git(dir: string, ...args: string[]): void {
+  execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
+}
+
+/** main and topic, one file each: cloning and two worktrees are as cheap as git makes them. */
+async function makeRepo(root: string): Promise<string> {
+  const dir = join(root, 'noop');
+  await mkdir(dir);
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'config', 'user.email', 'bench@example.com');
+  git(dir, 'config', 'user.name', 'bench');
+  await writeFile(join(dir, 'README'), 'baseline\n');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'baseline');
+  git(dir, 'checkout', '-q', '-b', 'topic');
+  await writeFile(join(dir, 'README'), 'changed\n');
+  git(dir, 'commit', '-q', '-am', 'changed');
+  git(dir, 'checkout', '-q', 'main');
+  return dir;
+}
+
+export async function startBenchEnvironment(): Promise<BenchEnvironment> {
+  const root = await mkdtemp(join(tmpdir(), 'benchbot-orchestration-'));
+  const server = await startDevServer({
+    temporalPath: temporalCliPath(),
+    dbFile: null,
+    namespace: 'default',
+    port: 0,
+    uiPort: null,
+  });
+  // GitHub's primary limit is 5,000 an hour; a thousand requests would exhaust it, which is not
+  // what is measured here (the client's own write pacing still applies).
+  const fake = await startFakeGitHub({
+    users: [
+      { login: BOT, token: TOKEN },
+      { login: 'alice', token: 'alice-token' },
+    ],
+    rateLimit: { authenticated: 1_000_000_000 },
+  });
+  const gitDir = await makeRepo(root);
+  fake.createRepo({ owner: 'acme', name: 'noop', gitPath: gitDir });
+  const pr = await fake.openPullRequest(REPO, {
+    author: 'alice',
+    head: { ref: 'topic' },
+    base: { ref: 'main' },
+  });
+  const connection = await Connection.connect({ address: server.address });
+  await registerSearchAttributes(connection, 'default');
+  const client = new Client({ connection });
+  return {
+    server,
+    connection,
+    client,
+    fake,
+    pr,
+    root,
+    gitUrl: `file://${gitDir}`,
+    async stop() {
+      await connection.close();
+      await fake.stop();
+      await server.stop();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The config file text: one repository, one benchmark that runs `true` once on each side. */
+export function configYaml(
+  env: BenchEnvironment,
+  options: { slots: number; dataDir: string; taskQueue: string },
+): string {
+  return `version: 1
+dataDir: ${JSON.stringify(options.dataDir)}
+temporal: { address: ${JSON.stringify(env.server.address)}, taskQueue: ${options.taskQueue} }
+github: { apiUrl: ${JSON.stringify(env.fake.url)}, botLogin: "${BOT}" }
+executor: { slots: ${options.slots} }
+telemetry: { metricsAddress: null }
+dashboard: { port: 0 }
+repos:
+  - name: ${REPO}
+    watch: false
+    url: ${JSON.stringify(env.gitUrl)}
+    trigger: { maxQueuedPerRequester: 100000 }
+    benchmarks:
+      - { name: noop, command: "true", output: { format: wall-clock }, iterations: 1, warmups: 0 }
+`;
+}
+
+export function benchConfig(yaml: string): BenchbotConfig {
+  const parsed = parseConfig(yaml, 'bench.yaml');
+  if (!parsed.ok) throw new Error(formatConfigIssues(parsed.issues));
+  return parsed.config;
+}
+
+/** A fresh `run benchmarks` comment on the PR, as the poller would hand it to a request. */
+export function commentSource(env: BenchEnvironment): CommentSource {
+  const body = 'run benchmarks';
+  const view = env.fake.addComment(REPO, env.pr, { author: 'alice', body, authorAssociation: 'MEMBER' });
+  return {
+    kind: 'comment',
+    repo: REPO,
+    pr: env.pr,
+    commentId: view.id,
+    requester: 'alice',
+    association: 'MEMBER',
+    body,
+  };
+}
+
+/** `benchbot run`: the same request without GitHub (sides resolved from the git repository). */
+export function manualSource(): ManualSource {
+  return {
+    kind: 'manual',
+    repo: REPO,
+    requester: 'alice',
+    benchmarks: ['noop'],
+    baseline: { ref: 'main', env: {} },
+    changed: { ref: 'topic', env: {} },
+  };
+}
+
+export async function freshDataDir(env: BenchEnvironment, name: string): Promise<string> {
+  const dir = join(env.root, name);
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1] ?? Number.NaN;
+}
+
+export const median = (values: readonly number[]) => percentile(values, 50);
+
+export function uptime(): string {
+  return execFileSync('uptime', { encoding: 'utf8' }).trim();
+}
+
+// Where a request's time goes, from its workflow history. Activities run one after another in
+// benchmarkRequest, so their spans plus the workflow tasks between them add up to the total.
+
+export type Phase =
+  | 'queue wait'
+  | 'job'
+  | 'compare+record'
+  | 'GitHub'
+  | 'visibility+config'
+  | 'workflow tasks';
+export const PHASES: readonly Phase[] = [
+  'queue wait',
+  'job',
+  'compare+record',
+  'GitHub',
+  'visibility+config',
+  'workflow tasks',
+];
+
+const GITHUB_ACTIVITIES = new Set([
+  'authorizeCommenter',
+  'publishReply',
+  'publishStatus',
+  'reactToComment',
+  'resolveSides',
+  'canCancelAnyRequest',
+]);
+
+export interface Breakdown {
+  /** Workflow start to close, ms. */
+  totalMs: number;
+  /** Workflow start to the completion of the last status edit (the final report), ms. */
+  reportMs: number;
+  phases: Record<Phase, number>;
+  /** Activity name → how many times it ran. */
+  calls: Record<string, number>;
+}
+
+function eventMs(ts: { seconds?: { toString(): string } | null; nanos?: number | null } | null | undefined) {
+  return ts ? Number(ts.seconds?.toString() ?? 0) * 1000 + (ts.nanos ?? 0) / 1e6 : Number.NaN;
+}
+
+export function breakdown(history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>): Breakdown {
+  const events = history.events ?? [];
+  const start = eventMs(events[0]?.eventTime);
+  const end = eventMs(events.at(-1)?.eventTime);
+  const scheduled = new Map<string, { name: string; at: number }>();
+  const started = new Map<string, number>();
+  const phases = Object.fromEntries(PHASES.map((p) => [p, 0])) as Record<Phase, number>;
+  const calls: Record<string, number> = {};
+  let reportAt = start;
+  for (const event of events) {
+    const at = eventMs(event.eventTime);
+    const id = String(event.eventId);
+    const sched = event.activityTaskScheduledEventAttributes;
+    if (sched) scheduled.set(id, { name: sched.activityType?.name ?? '?', at });
+    const st = event.activityTaskStartedEventAttributes;
+    if (st) started.set(String(st.scheduledEventId), at);
+    const done = event.activityTaskCompletedEventAttributes;
+    if (!done) continue;
+    const key = String(done.scheduledEventId);
+    const activity = scheduled.get(key);
+    if (!activity) continue;
+    calls[activity.name] = (calls[activity.name] ?? 0) + 1;
+    const span = at - activity.at;
+    if (activity.name === 'runJob') {
+      const began = started.get(key) ?? activity.at;
+      phases['queue wait'] += began - activity.at;
+      phases.job += at - began;
+    } else if (activity.name === 'compareRun' || activity.name === 'recordRun') {
+      phases['compare+record'] += span;
+    } else if (GITHUB_ACTIVITIES.has(activity.name)) {
+      phases.GitHub += span;
+      if (activity.name === 'publishStatus') reportAt = at;
+    } else {
+      phases['visibility+config'] += span;
+    }
+  }
+  const total = end - start;
+  const accounted = PHASES.slice(0, -1).reduce((sum, p) => sum + phases[p], 0);
+  phases['workflow tasks'] = total - accounted;
+  return { totalMs: total, reportMs: reportAt - start, phases, calls };
+}
+
+/** VmRSS of a process in MB (10^6 bytes), from /proc. */
+export async function rssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1] ?? Number.NaN);
+  return (kb * 1024) / 1e6;
+}
