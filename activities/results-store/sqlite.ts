@@ -168,18 +168,7 @@ interface SideWrite {
   attempts: string | null;
 }
 type BenchmarkWrite = Omit<BenchmarkRow, 'id'> & { sides: SideWrite[] };
-interface PlatformWrite {
-  platform: string;
-  status: PlatformStatus;
-  failure: string | null;
-  baseline_ref: string | null;
-  baseline_sha: string | null;
-  changed_ref: string | null;
-  changed_sha: string | null;
-  results_schema_version: number | null;
-  metadata: string | null;
-  benchmarks: BenchmarkWrite[];
-}
+type PlatformWrite = Omit<PlatformRunRow, 'id' | 'run_id' | 'recorded_ms'> & { benchmarks: BenchmarkWrite[] };
 
 const SERIES_MATCH = `s.repository = @repository AND coalesce(s.branch, '') = coalesce(@branch, '')
   AND s.platform = @platform`;
