@@ -9,7 +9,6 @@ import type {
   ComparisonReport,
   Direction,
   SideSummary,
-  TestName,
   Verdict,
 } from './types.js';
 import { samplesForSignedRank, wilcoxonSignedRank } from './wilcoxon-signed-rank.js';
@@ -71,14 +70,9 @@ function summarizeSide(values: readonly number[], confidence: number): SideSumma
 }
 
 /** What one benchmark's test found, before the report-wide decision. */
-interface Analysis {
+interface Analysis
+  extends Pick<BenchmarkComparison, 'baseline' | 'changed' | 'ratio' | 'pctChange' | 'test' | 'p'> {
   input: BenchmarkInput;
-  baseline: SideSummary;
-  changed: SideSummary;
-  ratio: number | null;
-  pctChange: number | null;
-  test: TestName;
-  p: number | null;
   /** Signed size of the change in the value's own direction (0: no shift of the centre). */
   shift: number;
   /** Sample size the too-few rule looks at: per side for the U test, non-zero pairs for the paired one. */
