@@ -8,7 +8,7 @@ import type { StatusView } from '../core/request/status-comment.js';
 import type { JobSide } from '../core/request/types.js';
 import { type BenchbotResults, parseResults, type RunReason } from '../core/results/index.js';
 import { describeCodeUnderTestFailure, type ProgressEvent } from '../core/runner-protocol.js';
-import type { Executor } from './executors/executor.js';
+import { type Executor, RUNNER_LOST, WORKER_SHUTDOWN } from './executors/executor.js';
 import type { CommentTarget } from './github-activities.js';
 
 export interface RunJobInput {
@@ -65,7 +65,25 @@ function fetchableRef(side: JobSide, pullRequest: number | null, name: 'baseline
   return name === 'changed' && pullRequest !== null ? `refs/pull/${pullRequest}/head` : side.sha;
 }
 
+/**
+ * Temporal cancels a running activity both when its request is cancelled and when this worker shuts
+ * down; the executor must stop the job for the first but keep it resumable for the second.
+ */
+function splitCancellation(signal: AbortSignal): { cancelled: AbortSignal; shutdown: AbortSignal } {
+  const cancelled = new AbortController();
+  const shutdown = new AbortController();
+  const route = () => {
+    const reason: unknown = signal.reason;
+    const byShutdown = reason instanceof CancelledFailure && reason.message === 'WORKER_SHUTDOWN';
+    (byShutdown ? shutdown : cancelled).abort(reason);
+  };
+  if (signal.aborted) route();
+  else signal.addEventListener('abort', route, { once: true });
+  return { cancelled: cancelled.signal, shutdown: shutdown.signal };
+}
+
 export function createJobActivities(deps: JobActivityDeps) {
+  let running = 0;
   return {
     /**
      * Runs the benchmark job on the executor and returns its results. Progress becomes heartbeats
@@ -131,24 +149,46 @@ export function createJobActivities(deps: JobActivityDeps) {
         }
       };
 
+      const slotsUsed = ctx.metricMeter.createGauge(
+        'benchbot_runner_slots_used',
+        'int',
+        'slots',
+        'runner slots of this worker taken by running jobs (of benchbot_runner_slots)',
+      );
+      slotsUsed.set(++running);
+      const { cancelled, shutdown } = splitCancellation(ctx.cancellationSignal);
       // Job outcomes and durations for dashboards and alerts (Prometheus, with Temporal's own metrics).
       const started = Date.now();
       let kind = 'infrastructure-loss';
       const outcome = await deps.executor
         .run(
           { spec: built.spec, key: jobKey },
-          { onProgress, heartbeat: () => ctx.heartbeat(), signal: ctx.cancellationSignal },
+          { onProgress, heartbeat: () => ctx.heartbeat(), signal: cancelled, shutdown },
         )
-        .then((result) => {
-          kind = result.kind;
-          return result;
-        })
+        .then(
+          (result) => {
+            kind = result.kind;
+            return result;
+          },
+          (error: unknown) => {
+            if (error instanceof ApplicationFailure && error.type === RUNNER_LOST) kind = 'preempted';
+            if (error instanceof ApplicationFailure && error.type === WORKER_SHUTDOWN)
+              kind = 'worker-shutdown';
+            throw error;
+          },
+        )
         .finally(() => {
+          slotsUsed.set(--running);
           const tags = { repository: repo.name, outcome: kind };
           ctx.metricMeter.createCounter('benchbot_jobs', 'jobs', 'benchmark jobs by outcome').add(1, tags);
           ctx.metricMeter
             .createHistogram('benchbot_job_duration', 'float', 's', 'wall time of benchmark jobs')
             .record((Date.now() - started) / 1000, tags);
+          if (kind === 'preempted') {
+            ctx.metricMeter
+              .createCounter('benchbot_preemptions', 'jobs', 'jobs whose node or pod was taken away mid-run')
+              .add(1, { repository: repo.name });
+          }
           return edit;
         });
       switch (outcome.kind) {

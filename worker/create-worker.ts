@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
-import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { type NativeConnection, type State, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { Executor } from '../activities/executors/executor.js';
 import { createKubernetesExecutor } from '../activities/executors/kubernetes.js';
@@ -16,6 +16,9 @@ import { createTrunkActivities } from '../activities/trunk-activities.js';
 import type { BenchbotConfig } from '../core/config/index.js';
 import { withoutSecrets } from '../core/secret-env.js';
 import { heartbeatWhileRunning } from './heartbeat-while-running.js';
+
+/** Shorter than a Kubernetes Pod's default 30 s termination grace, leaving time to exit. */
+const SHORT_ACTIVITY_GRACE = '10 seconds';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -37,6 +40,8 @@ export interface WorkerOptions {
 
 export interface BenchbotWorkers {
   workers: Worker[];
+  /** Each worker's state by its task queue, for the health endpoint. */
+  states(): Record<string, State>;
   /** Runs every worker until shutdown() (or one fails), then releases what the activities hold. */
   run(): Promise<void>;
   shutdown(): void;
@@ -98,6 +103,8 @@ export async function createWorkers(options: WorkerOptions): Promise<BenchbotWor
       : { workflowsPath: WORKFLOWS_PATH }),
     // Short activities heartbeat while they run, so that a killed worker's are retried within seconds.
     interceptors: { activity: [heartbeatWhileRunning] },
+    // On shutdown, GitHub writes and store writes in flight get this long to finish on their own.
+    shutdownGraceTime: SHORT_ACTIVITY_GRACE,
     activities: {
       ...createTriggerActivities(config),
       ...github,
@@ -121,6 +128,10 @@ export async function createWorkers(options: WorkerOptions): Promise<BenchbotWor
     // Cancellation reaches an activity with its next heartbeat: flush them often enough that
     // `cancel benchmark` stops a job within seconds (one small RPC per job every few seconds).
     maxHeartbeatThrottleInterval: '3 seconds',
+    // Jobs run for hours: on shutdown they are interrupted at once (no grace), heartbeat their last
+    // checkpoint and fail the attempt, so that the retry starts elsewhere within seconds instead of
+    // after the heartbeat timeout.
+    shutdownGraceTime: 0,
     activities: createJobActivities({
       config,
       executor: createExecutor(config, options.env),
@@ -139,6 +150,7 @@ export async function createWorkers(options: WorkerOptions): Promise<BenchbotWor
   };
   return {
     workers,
+    states: () => Object.fromEntries(workers.map((w) => [w.options.taskQueue, w.getState()])),
     async run() {
       const settled = await Promise.allSettled(workers.map((w) => w.run().finally(shutdown)));
       reports.close();

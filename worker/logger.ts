@@ -1,7 +1,27 @@
+import { asyncLocalStorage } from '@temporalio/activity';
 import { DefaultLogger, type LogEntry, type LogLevel } from '@temporalio/worker';
 import { type Logger, pino } from 'pino';
 
-/** One JSON line per event on stderr, so logs can be shipped and queried as-is. */
+/**
+ * The activity a line is logged from, if any. Shared clients (Octokit, the webhook's) log through
+ * the process-wide logger; this ties their lines to the request they were working for, so one
+ * query on workflowId finds everything a request did.
+ */
+function activityFields(): Record<string, string | number> {
+  const info = asyncLocalStorage.getStore()?.info;
+  if (info === undefined) return {};
+  const workflowId = info.workflowExecution?.workflowId;
+  return {
+    ...(workflowId === undefined ? {} : { workflowId }),
+    activityType: info.activityType,
+    attempt: info.attempt,
+  };
+}
+
+/**
+ * One JSON line per event on stderr, so logs can be shipped and queried as-is; lines logged while
+ * an activity runs carry its workflow id.
+ */
 export function createLogger(level: string = process.env.BENCHBOT_LOG_LEVEL ?? 'info'): Logger {
   return pino(
     {
@@ -10,6 +30,7 @@ export function createLogger(level: string = process.env.BENCHBOT_LOG_LEVEL ?? '
       timestamp: pino.stdTimeFunctions.isoTime,
       // The Temporal SDK logs failures under `error`; without this an Error loses its message.
       serializers: { error: pino.stdSerializers.err },
+      mixin: activityFields,
     },
     pino.destination(2),
   );

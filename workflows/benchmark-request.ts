@@ -5,6 +5,7 @@ import {
   defineQuery,
   defineSignal,
   isCancellation,
+  metricMeter,
   proxyActivities,
   setHandler,
   upsertMemo,
@@ -170,6 +171,17 @@ async function runBenchmarks(
   const setState = (next: RequestState) => {
     live.state = next;
     upsertSearchAttributes([{ key: STATE, value: next }]);
+    if (next === 'done' || next === 'failed' || next === 'cancelled') {
+      // Open requests by state are gauges read from visibility (worker/request-metrics.ts); the
+      // finished ones are counted here, once each (workflow metrics are not re-emitted on replay).
+      metricMeter
+        .createCounter(
+          'benchbot_requests_finished',
+          'requests',
+          'benchmark requests finished, by final state',
+        )
+        .add(1, { state: next, repository: source.repo });
+    }
   };
 
   if (source.kind === 'comment') {

@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { JobSpec } from '../../core/job-spec.js';
 import type { CodeUnderTestFailure, ProgressEvent } from '../../core/runner-protocol.js';
 
@@ -13,6 +14,26 @@ export interface ExecutorHooks {
   heartbeat(): void;
   /** Aborted when the request is cancelled: the job must be stopped, not left running. */
   signal: AbortSignal;
+  /**
+   * Aborted when this worker is shutting down: give the slot up at once, with the job left
+   * resumable and its last checkpoint heartbeated, so that the retry (on whichever worker takes
+   * it) carries on from there. The executor then throws {@link workerShutdown}'s failure.
+   */
+  shutdown: AbortSignal;
+}
+
+/** Failure types the job activity counts apart (see benchbot_jobs and benchbot_preemptions). */
+export const RUNNER_LOST = 'RunnerLost';
+export const WORKER_SHUTDOWN = 'WorkerShutdown';
+
+/** The machine under the runner went away (a spot node reclaimed, a pod evicted): retried. */
+export function runnerLost(message: string): ApplicationFailure {
+  return ApplicationFailure.retryable(message, RUNNER_LOST);
+}
+
+/** This worker stopped while the job ran: retried, resuming from the checkpoint. */
+export function workerShutdown(message: string): ApplicationFailure {
+  return ApplicationFailure.retryable(message, WORKER_SHUTDOWN);
 }
 
 export type ExecutorOutcome =

@@ -17,7 +17,14 @@ import {
   parseProgressLine,
   RUNNER_EXIT,
 } from '../../core/runner-protocol.js';
-import type { Executor, ExecutorHooks, ExecutorJob, ExecutorOutcome } from './executor.js';
+import {
+  type Executor,
+  type ExecutorHooks,
+  type ExecutorJob,
+  type ExecutorOutcome,
+  runnerLost,
+  workerShutdown,
+} from './executor.js';
 import {
   ANNOTATION_SPEC_DIGEST,
   ANNOTATION_WORKFLOW,
@@ -350,6 +357,7 @@ export function createKubernetesExecutor(options: KubernetesExecutorOptions): Ex
         ),
       ];
       hooks.signal.addEventListener('abort', poke, { once: true });
+      hooks.shutdown.addEventListener('abort', poke, { once: true });
       const ticker = setInterval(heartbeat, heartbeatMs);
       let problemSince: number | null = null;
       let apiDownSince: number | null = null;
@@ -359,6 +367,15 @@ export function createKubernetesExecutor(options: KubernetesExecutorOptions): Ex
             await stopFollowing();
             await deleteJob(name);
             return { kind: 'cancelled' };
+          }
+          if (hooks.shutdown.aborted) {
+            // The Job is not this worker's to stop: it keeps running, and the retry adopts it.
+            await stopFollowing();
+            heartbeat();
+            const done = beat.progress?.type === 'checkpoint' ? beat.progress.completed : null;
+            throw workerShutdown(
+              `the worker shut down while Job ${namespace}/${name} ran; the Job keeps running and the retry follows it${done === null ? '' : ` (${done} benchmarks done)`}`,
+            );
           }
           let obs: Observation | null = null;
           try {
@@ -403,7 +420,7 @@ export function createKubernetesExecutor(options: KubernetesExecutorOptions): Ex
                 await deleteJob(name);
                 heartbeat();
                 const done = beat.progress?.type === 'checkpoint' ? beat.progress.completed : null;
-                throw new Error(
+                throw runnerLost(
                   `${verdict.reason} (Job ${namespace}/${name}); the retry resumes from the runner's checkpoint${done === null ? '' : ` (${done} benchmarks done)`}`,
                 );
               }
@@ -424,6 +441,7 @@ export function createKubernetesExecutor(options: KubernetesExecutorOptions): Ex
       } finally {
         clearInterval(ticker);
         hooks.signal.removeEventListener('abort', poke);
+        hooks.shutdown.removeEventListener('abort', poke);
         for (const stop of stopWatches) stop();
         await stopFollowing();
       }

@@ -4,8 +4,19 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { type CodeUnderTestFailure, parseProgressLine, RUNNER_EXIT } from '../../core/runner-protocol.js';
-import type { Executor, ExecutorHooks, ExecutorJob, ExecutorOutcome } from './executor.js';
+import {
+  type CodeUnderTestFailure,
+  type ProgressEvent,
+  parseProgressLine,
+  RUNNER_EXIT,
+} from '../../core/runner-protocol.js';
+import {
+  type Executor,
+  type ExecutorHooks,
+  type ExecutorJob,
+  type ExecutorOutcome,
+  workerShutdown,
+} from './executor.js';
 
 const RUNNER = fileURLToPath(new URL('../../runner/bin.js', import.meta.url));
 const KILL_GRACE_MS = 10_000;
@@ -50,22 +61,39 @@ export function createLocalExecutor(workRoot: string, env: Record<string, string
       child.stderr.on('data', (chunk: Buffer) => {
         stderr = tail(stderr + chunk.toString(), 200);
       });
+      const seen: { checkpoint: Extract<ProgressEvent, { type: 'checkpoint' }> | null } = {
+        checkpoint: null,
+      };
       createInterface({ input: child.stdout }).on('line', (line) => {
         const event = parseProgressLine(line);
-        if (event) hooks.onProgress(event);
+        if (event === null) return;
+        if (event.type === 'checkpoint') seen.checkpoint = event;
+        hooks.onProgress(event);
       });
       const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
       const ticker = setInterval(() => hooks.heartbeat(), HEARTBEAT_MS);
-      let cancelled = false;
-      const stop = () => {
-        cancelled = true;
+      let stoppedFor: 'cancel' | 'shutdown' | null = null;
+      const stopFor = (reason: 'cancel' | 'shutdown') => () => {
+        stoppedFor ??= reason;
+        // The runner stops its commands on SIGTERM and exits; its checkpoint is already on disk.
         killGroup(child.pid, 'SIGTERM');
         setTimeout(() => void killMarked(marker), KILL_GRACE_MS).unref();
       };
-      hooks.signal.addEventListener('abort', stop, { once: true });
+      const onCancel = stopFor('cancel');
+      const onShutdown = stopFor('shutdown');
+      hooks.signal.addEventListener('abort', onCancel, { once: true });
+      hooks.shutdown.addEventListener('abort', onShutdown, { once: true });
       try {
         const [code, signal] = await exited;
-        if (cancelled) return { kind: 'cancelled' };
+        if (stoppedFor === 'cancel') return { kind: 'cancelled' };
+        if (stoppedFor === 'shutdown') {
+          const last = seen.checkpoint;
+          // The last heartbeat before the attempt fails is what the Web UI shows for it.
+          if (last !== null) hooks.onProgress(last);
+          throw workerShutdown(
+            `the worker shut down during the job; the retry resumes from the runner's checkpoint${last === null ? '' : ` (${last.completed} of ${last.of} benchmarks done)`}`,
+          );
+        }
         if (code === RUNNER_EXIT.ok)
           return { kind: 'results', text: await readFile(join(out, 'results.json'), 'utf8') };
         if (code === RUNNER_EXIT.codeUnderTest) {
@@ -80,7 +108,8 @@ export function createLocalExecutor(workRoot: string, env: Record<string, string
         );
       } finally {
         clearInterval(ticker);
-        hooks.signal.removeEventListener('abort', stop);
+        hooks.signal.removeEventListener('abort', onCancel);
+        hooks.shutdown.removeEventListener('abort', onShutdown);
       }
     },
   };

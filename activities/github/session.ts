@@ -1,3 +1,4 @@
+import { exportRateBudget } from './budget-metrics.js';
 import { createGitHubClient, type GitHubClient, type GitHubClientOptions } from './client.js';
 
 export interface GitHubSession {
@@ -15,7 +16,10 @@ export function createGitHubSession(options: GitHubClientOptions): GitHubSession
   let client: GitHubClient | null = null;
   let login: Promise<string> | null = null;
   const octokit = () => {
-    client ??= createGitHubClient(options);
+    if (client === null) {
+      client = createGitHubClient(options);
+      exportRateBudget(client);
+    }
     return client;
   };
   const whoAmI = () => {

@@ -6,6 +6,7 @@ import { LOW_BUDGET_SHARE, nextPollDelaySeconds, type RateBudget } from '../../c
 import { advanceCursor, type Cursor, sinceParam } from '../../core/poller/cursor.js';
 import { requestSourceFor } from '../../core/poller/select.js';
 import type { CycleResult } from '../../core/poller/state.js';
+import { commentRequestId } from '../../core/request/ids.js';
 import { createGitHubSession } from '../github/session.js';
 import { listCommentsSince, type ResponseFacts } from './list-comments.js';
 import { startCommentRequest } from './start-request.js';
@@ -33,18 +34,6 @@ function pollerMetrics(meter: MetricMeter, repo: string) {
     'requests',
     'GitHub requests of the comment poller, by HTTP status (304s do not count against the rate limit)',
   );
-  const remaining = meter.createGauge(
-    'benchbot_github_rate_limit_remaining',
-    'int',
-    'requests',
-    "requests left in the token's hourly GitHub budget",
-  );
-  const used = meter.createGauge(
-    'benchbot_github_rate_limit_used',
-    'int',
-    'requests',
-    "requests used of the token's hourly GitHub budget",
-  );
   const starts = tagged.createCounter(
     'benchbot_poller_request_starts',
     'requests',
@@ -53,10 +42,6 @@ function pollerMetrics(meter: MetricMeter, repo: string) {
   return {
     response(facts: ResponseFacts) {
       requests.add(1, { status: String(facts.status) });
-      if (facts.budget) {
-        remaining.set(facts.budget.remaining);
-        used.set(facts.budget.used);
-      }
     },
     start(outcome: string) {
       starts.add(1, { outcome });
@@ -126,7 +111,12 @@ export function createPollerActivities(deps: PollerActivityDeps) {
           if (outcome === 'started') started++;
           else alreadyStarted++;
           log.info(
-            { commentId: comment.id, pr: comment.issueNumber, outcome },
+            {
+              commentId: comment.id,
+              pr: comment.issueNumber,
+              outcome,
+              request: commentRequestId(input.repo, comment.id),
+            },
             'benchmark request from a comment',
           );
         }

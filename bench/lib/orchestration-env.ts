@@ -106,7 +106,7 @@ dataDir: ${JSON.stringify(options.dataDir)}
 temporal: { address: ${JSON.stringify(env.server.address)}, taskQueue: ${options.taskQueue} }
 github: { apiUrl: ${JSON.stringify(env.fake.url)}, botLogin: "${BOT}" }
 executor: { slots: ${options.slots} }
-telemetry: { metricsAddress: null }
+telemetry: { metricsAddress: null, healthAddress: null }
 dashboard: { port: 0 }
 repos:
   - name: ${REPO}

@@ -293,9 +293,15 @@ export const configFileSchema = z.strictObject({
   poll: z.strictObject({ intervalSeconds: positiveInt.default(30) }).prefault({}),
   executor: executorSchema.prefault({}),
   results: resultsSchema.prefault({}),
-  // Prometheus metrics of the Temporal worker runtime; null turns them off.
   telemetry: z
-    .strictObject({ metricsAddress: hostPortSchema.nullable().default('127.0.0.1:9464') })
+    .strictObject({
+      // Prometheus metrics: the Temporal worker runtime's and benchbot's own; null turns them off.
+      metricsAddress: hostPortSchema.nullable().default('127.0.0.1:9464'),
+      // How often requests by state and the queue's depth are read from Temporal for those metrics.
+      requestMetricsIntervalSeconds: positiveInt.default(15),
+      // /healthz and /readyz for a Deployment's probes; null turns them off.
+      healthAddress: hostPortSchema.nullable().default('127.0.0.1:9465'),
+    })
     .prefault({}),
   // The dashboard `npm start` and `benchbot dashboard` serve; localhost only unless host says otherwise.
   dashboard: z

@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import type { BenchbotConfig } from '../../core/config/index.js';
 import { type BenchbotWorkers, createWorkers } from '../../worker/create-worker.js';
+import { startHealthServer } from '../../worker/health-server.js';
 import { createLogger } from '../../worker/logger.js';
+import { startRequestMetrics } from '../../worker/request-metrics.js';
 import { installRuntime } from '../../worker/runtime.js';
 import { startDashboardBeside } from '../dashboard-server.js';
 import { type DevServer, startDevServer } from '../dev-server.js';
@@ -40,7 +42,9 @@ export async function start(config: BenchbotConfig): Promise<void> {
       process.exit(130);
     }
     stopping = true;
-    progress(`${signal}: finishing in-flight tasks, then stopping (press Ctrl-C again to force)…`);
+    progress(
+      `${signal}: stopping; running jobs checkpoint and move to another worker, other tasks finish (press Ctrl-C again to force)…`,
+    );
     workers?.shutdown();
   };
   process.on('SIGINT', shutdown);
@@ -67,27 +71,45 @@ export async function start(config: BenchbotConfig): Promise<void> {
     }
 
     const options = await connectionOptions(config, address);
-    const client = await Connection.connect(options);
+    const clientConnection = await Connection.connect(options);
+    const connection = await NativeConnection.connect(options).catch(async (err: unknown) => {
+      await clientConnection.close();
+      throw err;
+    });
     try {
-      const added = await registerSearchAttributes(client, config.temporal.namespace);
+      const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+      const added = await registerSearchAttributes(clientConnection, config.temporal.namespace);
       if (added.length > 0) progress(`registered search attributes: ${added.join(', ')}`);
-      const synced = await syncSchedules(
-        new Client({ connection: client, namespace: config.temporal.namespace }),
-        config,
-      );
+      const synced = await syncSchedules(client, config);
       const changed = synced.filter((s) => s.action !== 'unchanged');
       if (changed.length > 0)
         progress(`schedules: ${changed.map((s) => `${s.action} ${s.scheduleId}`).join(', ')}`);
-    } finally {
-      await client.close();
-    }
 
-    const connection = await NativeConnection.connect(options);
-    try {
       workers = await createWorkers({ connection, config, env: process.env, logger, uiUrl });
       if (!stopping) {
         progress(`worker polling task queue ${config.temporal.taskQueue} on ${address}`);
         progress(`Temporal Web UI: ${uiUrl ?? '(not available: set temporal.uiUrl)'}`);
+        const running = workers;
+        const health = config.telemetry.healthAddress
+          ? await startHealthServer({
+              address: config.telemetry.healthAddress,
+              workers: () => running.states(),
+              checkTemporal: async () => {
+                await clientConnection.healthService.check({});
+              },
+            })
+          : null;
+        if (health) progress(`health: ${health.url}/healthz and ${health.url}/readyz`);
+        const metrics = config.telemetry.metricsAddress
+          ? startRequestMetrics({
+              client,
+              meter: Runtime.instance().metricMeter,
+              jobsTaskQueue: `${config.temporal.taskQueue}-jobs`,
+              slots: config.executor.slots,
+              intervalMs: config.telemetry.requestMetricsIntervalSeconds * 1000,
+              logger,
+            })
+          : null;
         // Pollers and the webhook receiver, when GitHub credentials / the webhook secret are set.
         const intake = await startGitHubIntake(config, options, process.env, logger, progress);
         const dashboard = await startDashboardBeside(config, options, uiUrl, progress);
@@ -97,10 +119,13 @@ export async function start(config: BenchbotConfig): Promise<void> {
         } finally {
           await intake.close();
           await dashboard.close();
+          await metrics?.stop();
+          await health?.close();
         }
       }
     } finally {
       await connection.close();
+      await clientConnection.close();
     }
   } finally {
     if (server) {

@@ -16,6 +16,7 @@ export class WorkerProcess {
   constructor(
     private readonly configFile: string,
     readonly logFile: string,
+    private readonly logLevel: 'info' | 'warn' = 'warn',
   ) {}
 
   start(): void {
@@ -24,7 +25,12 @@ export class WorkerProcess {
     appendFileSync(this.logFile, `--- start ${this.starts}\n`);
     const child = spawn(process.execPath, ['bin/benchbot.js', 'start'], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, ...TOKEN_ENV, BENCHBOT_CONFIG: this.configFile, BENCHBOT_LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        ...TOKEN_ENV,
+        BENCHBOT_CONFIG: this.configFile,
+        BENCHBOT_LOG_LEVEL: this.logLevel,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const log = (chunk: Buffer) => appendFileSync(this.logFile, chunk);
@@ -43,16 +49,21 @@ export class WorkerProcess {
     await exited;
   }
 
-  /** SIGINT: the graceful stop Ctrl-C gives. */
-  async stop(): Promise<void> {
+  /**
+   * The graceful stop: SIGINT is what Ctrl-C gives, SIGTERM what Kubernetes sends. Resolves with the
+   * exit code (null if it had to be SIGKILLed after 20 s).
+   */
+  async stop(signal: 'SIGINT' | 'SIGTERM' = 'SIGINT'): Promise<number | null> {
     const child = this.child;
     this.child = null;
-    if (child === null || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill('SIGINT');
+    if (child === null || child.exitCode !== null || child.signalCode !== null)
+      return child?.exitCode ?? null;
+    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    child.kill(signal);
     const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    await exited;
+    const [code] = await exited;
     clearTimeout(timer);
+    return code;
   }
 
   log(): string {

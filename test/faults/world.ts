@@ -25,6 +25,8 @@ export interface WorldConfigOptions {
   githubUrl?: string;
   /** Seconds each benchmark round sleeps, to have a job to interrupt; default 0. */
   roundSeconds?: number;
+  /** Serve metrics (read from Temporal every second) and the health endpoint on these ports. */
+  telemetry?: { metricsPort: number; healthPort: number };
 }
 
 /**
@@ -72,7 +74,11 @@ export async function makeWorld(name: string): Promise<FaultWorld> {
 version: 1
 dataDir: ${JSON.stringify(dataDir)}
 temporal: { address: ${JSON.stringify(o.address)}, taskQueue: faults-${randomUUID()} }
-telemetry: { metricsAddress: null }
+telemetry: ${
+    o.telemetry
+      ? `{ metricsAddress: "127.0.0.1:${o.telemetry.metricsPort}", healthAddress: "127.0.0.1:${o.telemetry.healthPort}", requestMetricsIntervalSeconds: 1 }`
+      : '{ metricsAddress: null, healthAddress: null }'
+  }
 github: { apiUrl: ${JSON.stringify(o.githubUrl ?? fake.url)}, botLogin: "${BOT}" }
 executor: { slots: ${o.slots ?? 1} }
 dashboard: { port: 0 }
@@ -85,6 +91,7 @@ repos:
     build: { command: "sh build.sh", env: { BENCH_FLAVOR: x } }
     benchmarks:
       - { name: tiny, command: "sleep ${o.roundSeconds ?? 0} && echo BenchmarkTiny-1 1 $((100 + BENCHBOT_ROUND)) ns/op > tiny.txt", output: { path: tiny.txt, format: go-bench }, iterations: 3, warmups: 0 }
+      - { name: second, command: "sleep ${o.roundSeconds ?? 0} && echo BenchmarkSecond-1 1 $((100 + BENCHBOT_ROUND)) ns/op > second.txt", output: { path: second.txt, format: go-bench }, iterations: 3, warmups: 0 }
 `;
 
   return {

@@ -32,7 +32,7 @@ const configText = (taskQueue: string) => `
 version: 1
 dataDir: ${JSON.stringify(dataDir)}
 temporal: { address: ${JSON.stringify(inject('temporalAddress'))}, taskQueue: ${taskQueue} }
-telemetry: { metricsAddress: null }
+telemetry: { metricsAddress: null, healthAddress: null }
 github: { apiUrl: ${JSON.stringify(fake.url)}, botLogin: "${BOT}" }
 repos:
   - name: ${REPO}

@@ -30,7 +30,7 @@ beforeAll(async () => {
     `version: 1
 dataDir: ${JSON.stringify(join(dir, 'data'))}
 temporal: { port: ${port}, uiPort: 0 }
-telemetry: { metricsAddress: null }
+telemetry: { metricsAddress: null, healthAddress: null }
 repos:
   - name: acme/widgets
     url: ${JSON.stringify(fixture.url)}

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { BatchV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ExecutorHooks } from '../../activities/executors/executor.js';
+import { type ExecutorHooks, RUNNER_LOST, WORKER_SHUTDOWN } from '../../activities/executors/executor.js';
 import {
   jobName,
   LABEL_WORKFLOW,
@@ -51,9 +51,9 @@ function attempt(n: number, previous: unknown = undefined) {
   return { beats, context: () => context, last: () => beats.at(-1) };
 }
 
-function hooks(signal = new AbortController().signal) {
+function hooks(signal = new AbortController().signal, shutdown = new AbortController().signal) {
   const events: ProgressEvent[] = [];
-  const h: ExecutorHooks = { onProgress: (e) => events.push(e), heartbeat: () => {}, signal };
+  const h: ExecutorHooks = { onProgress: (e) => events.push(e), heartbeat: () => {}, signal, shutdown };
   return { hooks: h, events };
 }
 
@@ -134,9 +134,11 @@ describe('Kubernetes executor on a real API server', () => {
         pollIntervalMs: 500,
         attemptContext: first.context,
       });
-      await expect(run1.run({ spec: spec(), key }, hooks().hooks)).rejects.toThrow(
-        /PreemptionByScheduler.*resumes/s,
-      );
+      await expect(run1.run({ spec: spec(), key }, hooks().hooks)).rejects.toMatchObject({
+        type: RUNNER_LOST,
+        nonRetryable: false,
+        message: expect.stringMatching(/PreemptionByScheduler.*resumes/s),
+      });
       const details = first.last();
       expect(details?.checkpoint?.payload).toBeTruthy();
       // The preempted attempt's Job is gone.
@@ -269,6 +271,55 @@ describe('Kubernetes executor on a real API server', () => {
       await waitFor('the runner to start', () => events.length > 0);
       await cluster.deleteNode();
       await expect(running).rejects.toThrow(/node .* is gone|ended the runner/);
+    } finally {
+      await cluster.stop();
+    }
+  });
+
+  it('on worker shutdown leaves the Job running with its checkpoint heartbeated; the retry follows that Job', async () => {
+    const shutdown = new AbortController();
+    const { cluster, config, namespace } = await setup({
+      onLine: (_pod, line) => {
+        if (line.startsWith('{"type":"file-end","name":"checkpoint.json"')) shutdown.abort();
+      },
+    });
+    try {
+      const key = 'bench:acme/widget:comment:8';
+      const first = attempt(1);
+      const run1 = createKubernetesExecutor({
+        config,
+        kubeConfig: plane.kubeConfig,
+        pollIntervalMs: 300,
+        attemptContext: first.context,
+      });
+      await expect(
+        run1.run({ spec: spec(), key }, hooks(new AbortController().signal, shutdown.signal).hooks),
+      ).rejects.toMatchObject({
+        type: WORKER_SHUTDOWN,
+        nonRetryable: false,
+        message: expect.stringMatching(/Job keeps running/),
+      });
+      expect(first.last()).toMatchObject({ job: jobName(key, 1) });
+      expect(first.last()?.checkpoint?.payload).toBeTruthy();
+      const batch = plane.kubeConfig.makeApiClient(BatchV1Api);
+      expect((await batch.readNamespacedJob({ name: jobName(key, 1), namespace })).metadata?.name).toBe(
+        jobName(key, 1),
+      );
+
+      const run2 = createKubernetesExecutor({
+        config,
+        kubeConfig: plane.kubeConfig,
+        pollIntervalMs: 300,
+        attemptContext: attempt(2, first.last()).context,
+      });
+      const outcome = await run2.run({ spec: spec(), key }, hooks().hooks);
+      expect(outcome.kind).toBe('results');
+      const jobs = await batch.listNamespacedJob({
+        namespace,
+        labelSelector: `${LABEL_WORKFLOW}=${workflowLabel(key)}`,
+      });
+      expect(jobs.items.map((j) => j.metadata?.name)).toEqual([jobName(key, 1)]);
+      expect(cluster.pods()).toHaveLength(1);
     } finally {
       await cluster.stop();
     }

@@ -1,0 +1,96 @@
+import type { Client } from '@temporalio/client';
+import type { MetricMeter } from '@temporalio/common';
+import proto from '@temporalio/proto';
+import type { Logger } from 'pino';
+import { REQUEST_WORKFLOW_TYPE } from '../activities/queue-activities.js';
+import type { RequestState } from '../core/search-attributes.js';
+
+// @temporalio/proto is CommonJS: its namespace comes in as the default export under ESM.
+const { TaskQueueKind, TaskQueueType } = proto.temporal.api.enums.v1;
+
+const OPEN_STATES: RequestState[] = ['queued', 'building', 'running', 'comparing'];
+
+export interface RequestMetricsOptions {
+  client: Client;
+  meter: MetricMeter;
+  /** The queue benchmark jobs wait on for a runner slot (`<taskQueue>-jobs`). */
+  jobsTaskQueue: string;
+  slots: number;
+  intervalMs: number;
+  logger: Logger;
+}
+
+/**
+ * Requests by state and the depth of the job queue, read from Temporal (the one source of truth,
+ * shared by every worker) and exported as gauges beside Temporal's own metrics. Every worker
+ * replica exports the same figures; aggregate them with max, not sum.
+ */
+export function startRequestMetrics(options: RequestMetricsOptions): { stop(): Promise<void> } {
+  const { client, meter, logger } = options;
+  const requests = meter.createGauge(
+    'benchbot_requests',
+    'int',
+    'requests',
+    'open benchmark requests by state (finished ones: benchbot_requests_finished)',
+  );
+  const depth = meter.createGauge(
+    'benchbot_queue_depth',
+    'int',
+    'jobs',
+    'benchmark jobs (requests and trunk runs) waiting for a runner slot',
+  );
+  const oldest = meter.createGauge(
+    'benchbot_queue_oldest_seconds',
+    'float',
+    's',
+    'how long the longest-waiting benchmark job has waited for a runner slot',
+  );
+  meter
+    .createGauge('benchbot_runner_slots', 'int', 'slots', 'runner slots of this worker (executor.slots)')
+    .set(options.slots, { taskQueue: options.jobsTaskQueue });
+
+  const sample = async () => {
+    const counts = await Promise.all(
+      OPEN_STATES.map((state) =>
+        client.workflow.count(
+          `WorkflowType = '${REQUEST_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND BenchbotState = '${state}'`,
+        ),
+      ),
+    );
+    OPEN_STATES.forEach((state, i) => {
+      requests.set(counts[i]?.count ?? 0, { state });
+    });
+    const { stats } = await client.workflowService.describeTaskQueue({
+      namespace: client.options.namespace,
+      taskQueue: { name: options.jobsTaskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+      reportStats: true,
+    });
+    const tags = { taskQueue: options.jobsTaskQueue };
+    depth.set(Number(stats?.approximateBacklogCount ?? 0), tags);
+    const age = stats?.approximateBacklogAge;
+    oldest.set(Number(age?.seconds ?? 0) + (age?.nanos ?? 0) / 1e9, tags);
+  };
+
+  let failures = 0;
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    running = sample().then(
+      () => {
+        failures = 0;
+      },
+      (err: unknown) => {
+        // A Temporal outage is reported by the health endpoint; one warning per outage is enough here.
+        if (failures++ === 0) logger.warn({ err }, 'could not read request metrics from Temporal');
+      },
+    );
+  };
+  tick();
+  const timer = setInterval(tick, options.intervalMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
