@@ -1,9 +1,9 @@
 import { asyncLocalStorage } from '@temporalio/activity';
 import { DefaultLogger, type LogEntry, type LogLevel } from '@temporalio/worker';
-import { type Logger, pino } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 
 /**
- * The activity a line is logged from, if any. Shared clients (Octokit, the webhook's) log through
+ * The activity a line is logged from, if any. Shared clients (Octokit) and activities log through
  * the process-wide logger; this ties their lines to the request they were working for, so one
  * query on workflowId finds everything a request did.
  */
@@ -22,7 +22,10 @@ function activityFields(): Record<string, string | number> {
  * One JSON line per event on stderr, so logs can be shipped and queried as-is; lines logged while
  * an activity runs carry its workflow id.
  */
-export function createLogger(level: string = process.env.BENCHBOT_LOG_LEVEL ?? 'info'): Logger {
+export function createLogger(
+  level: string = process.env.BENCHBOT_LOG_LEVEL ?? 'info',
+  destination: DestinationStream = pino.destination(2),
+): Logger {
   return pino(
     {
       base: { service: 'benchbot' },
@@ -32,7 +35,7 @@ export function createLogger(level: string = process.env.BENCHBOT_LOG_LEVEL ?? '
       serializers: { error: pino.stdSerializers.err },
       mixin: activityFields,
     },
-    pino.destination(2),
+    destination,
   );
 }
 

@@ -51,9 +51,14 @@ function attempt(n: number, previous: unknown = undefined) {
   return { beats, context: () => context, last: () => beats.at(-1) };
 }
 
-function hooks(signal = new AbortController().signal, shutdown = new AbortController().signal) {
+function hooks(signal = new AbortController().signal) {
   const events: ProgressEvent[] = [];
-  const h: ExecutorHooks = { onProgress: (e) => events.push(e), heartbeat: () => {}, signal, shutdown };
+  const h: ExecutorHooks = {
+    onProgress: (e) => events.push(e),
+    heartbeat: () => {},
+    signal,
+    shutdown: new AbortController().signal,
+  };
   return { hooks: h, events };
 }
 
@@ -277,24 +282,29 @@ describe('Kubernetes executor on a real API server', () => {
   });
 
   it('on worker shutdown leaves the Job running with its checkpoint heartbeated; the retry follows that Job', async () => {
-    const shutdown = new AbortController();
-    const { cluster, config, namespace } = await setup({
-      onLine: (_pod, line) => {
-        if (line.startsWith('{"type":"file-end","name":"checkpoint.json"')) shutdown.abort();
-      },
-    });
+    const { cluster, config, namespace } = await setup();
     try {
+      // Shut down once the executor has heartbeated the first checkpoint from the pod's log.
+      const shutdown = new AbortController();
+      const h: ExecutorHooks = { ...hooks().hooks, shutdown: shutdown.signal };
       const key = 'bench:acme/widget:comment:8';
       const first = attempt(1);
       const run1 = createKubernetesExecutor({
         config,
         kubeConfig: plane.kubeConfig,
         pollIntervalMs: 300,
-        attemptContext: first.context,
+        attemptContext: () => {
+          const context = first.context();
+          return {
+            ...context,
+            heartbeat: (details) => {
+              context.heartbeat(details);
+              if (details.checkpoint !== undefined) shutdown.abort();
+            },
+          };
+        },
       });
-      await expect(
-        run1.run({ spec: spec(), key }, hooks(new AbortController().signal, shutdown.signal).hooks),
-      ).rejects.toMatchObject({
+      await expect(run1.run({ spec: spec(), key }, h)).rejects.toMatchObject({
         type: WORKER_SHUTDOWN,
         nonRetryable: false,
         message: expect.stringMatching(/Job keeps running/),
