@@ -82,6 +82,13 @@ function splitCancellation(signal: AbortSignal): { cancelled: AbortSignal; shutd
   return { cancelled: cancelled.signal, shutdown: shutdown.signal };
 }
 
+/** How a job that threw ended, as benchbot_jobs counts it. */
+function failureKind(error: unknown): string {
+  if (error instanceof ApplicationFailure && error.type === RUNNER_LOST) return 'preempted';
+  if (error instanceof ApplicationFailure && error.type === WORKER_SHUTDOWN) return 'worker-shutdown';
+  return 'infrastructure-loss';
+}
+
 export function createJobActivities(deps: JobActivityDeps) {
   let running = 0;
   return {
@@ -159,7 +166,7 @@ export function createJobActivities(deps: JobActivityDeps) {
       const { cancelled, shutdown } = splitCancellation(ctx.cancellationSignal);
       // Job outcomes and durations for dashboards and alerts (Prometheus, with Temporal's own metrics).
       const started = Date.now();
-      let kind = 'infrastructure-loss';
+      let kind: string;
       const outcome = await deps.executor
         .run(
           { spec: built.spec, key: jobKey },
@@ -171,9 +178,7 @@ export function createJobActivities(deps: JobActivityDeps) {
             return result;
           },
           (error: unknown) => {
-            if (error instanceof ApplicationFailure && error.type === RUNNER_LOST) kind = 'preempted';
-            if (error instanceof ApplicationFailure && error.type === WORKER_SHUTDOWN)
-              kind = 'worker-shutdown';
+            kind = failureKind(error);
             throw error;
           },
         )

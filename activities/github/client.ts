@@ -4,8 +4,10 @@ import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import type { Logger } from 'pino';
 import type { BenchbotConfig } from '../../core/config/index.js';
+import { captureCallerContext, runInCallerContext } from './caller-context.js';
 
-const BenchbotOctokit = Octokit.plugin(throttling, retry);
+// The caller-context plugins sit inside and outside every other hook (see caller-context.ts).
+const BenchbotOctokit = Octokit.plugin(runInCallerContext, throttling, retry, captureCallerContext);
 export type GitHubClient = InstanceType<typeof BenchbotOctokit>;
 
 export interface GitHubClientOptions {
