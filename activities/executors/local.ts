@@ -86,14 +86,6 @@ export function createLocalExecutor(workRoot: string, env: Record<string, string
       try {
         const [code, signal] = await exited;
         if (stoppedFor === 'cancel') return { kind: 'cancelled' };
-        if (stoppedFor === 'shutdown') {
-          const last = seen.checkpoint;
-          // The last heartbeat before the attempt fails is what the Web UI shows for it.
-          if (last !== null) hooks.onProgress(last);
-          throw workerShutdown(
-            `the worker shut down during the job; the retry resumes from the runner's checkpoint${last === null ? '' : ` (${last.completed} of ${last.of} benchmarks done)`}`,
-          );
-        }
         if (code === RUNNER_EXIT.ok)
           return { kind: 'results', text: await readFile(join(out, 'results.json'), 'utf8') };
         if (code === RUNNER_EXIT.codeUnderTest) {
@@ -103,6 +95,15 @@ export function createLocalExecutor(workRoot: string, env: Record<string, string
           return { kind: 'code-under-test', failure };
         }
         if (code === RUNNER_EXIT.invalidInput) return { kind: 'invalid-input', message: tail(stderr, 20) };
+        // A job that finished as the worker stopped keeps its outcome; one cut short is handed on.
+        if (stoppedFor === 'shutdown') {
+          const last = seen.checkpoint;
+          // The last heartbeat before the attempt fails is what the Web UI shows for it.
+          if (last !== null) hooks.onProgress(last);
+          throw workerShutdown(
+            `the worker shut down during the job; the retry resumes from the runner's checkpoint${last === null ? '' : ` (${last.completed} of ${last.of} benchmarks done)`}`,
+          );
+        }
         throw new Error(
           `the runner ${signal ? `was killed by ${signal}` : `exited with code ${code}`}; the retry resumes from its checkpoint.\n${tail(stderr, 20)}`,
         );
