@@ -185,11 +185,10 @@ async function runBenchmarks(
   };
 
   if (source.kind === 'comment') {
-    const active = await queue.countActiveRequestsBy({
-      requester: source.requester,
-      excludeWorkflowId: workflowId,
-    });
-    const limit = await trigger.maxQueuedPerRequester({ repo: source.repo });
+    const [active, limit] = await Promise.all([
+      queue.countActiveRequestsBy({ requester: source.requester, excludeWorkflowId: workflowId }),
+      trigger.maxQueuedPerRequester({ repo: source.repo }),
+    ]);
     if (active >= limit) {
       await github.publishReply({
         repo: source.repo,
@@ -201,9 +200,12 @@ async function runBenchmarks(
   }
   upsertSearchAttributes([{ key: BENCHMARKS, value: benchmarks }]);
   setState('queued');
-  if (source.kind === 'comment') {
-    await github.reactToComment({ repo: source.repo, commentId: source.commentId, content: 'eyes' });
-  }
+  // Steps that do not need each other go out together (👀, the sides and the queue position; the
+  // report and 🚀): each sequential step is a round trip through Temporal.
+  const acknowledged =
+    source.kind === 'comment'
+      ? github.reactToComment({ repo: source.repo, commentId: source.commentId, content: 'eyes' })
+      : null;
 
   let baseline: JobSide | null = null;
   let changed: JobSide | null = null;
@@ -227,19 +229,22 @@ async function runBenchmarks(
 
   const jobs = jobActivities();
   try {
-    const sides =
+    const [sides, position] = await Promise.all([
       source.kind === 'comment' && request
-        ? await github.resolveSides({
+        ? github.resolveSides({
             repo: source.repo,
             prNumber: source.pr,
             baseline: request.baseline.ref,
             changed: request.changed.ref,
           })
-        : await repository.resolveRepositorySides({
+        : repository.resolveRepositorySides({
             repo: source.repo,
             baseline: source.kind === 'manual' ? source.baseline.ref : '',
             changed: source.kind === 'manual' ? source.changed.ref : '',
-          });
+          }),
+      queue.queuePosition({ workflowId }),
+      acknowledged,
+    ]);
     const env = {
       baseline: request?.baseline.env ?? (source.kind === 'manual' ? source.baseline.env : {}),
       changed: request?.changed.env ?? (source.kind === 'manual' ? source.changed.env : {}),
@@ -250,7 +255,7 @@ async function runBenchmarks(
     };
     baseline = resolved.baseline;
     changed = resolved.changed;
-    live.queuePosition = await queue.queuePosition({ workflowId });
+    live.queuePosition = position;
     await publish();
 
     let finished = false;
@@ -292,10 +297,12 @@ async function runBenchmarks(
     });
     upsertMemo({ jobSeconds: Math.round((Date.now() - jobStartedAt) / 1000) });
     setState('done');
-    await publish({ report: comparison.markdown });
-    if (source.kind === 'comment') {
-      await github.reactToComment({ repo: source.repo, commentId: source.commentId, content: 'rocket' });
-    }
+    await Promise.all([
+      publish({ report: comparison.markdown }),
+      source.kind === 'comment'
+        ? github.reactToComment({ repo: source.repo, commentId: source.commentId, content: 'rocket' })
+        : null,
+    ]);
     return { outcome: 'done', summary: comparison.summary, report: comparison.markdown, runId };
   } catch (err) {
     if (isCancellation(err)) {
