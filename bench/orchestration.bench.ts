@@ -11,6 +11,7 @@
 //     --memory-requests 1000   memory: requests through a `benchbot start` child process
 //     --memory-minutes 25      memory: stop starting requests after this long
 //     --memory-sample-every 250  memory: VmRSS after every this many requests (and at the end)
+//     --github-write-interval-ms 1000  the workers' github.writeIntervalMs (0: writes unpaced)
 //
 // Everything is real except GitHub: a `temporal server start-dev` (in memory), benchbot's workers,
 // runner processes, git and SQLite, and the faithful fake GitHub on 127.0.0.1. "comment" requests
@@ -47,10 +48,10 @@ import {
   uptime,
 } from './lib/orchestration-env.js';
 
-function option(name: string, fallback: number): number {
+function option(name: string, fallback: number, min = 1): number {
   const at = process.argv.indexOf(`--${name}`);
   const value = at === -1 ? undefined : Number(process.argv[at + 1]);
-  return value !== undefined && Number.isInteger(value) && value > 0 ? value : fallback;
+  return value !== undefined && Number.isInteger(value) && value >= min ? value : fallback;
 }
 
 function listOption(name: string, fallback: string): string[] {
@@ -65,6 +66,7 @@ const SOURCES = listOption('sources', 'comment,manual') as Array<'comment' | 'ma
 const MEMORY_REQUESTS = option('memory-requests', 1000);
 const MEMORY_MINUTES = option('memory-minutes', 25);
 const MEMORY_SAMPLE_EVERY = option('memory-sample-every', 250);
+const WRITE_INTERVAL_MS = option('github-write-interval-ms', 1000, 0);
 const SECTIONS = ['overhead', 'throughput', 'memory'].filter(
   (s, _, all) => process.argv.includes(s) || !all.some((x) => process.argv.includes(x)),
 );
@@ -104,7 +106,12 @@ async function withWorkers<T>(
 ): Promise<T> {
   const taskQueue = `bench-${slots}-${Date.now()}`;
   const config = benchConfig(
-    configYaml(env, { slots, taskQueue, dataDir: await freshDataDir(env, taskQueue) }),
+    configYaml(env, {
+      slots,
+      taskQueue,
+      dataDir: await freshDataDir(env, taskQueue),
+      writeIntervalMs: WRITE_INTERVAL_MS,
+    }),
   );
   const native = await NativeConnection.connect({ address: env.server.address });
   const workers = await createWorkers({
@@ -173,7 +180,9 @@ p50/p95: client \`workflow.start\` to \`result()\`; final report: workflow start
 status edit that posts the report. Phases from each request's workflow history (medians of each
 column, so they need not add up to the total's median): queue wait = runJob scheduled → started;
 job = runJob started → completed (the runner process: clone, worktrees, \`true\` on each side);
-GitHub = scheduled → completed of every GitHub activity; workflow tasks = the rest.
+GitHub = scheduled → completed of every GitHub activity; visibility+config = the other
+activities; workflow tasks = the rest. Where activities run side by side, each moment counts once,
+for the first of these phases with an activity in flight.
 
 Activities per request: ${details.join('; ')}
 
@@ -265,7 +274,10 @@ async function memory(env: BenchEnvironment) {
   const taskQueue = `bench-memory-${Date.now()}`;
   const dataDir = await freshDataDir(env, taskQueue);
   const configFile = join(dataDir, 'benchbot.yaml');
-  await writeFile(configFile, configYaml(env, { slots, taskQueue, dataDir }));
+  await writeFile(
+    configFile,
+    configYaml(env, { slots, taskQueue, dataDir, writeIntervalMs: WRITE_INTERVAL_MS }),
+  );
   const child = startWorkerProcess(configFile);
   await child.ready;
   const pid = child.process.pid ?? 0;
@@ -324,7 +336,9 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const env = await startBenchEnvironment();
   try {
-    console.log(`Measured with \`${uptime()}\` at the start; ${new Date().toISOString().slice(0, 16)}Z\n`);
+    console.log(
+      `Measured with \`${uptime()}\` at the start; ${new Date().toISOString().slice(0, 16)}Z; github.writeIntervalMs ${WRITE_INTERVAL_MS}\n`,
+    );
     const needsBundle = SECTIONS.includes('overhead') || SECTIONS.includes('throughput');
     const bundle = needsBundle
       ? await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundler })

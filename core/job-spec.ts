@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { OUTPUT_FORMATS, type RepoConfig, WALL_CLOCK_FORMAT } from './config/schema.js';
+import type { RepoConfig } from './config/schema.js';
 import { issuesFromZod, parseJsonText } from './results/importers/json-text.js';
+import { OUTPUT_FORMATS, WALL_CLOCK_FORMAT } from './results/output-formats.js';
 import { formatIssue, RUN_REASONS, type RunReason, type SideName } from './results/schema.js';
 import type { SideSpec } from './trigger/types.js';
 

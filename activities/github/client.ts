@@ -5,6 +5,7 @@ import { Octokit } from '@octokit/rest';
 import type { Logger } from 'pino';
 import type { BenchbotConfig } from '../../core/config/index.js';
 import { captureCallerContext, runInCallerContext } from './caller-context.js';
+import { writePacing } from './write-pacing.js';
 
 // The caller-context plugins sit inside and outside every other hook (see caller-context.ts).
 const BenchbotOctokit = Octokit.plugin(runInCallerContext, throttling, retry, captureCallerContext);
@@ -20,8 +21,9 @@ export interface GitHubClientOptions {
 
 /**
  * The one Octokit benchbot uses: token or GitHub App auth read from the worker's environment (never
- * from workflow input), primary and secondary rate limits honoured by waiting `retry-after`, and
- * 5xx retried. Beyond a few waits the error goes up to Temporal's activity retry, which backs off.
+ * from workflow input), writes paced by `github.writeIntervalMs`, primary and secondary rate limits
+ * honoured by waiting `retry-after`, and 5xx retried. Beyond a few waits the error goes up to
+ * Temporal's activity retry, which backs off.
  */
 export function createGitHubClient({
   config,
@@ -51,6 +53,7 @@ export function createGitHubClient({
       error: (message: string) => logger.error({ source: 'octokit' }, message),
     },
     throttle: {
+      ...writePacing(github.writeIntervalMs),
       ...(retryAfterUnitMs === undefined ? {} : { retryAfterBaseValue: retryAfterUnitMs }),
       onRateLimit: (retryAfter, options, _octokit, retryCount) => {
         logger.warn(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INPUT_FORMATS } from '../results/importers/types.js';
+import { OUTPUT_FORMATS, WALL_CLOCK_FORMAT } from '../results/output-formats.js';
 import { type ConfigProblem, checkConfig } from './checks.js';
 import { parseDurationSeconds } from './duration.js';
 
@@ -19,11 +19,6 @@ const HTTP_URL_PATTERN = /^https?:\/\/[^\s/]+(\/\S*)?$/;
 const GITHUB_LOGIN_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(\[bot\])?$/;
 // Five cron fields (minute hour day-of-month month day-of-week), or a macro such as @daily.
 const CRON_PATTERN = /^(@[a-z]+|(\S+\s+){4}\S+)$/;
-
-/** An output "format" with no file: the runner times each run of the command itself. */
-export const WALL_CLOCK_FORMAT = 'wall-clock';
-export const OUTPUT_FORMATS = [...INPUT_FORMATS, WALL_CLOCK_FORMAT] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** Placeholder in a benchmark's `command` and `output.path` replaced by the benchmark's name. */
 export const NAME_PLACEHOLDER = '{{name}}';
@@ -155,6 +150,11 @@ const githubSchema = z.strictObject({
   // `issue_comment` webhooks: served by `npm start` when this variable holds the shared secret.
   webhookSecretEnv: envVarNameSchema.default('GITHUB_WEBHOOK_SECRET'),
   webhookPort: portSchema.default(8787),
+  // Least time between the starts of two writes (POST/PATCH/PUT/DELETE) of one worker process;
+  // writes that notify people (a new comment or issue) wait three times as long. GitHub.com asks
+  // for at least 1 s and allows about 80 content-creating requests a minute and 500 an hour; 0
+  // (unpaced) only where an Enterprise Server admin has turned the secondary rate limits off.
+  writeIntervalMs: nonNegativeInt.default(1000),
 });
 
 const tolerationSchema = z.strictObject({

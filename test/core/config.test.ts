@@ -90,6 +90,7 @@ describe('a minimal file', () => {
       apiKeyEnv: 'TEMPORAL_API_KEY',
     });
     expect(config.github.tokenEnv).toBe('GITHUB_TOKEN');
+    expect(config.github.writeIntervalMs).toBe(1000);
     expect(config.poll.intervalSeconds).toBe(30);
     expect(config.executor.kind).toBe('local');
     expect(config.executor.local.workDir).toBe('data/work');
@@ -204,6 +205,13 @@ const errorCases: { name: string; text: string; path: string; line: number; mess
     path: 'repos[0].build.env.GH',
     line: 5,
     message: /looks like a GitHub token/,
+  },
+  {
+    name: 'negative write interval',
+    text: 'version: 1\ngithub:\n  writeIntervalMs: -5\n',
+    path: 'github.writeIntervalMs',
+    line: 3,
+    message: /-5 is too small; must be at least 0/,
   },
   {
     name: 'wrong type',
