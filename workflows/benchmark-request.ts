@@ -7,6 +7,7 @@ import {
   isCancellation,
   metricMeter,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
@@ -59,10 +60,9 @@ const github = proxyActivities<GitHubActivities>({
   },
 });
 const queue = proxyActivities<QueueActivities>({ startToCloseTimeout: '1 minute', heartbeatTimeout: ALIVE });
-const trigger = proxyActivities<TriggerActivities>({
-  startToCloseTimeout: '30 seconds',
-  heartbeatTimeout: ALIVE,
-});
+// Reads of the worker's loaded config: local activities, run by the workflow's own worker without
+// a round trip through a task queue.
+const trigger = proxyLocalActivities<TriggerActivities>({ startToCloseTimeout: '30 seconds' });
 const repository = proxyActivities<RepositoryActivities>({
   startToCloseTimeout: '15 minutes',
   heartbeatTimeout: ALIVE,
@@ -92,7 +92,7 @@ export async function benchmarkRequest({ source }: BenchmarkRequestInput): Promi
     { key: REQUESTER, value: source.requester },
     ...(source.kind === 'comment' ? [{ key: PULL_REQUEST, value: source.pr }] : []),
   ]);
-  if (source.kind === 'manual') return runBenchmarks(source, null, live);
+  if (source.kind === 'manual') return runBenchmarks(source, null, live, null);
 
   const parsed = await trigger.validateTrigger({ repo: source.repo, comment: source.body });
   if (!parsed.trigger) return { outcome: 'not-a-trigger' };
@@ -105,16 +105,20 @@ export async function benchmarkRequest({ source }: BenchmarkRequestInput): Promi
     await github.reactToComment({ repo: source.repo, commentId: source.commentId, content: 'confused' });
     return { outcome: 'invalid', errors: parsed.errors.length };
   }
-  const authorization = await github.authorizeCommenter({
-    repo: source.repo,
-    login: source.requester,
-    association: source.association,
-  });
+  const request = parsed.request;
+  // A run also needs the requester's count and limit: asked for alongside the authorization.
+  const [authorization, load] = await Promise.all([
+    github.authorizeCommenter({
+      repo: source.repo,
+      login: source.requester,
+      association: source.association,
+    }),
+    request.kind === 'run' ? requesterLoad(source) : null,
+  ]);
   if (!authorization.allowed) {
     await github.publishReply({ ...target, text: authorization.refusal ?? 'Not allowed.' });
     return { outcome: 'unauthorized' };
   }
-  const request = parsed.request;
   switch (request.kind) {
     case 'queue':
       await github.publishReply({ ...target, text: await queue.renderQueue() });
@@ -124,8 +128,25 @@ export async function benchmarkRequest({ source }: BenchmarkRequestInput): Promi
       await github.publishReply({ ...target, text: await cancelOnPullRequest(source) });
       return { outcome: 'replied', kind: 'cancel' };
     case 'run':
-      return runBenchmarks(source, request, live);
+      return runBenchmarks(source, request, live, load);
   }
+}
+
+interface RequesterLoad {
+  /** The requester's open requests, this one aside. */
+  active: number;
+  limit: number;
+}
+
+async function requesterLoad(source: CommentSource): Promise<RequesterLoad> {
+  const [active, limit] = await Promise.all([
+    queue.countActiveRequestsBy({
+      requester: source.requester,
+      excludeWorkflowId: workflowInfo().workflowId,
+    }),
+    trigger.maxQueuedPerRequester({ repo: source.repo }),
+  ]);
+  return { active, limit };
 }
 
 async function cancelOnPullRequest(source: CommentSource): Promise<string> {
@@ -158,6 +179,7 @@ async function runBenchmarks(
   source: CommentSource | ManualSource,
   request: RunSpec | null,
   live: Live,
+  load: RequesterLoad | null,
 ): Promise<RequestOutcome> {
   const workflowId = workflowInfo().workflowId;
   const benchmarks = request?.benchmarks ?? (source.kind === 'manual' ? source.benchmarks : []);
@@ -184,19 +206,13 @@ async function runBenchmarks(
     }
   };
 
-  if (source.kind === 'comment') {
-    const [active, limit] = await Promise.all([
-      queue.countActiveRequestsBy({ requester: source.requester, excludeWorkflowId: workflowId }),
-      trigger.maxQueuedPerRequester({ repo: source.repo }),
-    ]);
-    if (active >= limit) {
-      await github.publishReply({
-        repo: source.repo,
-        issueNumber: source.pr,
-        text: `@${source.requester}, you already have ${active} benchmark request${active === 1 ? '' : 's'} queued or running (the limit here is ${limit}). Please wait for one to finish, or comment \`cancel benchmark\` on its pull request.`,
-      });
-      return { outcome: 'limited', active };
-    }
+  if (target !== null && load !== null && load.active >= load.limit) {
+    const { active, limit } = load;
+    await github.publishReply({
+      ...target,
+      text: `@${source.requester}, you already have ${active} benchmark request${active === 1 ? '' : 's'} queued or running (the limit here is ${limit}). Please wait for one to finish, or comment \`cancel benchmark\` on its pull request.`,
+    });
+    return { outcome: 'limited', active };
   }
   upsertSearchAttributes([{ key: BENCHMARKS, value: benchmarks }]);
   setState('queued');
