@@ -73,17 +73,23 @@ export function startRequestMetrics(options: RequestMetricsOptions): { stop(): P
   };
 
   let failures = 0;
-  let running: Promise<void> = Promise.resolve();
+  let running: Promise<void> | null = null;
   const tick = () => {
-    running = sample().then(
-      () => {
-        failures = 0;
-      },
-      (err: unknown) => {
-        // A Temporal outage is reported by the health endpoint; one warning per outage is enough here.
-        if (failures++ === 0) logger.warn({ err }, 'could not read request metrics from Temporal');
-      },
-    );
+    // While Temporal is slow to answer, one sample at a time: the next tick finds this one running.
+    if (running !== null) return;
+    running = sample()
+      .then(
+        () => {
+          failures = 0;
+        },
+        (err: unknown) => {
+          // A Temporal outage is reported by the health endpoint; one warning per outage is enough here.
+          if (failures++ === 0) logger.warn({ err }, 'could not read request metrics from Temporal');
+        },
+      )
+      .finally(() => {
+        running = null;
+      });
   };
   tick();
   const timer = setInterval(tick, options.intervalMs);
