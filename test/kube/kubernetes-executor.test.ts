@@ -10,6 +10,7 @@ import {
 import {
   type AttemptContext,
   createKubernetesExecutor,
+  type KubernetesExecutorOptions,
   type KubernetesHeartbeat,
 } from '../../activities/executors/kubernetes.js';
 import type { ProgressEvent } from '../../core/runner-protocol.js';
@@ -43,6 +44,15 @@ async function setup(
   const config = kubernetesTestConfig(namespace, { pendingGraceSeconds: 2 });
   const executor = createKubernetesExecutor({ config, kubeConfig: plane.kubeConfig, pollIntervalMs: 500 });
   return { namespace, cluster, config, executor };
+}
+
+/** The executor as one attempt of the job activity sees it. */
+function executorFor(
+  config: KubernetesExecutorOptions['config'],
+  attemptContext: () => AttemptContext,
+  pollIntervalMs: number,
+) {
+  return createKubernetesExecutor({ config, kubeConfig: plane.kubeConfig, pollIntervalMs, attemptContext });
 }
 
 function attempt(n: number, previous: unknown = undefined) {
@@ -89,12 +99,7 @@ describe('Kubernetes executor on a real API server', () => {
       },
     });
     try {
-      const executor = createKubernetesExecutor({
-        config,
-        kubeConfig: plane.kubeConfig,
-        pollIntervalMs: 500,
-        attemptContext: attempt(1).context,
-      });
+      const executor = executorFor(config, attempt(1).context, 500);
       const { hooks: h, events } = hooks();
       const outcome = await executor.run({ spec: spec(), key: 'bench:acme/widget:comment:1' }, h);
       expect(outcome.kind).toBe('results');
@@ -133,12 +138,7 @@ describe('Kubernetes executor on a real API server', () => {
     try {
       const key = 'bench:acme/widget:comment:2';
       const first = attempt(1);
-      const run1 = createKubernetesExecutor({
-        config,
-        kubeConfig: plane.kubeConfig,
-        pollIntervalMs: 500,
-        attemptContext: first.context,
-      });
+      const run1 = executorFor(config, first.context, 500);
       await expect(run1.run({ spec: spec(), key }, hooks().hooks)).rejects.toMatchObject({
         type: RUNNER_LOST,
         nonRetryable: false,
@@ -158,12 +158,7 @@ describe('Kubernetes executor on a real API server', () => {
       );
 
       const second = attempt(2, details);
-      const run2 = createKubernetesExecutor({
-        config,
-        kubeConfig: plane.kubeConfig,
-        pollIntervalMs: 500,
-        attemptContext: second.context,
-      });
+      const run2 = executorFor(config, second.context, 500);
       const { hooks: h, events } = hooks();
       const outcome = await run2.run({ spec: spec(), key }, h);
       expect(outcome.kind).toBe('results');
@@ -193,12 +188,7 @@ describe('Kubernetes executor on a real API server', () => {
   it('reports a failing build of the code under test as such, with the log tail', async () => {
     const { cluster, config } = await setup();
     try {
-      const executor = createKubernetesExecutor({
-        config,
-        kubeConfig: plane.kubeConfig,
-        pollIntervalMs: 500,
-        attemptContext: attempt(1).context,
-      });
+      const executor = executorFor(config, attempt(1).context, 500);
       const outcome = await executor.run(
         { spec: spec('broken'), key: 'bench:acme/widget:comment:3' },
         hooks().hooks,
@@ -217,12 +207,7 @@ describe('Kubernetes executor on a real API server', () => {
   ] as const)('fails a pod that stays %s past the grace, naming the fix', async (mode, message) => {
     const { cluster, config, namespace } = await setup({ mode });
     try {
-      const executor = createKubernetesExecutor({
-        config,
-        kubeConfig: plane.kubeConfig,
-        pollIntervalMs: 300,
-        attemptContext: attempt(1).context,
-      });
+      const executor = executorFor(config, attempt(1).context, 300);
       const key = `bench:acme/widget:comment:${mode}`;
       const error = await executor.run({ spec: spec(), key }, hooks().hooks).catch((e: unknown) => e);
       expect(error).toMatchObject({ nonRetryable: true, type: 'KubernetesJobNotStarted' });
@@ -240,12 +225,7 @@ describe('Kubernetes executor on a real API server', () => {
     const { cluster, config, namespace } = await setup();
     try {
       const cancel = new AbortController();
-      const executor = createKubernetesExecutor({
-        config,
-        kubeConfig: plane.kubeConfig,
-        pollIntervalMs: 300,
-        attemptContext: attempt(1).context,
-      });
+      const executor = executorFor(config, attempt(1).context, 300);
       const key = 'bench:acme/widget:comment:5';
       const { hooks: h, events } = hooks(cancel.signal);
       const running = executor.run({ spec: spec(), key }, h);
@@ -265,12 +245,7 @@ describe('Kubernetes executor on a real API server', () => {
   it('treats a vanished node as a retryable loss', async () => {
     const { cluster, config } = await setup();
     try {
-      const executor = createKubernetesExecutor({
-        config,
-        kubeConfig: plane.kubeConfig,
-        pollIntervalMs: 300,
-        attemptContext: attempt(1).context,
-      });
+      const executor = executorFor(config, attempt(1).context, 300);
       const { hooks: h, events } = hooks();
       const running = executor.run({ spec: spec(), key: 'bench:acme/widget:comment:6' }, h);
       await waitFor('the runner to start', () => events.length > 0);
@@ -289,11 +264,9 @@ describe('Kubernetes executor on a real API server', () => {
       const h: ExecutorHooks = { ...hooks().hooks, shutdown: shutdown.signal };
       const key = 'bench:acme/widget:comment:8';
       const first = attempt(1);
-      const run1 = createKubernetesExecutor({
+      const run1 = executorFor(
         config,
-        kubeConfig: plane.kubeConfig,
-        pollIntervalMs: 300,
-        attemptContext: () => {
+        () => {
           const context = first.context();
           return {
             ...context,
@@ -303,7 +276,8 @@ describe('Kubernetes executor on a real API server', () => {
             },
           };
         },
-      });
+        300,
+      );
       await expect(run1.run({ spec: spec(), key }, h)).rejects.toMatchObject({
         type: WORKER_SHUTDOWN,
         nonRetryable: false,
@@ -316,12 +290,7 @@ describe('Kubernetes executor on a real API server', () => {
         jobName(key, 1),
       );
 
-      const run2 = createKubernetesExecutor({
-        config,
-        kubeConfig: plane.kubeConfig,
-        pollIntervalMs: 300,
-        attemptContext: attempt(2, first.last()).context,
-      });
+      const run2 = executorFor(config, attempt(2, first.last()).context, 300);
       const outcome = await run2.run({ spec: spec(), key }, hooks().hooks);
       expect(outcome.kind).toBe('results');
       const jobs = await batch.listNamespacedJob({
@@ -339,22 +308,12 @@ describe('Kubernetes executor on a real API server', () => {
     const { cluster, config, namespace } = await setup();
     try {
       const key = 'bench:acme/widget:comment:7';
-      const first = createKubernetesExecutor({
-        config,
-        kubeConfig: plane.kubeConfig,
-        pollIntervalMs: 300,
-        attemptContext: attempt(1).context,
-      });
+      const first = executorFor(config, attempt(1).context, 300);
       const { hooks: h1, events } = hooks();
       // The first worker "dies": its run is never awaited for, and a second attempt starts.
       const orphan = first.run({ spec: spec(), key }, h1).catch(() => null);
       await waitFor('the runner to start', () => events.length > 0);
-      const second = createKubernetesExecutor({
-        config,
-        kubeConfig: plane.kubeConfig,
-        pollIntervalMs: 300,
-        attemptContext: attempt(2).context,
-      });
+      const second = executorFor(config, attempt(2).context, 300);
       const outcome = await second.run({ spec: spec(), key }, hooks().hooks);
       expect(outcome.kind).toBe('results');
       const jobs = await plane.kubeConfig
