@@ -169,25 +169,16 @@ async function handleOf(client: Client, config: BenchbotConfig, text: string) {
   return { id: d.scheduleId, handle: client.schedule.getHandle(d.scheduleId) };
 }
 
-export async function pauseSchedule(
+/** Pauses (`paused: true`) or resumes a schedule, with a note Temporal keeps beside it. */
+export async function setSchedulePaused(
   client: Client,
   config: BenchbotConfig,
   text: string,
+  paused: boolean,
   note: string,
 ): Promise<string> {
   const { id, handle } = await handleOf(client, config, text);
-  await handle.pause(note);
-  return id;
-}
-
-export async function resumeSchedule(
-  client: Client,
-  config: BenchbotConfig,
-  text: string,
-  note: string,
-): Promise<string> {
-  const { id, handle } = await handleOf(client, config, text);
-  await handle.unpause(note);
+  await (paused ? handle.pause(note) : handle.unpause(note));
   return id;
 }
 

@@ -1,12 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type { BenchbotConfig } from '../../core/config/index.js';
-import {
-  listSchedules,
-  pauseSchedule,
-  resumeSchedule,
-  syncSchedules,
-  triggerSchedule,
-} from '../schedules.js';
+import { listSchedules, setSchedulePaused, syncSchedules, triggerSchedule } from '../schedules.js';
 import { connectionOptions } from '../temporal-connection.js';
 
 export type SchedulesCommand =
@@ -64,10 +58,14 @@ export async function schedules(config: BenchbotConfig, command: SchedulesComman
         return 0;
       }
       case 'pause':
-        console.log(`paused ${await pauseSchedule(client, config, command.schedule, command.note)}`);
+        console.log(
+          `paused ${await setSchedulePaused(client, config, command.schedule, true, command.note)}`,
+        );
         return 0;
       case 'resume':
-        console.log(`resumed ${await resumeSchedule(client, config, command.schedule, command.note)}`);
+        console.log(
+          `resumed ${await setSchedulePaused(client, config, command.schedule, false, command.note)}`,
+        );
         return 0;
       case 'trigger': {
         const { workflowId } = await triggerSchedule(client, config, command.schedule);

@@ -13,13 +13,7 @@ import { REPOSITORY, REQUESTER, STATE } from '../../core/search-attributes.js';
 import type { TrunkRunInput } from '../../core/trunk/schedules.js';
 import { coverageReport } from '../../starter/commands/coverage.js';
 import { historyReport } from '../../starter/commands/history.js';
-import {
-  listSchedules,
-  pauseSchedule,
-  resumeSchedule,
-  syncSchedules,
-  triggerSchedule,
-} from '../../starter/schedules.js';
+import { listSchedules, setSchedulePaused, syncSchedules, triggerSchedule } from '../../starter/schedules.js';
 import type { TrunkOutcome } from '../../workflows/trunk-run.js';
 import { type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
 import { testConfig } from './test-config.js';
@@ -138,7 +132,7 @@ describe('trunk tracking on Temporal Schedules', () => {
           expect(await syncSchedules(client, cfg, taskQueue)).toEqual([
             { scheduleId: id, action: 'unchanged' },
           ]);
-          await pauseSchedule(client, cfg, 'acme/trunk-manual', 'maintenance');
+          await setSchedulePaused(client, cfg, 'acme/trunk-manual', true, 'maintenance');
           expect(await syncSchedules(client, cfg, taskQueue)).toEqual([
             { scheduleId: id, action: 'unchanged' },
           ]);
@@ -147,7 +141,7 @@ describe('trunk tracking on Temporal Schedules', () => {
             state: 'paused',
             note: 'maintenance',
           });
-          await resumeSchedule(client, cfg, id, 'done');
+          await setSchedulePaused(client, cfg, id, false, 'done');
           expect((await listSchedules(client, cfg, taskQueue))[0]?.state).toBe('active');
           const described = await client.schedule.getHandle(id).describe();
           expect(described.action).toMatchObject({ workflowType: 'trunkRun', taskQueue });
