@@ -2,11 +2,23 @@ import { Context } from '@temporalio/activity';
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { BenchbotConfig } from '../core/config/index.js';
 import { type QueueEntry, queueRows, renderQueueMarkdown, renderQueueText } from '../core/request/queue.js';
-import { BENCHMARKS, PULL_REQUEST, REPOSITORY, REQUESTER, STATE } from '../core/search-attributes.js';
+import {
+  ACTIVE_REQUEST_STATES,
+  BENCHMARKS,
+  PULL_REQUEST,
+  REPOSITORY,
+  REQUESTER,
+  type RequestState,
+  STATE,
+} from '../core/search-attributes.js';
 
 export const REQUEST_WORKFLOW_TYPE = 'benchmarkRequest';
-const ACTIVE_STATES = "('queued', 'building', 'running', 'comparing')";
 const quote = (value: string) => `'${value.replaceAll("'", "\\'")}'`;
+
+/** Open requests in one of `states`, as a visibility query. */
+export function openRequestsQuery(states: readonly RequestState[]): string {
+  return `WorkflowType = '${REQUEST_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND BenchbotState IN (${states.map(quote).join(', ')})`;
+}
 
 function toEntry(info: WorkflowExecutionInfo): QueueEntry {
   const attrs = info.typedSearchAttributes;
@@ -32,7 +44,7 @@ async function collect(client: Client, query: string, limit = 1000): Promise<Wor
 
 /** Active requests across repositories, from Temporal visibility (no second source of truth). */
 export async function activeRequests(client: Client, extra = ''): Promise<QueueEntry[]> {
-  const query = `WorkflowType = '${REQUEST_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND BenchbotState IN ${ACTIVE_STATES}${extra}`;
+  const query = `${openRequestsQuery(ACTIVE_REQUEST_STATES)}${extra}`;
   return (await collect(client, query)).map(toEntry);
 }
 

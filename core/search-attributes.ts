@@ -11,3 +11,11 @@ export const BENCHMARKS = defineSearchAttributeKey('BenchbotBenchmarks', SearchA
 export const ALL_SEARCH_ATTRIBUTES = [REPOSITORY, PULL_REQUEST, REQUESTER, STATE, BENCHMARKS] as const;
 
 export type RequestState = 'queued' | 'building' | 'running' | 'comparing' | 'done' | 'failed' | 'cancelled';
+
+/** The states of a request that is waiting for or holding a runner slot. */
+export const ACTIVE_REQUEST_STATES = [
+  'queued',
+  'building',
+  'running',
+  'comparing',
+] as const satisfies readonly RequestState[];

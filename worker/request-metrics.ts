@@ -2,13 +2,11 @@ import type { Client } from '@temporalio/client';
 import type { MetricMeter } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import type { Logger } from 'pino';
-import { REQUEST_WORKFLOW_TYPE } from '../activities/queue-activities.js';
-import type { RequestState } from '../core/search-attributes.js';
+import { openRequestsQuery } from '../activities/queue-activities.js';
+import { ACTIVE_REQUEST_STATES } from '../core/search-attributes.js';
 
 // @temporalio/proto is CommonJS: its namespace comes in as the default export under ESM.
 const { TaskQueueKind, TaskQueueType } = proto.temporal.api.enums.v1;
-
-const OPEN_STATES: RequestState[] = ['queued', 'building', 'running', 'comparing'];
 
 export interface RequestMetricsOptions {
   client: Client;
@@ -51,13 +49,9 @@ export function startRequestMetrics(options: RequestMetricsOptions): { stop(): P
 
   const sample = async () => {
     const counts = await Promise.all(
-      OPEN_STATES.map((state) =>
-        client.workflow.count(
-          `WorkflowType = '${REQUEST_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND BenchbotState = '${state}'`,
-        ),
-      ),
+      ACTIVE_REQUEST_STATES.map((state) => client.workflow.count(openRequestsQuery([state]))),
     );
-    OPEN_STATES.forEach((state, i) => {
+    ACTIVE_REQUEST_STATES.forEach((state, i) => {
       requests.set(counts[i]?.count ?? 0, { state });
     });
     const { stats } = await client.workflowService.describeTaskQueue({
