@@ -10,6 +10,7 @@ import { createJobActivities } from '../activities/job-activities.js';
 import { createPollerActivities } from '../activities/poller/poll-comments.js';
 import { createQueueActivities } from '../activities/queue-activities.js';
 import { createReportActivities } from '../activities/report-activities.js';
+import { createStoreAccess } from '../activities/results-store/access.js';
 import { createRepositoryActivities } from '../activities/repository-activities.js';
 import { createTriggerActivities } from '../activities/trigger-validation.js';
 import { createTrunkActivities } from '../activities/trunk-activities.js';
@@ -87,9 +88,12 @@ export async function createWorkers(options: WorkerOptions): Promise<BenchbotWor
     uiUrl: options.uiUrl,
     ...(options.retryAfterUnitMs === undefined ? {} : { retryAfterUnitMs: options.retryAfterUnitMs }),
   });
-  const reports = createReportActivities(config);
+  // One store (a SQLite connection or a PostgreSQL pool) for every activity of this worker.
+  const store = createStoreAccess(config, options.env);
+  const reports = createReportActivities(store);
   const trunk = createTrunkActivities({
     config,
+    store,
     env: options.env,
     logger: options.logger,
     ...(options.retryAfterUnitMs === undefined ? {} : { retryAfterUnitMs: options.retryAfterUnitMs }),
@@ -116,8 +120,8 @@ export async function createWorkers(options: WorkerOptions): Promise<BenchbotWor
         logger: options.logger,
         ...(options.retryAfterUnitMs === undefined ? {} : { retryAfterUnitMs: options.retryAfterUnitMs }),
       }),
-      ...reports.activities,
-      ...trunk.activities,
+      ...reports,
+      ...trunk,
     },
   });
   const jobs = await Worker.create({
@@ -153,8 +157,7 @@ export async function createWorkers(options: WorkerOptions): Promise<BenchbotWor
     states: () => Object.fromEntries(workers.map((w) => [w.options.taskQueue, w.getState()])),
     async run() {
       const settled = await Promise.allSettled(workers.map((w) => w.run().finally(shutdown)));
-      reports.close();
-      trunk.close();
+      await store.close();
       const failed = settled.find((s) => s.status === 'rejected');
       if (failed) throw failed.reason;
     },

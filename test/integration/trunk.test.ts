@@ -257,14 +257,14 @@ describe('trunk tracking on Temporal Schedules', () => {
     );
 
     // History: the commit each successful run measured, oldest first.
-    const csv = historyReport(cfg, { repo, benchmark: 'hot', format: 'csv' });
+    const csv = await historyReport(cfg, { repo, benchmark: 'hot', format: 'csv' });
     expect(csv.ok).toBe(true);
     const lines = csv.ok ? csv.text.split('\n') : [];
     expect(lines[0]).toBe(
       'recordedAt,runId,reason,sha,benchmark,rangeFrom,rangeTo,commits,metric,unit,n,median,ciLo,ciHi',
     );
     expect(lines.slice(1).map((l) => l.split(',')[3])).toEqual([c(24), c(50)]);
-    const json = historyReport(cfg, { repo, benchmark: 'hot', format: 'json', last: '1' });
+    const json = await historyReport(cfg, { repo, benchmark: 'hot', format: 'json', last: '1' });
     expect(json.ok && JSON.parse(json.text)).toMatchObject([
       { sha: c(50), benchmark: 'Hot', commits: 2, unit: 'ns', n: 8 },
     ]);
