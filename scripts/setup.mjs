@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync
 import { homedir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEBIAN_POSTGRES_ROOT, findPostgresBin } from './postgres-bin.mjs';
 
 const TEMPORAL_CLI_VERSION = '1.5.1';
 const MIN_TEMPORAL = [1, 5, 0];
@@ -193,6 +194,23 @@ async function provideTemporalCli() {
   say(`tools/bin/temporal -> ${resolve(chosen)}`);
 }
 
+const canAptInstall = () => process.getuid?.() === 0 && onPath('apt-get') !== null;
+
+/** `apt-get install`, refreshing the package lists once when it fails (a fresh image has none). */
+async function aptInstall(pkg, purpose) {
+  say(`installing ${pkg} with apt-get (for ${purpose})…`);
+  const aptStarted = Date.now();
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  try {
+    await run('apt-get', ['install', '-y', pkg], { env });
+  } catch {
+    say('apt-get install failed; updating the package lists and trying again…');
+    await run('apt-get', ['update'], { env });
+    await run('apt-get', ['install', '-y', pkg], { env });
+  }
+  say(`${pkg} installed in ${((Date.now() - aptStarted) / 1000).toFixed(0)} s`);
+}
+
 const CHROMIUM = '/usr/bin/chromium';
 
 /** Debian's Chromium, which the dashboard's browser tests drive (playwright-core, no bundled browser). */
@@ -202,21 +220,35 @@ async function provideChromium() {
     return;
   }
   const hint = "install Debian's chromium (sudo apt-get install -y chromium) for the dashboard tests";
-  if (process.getuid?.() !== 0 || !onPath('apt-get')) {
+  if (!canAptInstall()) {
     say(`${CHROMIUM} is missing: ${hint}`);
     return;
   }
-  say('installing chromium with apt-get (for the dashboard tests)…');
-  const aptStarted = Date.now();
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  try {
-    await run('apt-get', ['install', '-y', 'chromium'], { env });
-  } catch {
-    say('apt-get install failed; updating the package lists and trying again…');
-    await run('apt-get', ['update'], { env });
-    await run('apt-get', ['install', '-y', 'chromium'], { env });
+  await aptInstall('chromium', 'the dashboard tests');
+}
+
+/**
+ * Debian's PostgreSQL, whose initdb and pg_ctl the results-store tests run: each test run makes
+ * its own throwaway server (test/support/postgres.ts), so nothing is started or configured here.
+ */
+async function providePostgres() {
+  const found = findPostgresBin();
+  if (found) {
+    say(`postgresql: ${found}`);
+    return;
   }
-  say(`chromium installed in ${((Date.now() - aptStarted) / 1000).toFixed(0)} s`);
+  const hint =
+    "install Debian's postgresql (sudo apt-get install -y postgresql), or put PostgreSQL's initdb and pg_ctl on PATH, for the results-store tests";
+  if (!canAptInstall()) {
+    say(`PostgreSQL's initdb and pg_ctl are missing: ${hint}`);
+    return;
+  }
+  await aptInstall('postgresql', 'the results-store tests');
+  const installed = findPostgresBin();
+  if (!installed) {
+    fail(`apt-get installed postgresql, but no ${DEBIAN_POSTGRES_ROOT}/<major>/bin has initdb and pg_ctl`);
+  }
+  say(`postgresql: ${installed}`);
 }
 
 /**
@@ -235,6 +267,7 @@ const started = Date.now();
 await installNpmDependencies();
 await provideTemporalCli();
 await provideChromium();
+await providePostgres();
 await provideKubeTestBinaries();
 say(
   `ready in ${((Date.now() - started) / 1000).toFixed(0)} s. Next: npm start (runs benchbot), npm test (tests it)`,
