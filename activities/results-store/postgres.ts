@@ -356,13 +356,21 @@ export class PostgresResultsStore implements ResultsStore {
 
   private async read<T>(action: string, work: (db: pg.PoolClient) => Promise<T>): Promise<T> {
     let client: pg.PoolClient | undefined;
+    let failed = false;
+    // A connection that dies while checked out (the server restarts mid-query) emits 'error' besides
+    // failing its query; the query's failure is what this method reports, so the event is dropped.
+    const ignore = () => undefined;
     try {
       client = await this.pool.connect();
+      client.on('error', ignore);
       return await work(client);
     } catch (error) {
+      failed = true;
       throw postgresStoreError(error, this.location, action);
     } finally {
-      client?.release();
+      client?.off('error', ignore);
+      // After a failure the connection may be broken: it is closed rather than pooled again.
+      client?.release(failed);
     }
   }
 
@@ -439,7 +447,9 @@ async function insertPlatform(
   const inserted = await db.query<{ id: number; position: number }>(
     `INSERT INTO benchmark_results (platform_run_id, position, series_id, unit, direction, status, failure_reason,
        failure_log_tail, raw_samples)
-     SELECT $1, k.position::int - 1, k.* FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[],
+     SELECT $1, k.position::int - 1, k.series_id, k.unit, k.direction, k.status, k.failure_reason, k.failure_log_tail,
+       k.raw_samples
+     FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[],
        $7::text[], $8::boolean[]) WITH ORDINALITY AS k(series_id, unit, direction, status, failure_reason,
        failure_log_tail, raw_samples, position)
      RETURNING id, position`,
