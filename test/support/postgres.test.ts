@@ -94,10 +94,10 @@ describe('a PostgreSQL server stopped in the middle of a transaction', () => {
 
     await server.start();
     expect(server.port).toBe(port);
+    expect(await query(url, 'SELECT id FROM runs ORDER BY id')).toEqual([{ id: 'committed' }]);
     expect(await readFile(server.logFile, 'utf8')).toMatch(
       /not properly shut down; automatic recovery in progress/,
     );
-    expect(await query(url, 'SELECT id FROM runs ORDER BY id')).toEqual([{ id: 'committed' }]);
   });
 
   it('stops and starts again cleanly, and drops a database that still has sessions', async () => {

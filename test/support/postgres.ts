@@ -270,9 +270,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     `postgresql://${SUPERUSER}:${secret}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
 
   return {
-    get port() {
-      return port;
-    },
+    port,
     dataDir,
     logFile,
     adminUrl: url(),
