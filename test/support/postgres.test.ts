@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -95,6 +95,9 @@ describe('a PostgreSQL server stopped in the middle of a transaction', () => {
     await server.start();
     expect(server.port).toBe(port);
     expect(await query(url, 'SELECT id FROM runs ORDER BY id')).toEqual([{ id: 'committed' }]);
+    expect(await readFile(server.logFile, 'utf8')).toMatch(
+      /not properly shut down; automatic recovery in progress/,
+    );
   });
 
   it('stops and starts again cleanly, and drops a database that still has sessions', async () => {

@@ -1,23 +1,39 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { appendFile, chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import {
+  appendFile,
+  chown,
+  mkdir,
+  mkdtemp,
+  readFile,
+  realpath,
+  rename,
+  rm,
+  writeFile,
+} from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { findPostgresBin } from '../../scripts/postgres-bin.mjs';
 
-// A real, throwaway PostgreSQL server for tests: initdb in a fresh temp directory, pg_ctl on a
-// free port. Its data survives stop() and start(), so a test can kill the server in the middle of
-// a write and bring it back as a crashed production database would come back.
+// A real, throwaway PostgreSQL server for tests: a fresh data directory in a temp directory, pg_ctl
+// on a free port. Its data survives stop() and start(), so a test can kill the server in the middle
+// of a write and bring it back as a crashed production database would come back.
+//
+// initdb takes 1 s on an idle machine and 3-5 s on a busy one, so it runs once per PostgreSQL
+// version into a per-user cache, and each server starts from a copy of that (a 40 MB copy).
 
 const run = promisify(execFile);
 
 export interface PostgresServer {
   readonly port: number;
   readonly dataDir: string;
+  /** The server's log, kept across restarts: crash recovery, errors and the reasons a start failed. */
+  readonly logFile: string;
   /** The superuser, with its password, on the `postgres` database. */
   readonly adminUrl: string;
   /** adminUrl with a wrong password: connecting fails with SQLSTATE 28P01. */
@@ -59,8 +75,13 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
+interface Owner {
+  uid: number;
+  gid: number;
+}
+
 /** PostgreSQL refuses to run as root, so root runs it as the `postgres` user that Debian's package creates. */
-async function runAsUser(): Promise<{ uid: number; gid: number } | null> {
+async function runAsUser(): Promise<Owner | null> {
   if (process.getuid?.() !== 0) return null;
   try {
     const [uid, gid] = await Promise.all([run('id', ['-u', SUPERUSER]), run('id', ['-g', SUPERUSER])]);
@@ -71,6 +92,90 @@ async function runAsUser(): Promise<{ uid: number; gid: number } | null> {
         "Fix: run `npm run setup` (Debian's postgresql package creates the user), or run the tests as another user.",
     );
   }
+}
+
+/** Runs a PostgreSQL program (as `owner` when set); a failure carries its output and the server log's tail. */
+async function runProgram(
+  bin: string,
+  owner: Owner | null,
+  program: string,
+  args: string[],
+  logFile?: string,
+): Promise<string> {
+  const command = join(bin, program);
+  try {
+    const { stdout } =
+      owner === null
+        ? await run(command, args)
+        : await run('runuser', ['-u', SUPERUSER, '--', command, ...args]);
+    return stdout;
+  } catch (err) {
+    const { stderr = '', stdout = '' } = err as { stderr?: string; stdout?: string };
+    const log = logFile === undefined ? '' : await readFile(logFile, 'utf8').catch(() => '');
+    throw new Error(
+      `${program} ${args.join(' ')} failed: ${String(err)}\n${stdout}${stderr}${log.split('\n').slice(-20).join('\n')}`,
+    );
+  }
+}
+
+// Sockets use trust (pg_ctl's readiness check needs no password); TCP needs the password, so the
+// authentication-failure path is real. --no-sync only skips initdb's final flush of a directory
+// that is copied before use: the server itself keeps fsync on, as the crash tests need.
+const INITDB_ARGS = [
+  '-U',
+  SUPERUSER,
+  '--auth-local=trust',
+  '--auth-host=scram-sha-256',
+  '--encoding=UTF8',
+  '--locale=C.UTF-8',
+  '--no-sync',
+];
+
+/** A temp directory that `owner` (the user PostgreSQL runs as) owns. */
+async function ownedTempDir(prefix: string, owner: Owner | null): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  if (owner !== null) await chown(dir, owner.uid, owner.gid);
+  return dir;
+}
+
+/**
+ * The cached initdb output for this PostgreSQL and these initdb arguments, made on first use.
+ * Concurrent test runs each build one and the first rename wins, so nobody sees a partial one.
+ */
+async function template(bin: string, owner: Owner | null): Promise<{ dataDir: string; password: string }> {
+  const version = await runProgram(bin, null, 'postgres', ['--version']);
+  const key = createHash('sha256')
+    .update([await realpath(bin), version, ...INITDB_ARGS].join('\n'))
+    .digest('hex')
+    .slice(0, 16);
+  const cacheRoot = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'benchbot', 'postgres');
+  const entry = join(cacheRoot, key);
+  if (!existsSync(join(entry, 'password'))) {
+    const build = await ownedTempDir('benchbot-pg-initdb-', owner);
+    const partial = join(cacheRoot, `${key}.partial-${randomBytes(4).toString('hex')}`);
+    try {
+      const password = randomBytes(12).toString('hex');
+      const passwordFile = join(build, 'password');
+      await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+      if (owner !== null) await chown(passwordFile, owner.uid, owner.gid);
+      await runProgram(bin, owner, 'initdb', [
+        '-D',
+        join(build, 'data'),
+        `--pwfile=${passwordFile}`,
+        ...INITDB_ARGS,
+      ]);
+      await mkdir(cacheRoot, { recursive: true });
+      // cp -a keeps the postgres user's ownership and the data directory's 0700, which Node's cp does not.
+      await run('cp', ['-a', build, partial]);
+      await rename(partial, entry).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err;
+      });
+    } finally {
+      await rm(build, { recursive: true, force: true });
+      await rm(partial, { recursive: true, force: true });
+    }
+  }
+  return { dataDir: join(entry, 'data'), password: (await readFile(join(entry, 'password'), 'utf8')).trim() };
 }
 
 const identifier = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -112,60 +217,27 @@ export async function dropDatabase(adminUrl: string, name: string): Promise<void
 export async function startPostgres(): Promise<PostgresServer> {
   const bin = requirePostgresBin();
   const owner = await runAsUser();
-  const dir = await mkdtemp(join(tmpdir(), 'benchbot-pg-'));
+  const { dataDir: templateDir, password } = await template(bin, owner);
+  const dir = await ownedTempDir('benchbot-pg-', owner);
   const dataDir = join(dir, 'data');
   const logFile = join(dir, 'server.log');
-  const passwordFile = join(dir, 'password');
-  const password = randomBytes(12).toString('hex');
-
-  const postgres = async (program: string, args: string[]): Promise<void> => {
-    const command = join(bin, program);
-    try {
-      if (owner === null) await run(command, args);
-      else await run('runuser', ['-u', SUPERUSER, '--', command, ...args]);
-    } catch (err) {
-      const log = await readFile(logFile, 'utf8').catch(() => '');
-      const { stderr = '', stdout = '' } = err as { stderr?: string; stdout?: string };
-      throw new Error(
-        `${program} ${args.join(' ')} failed: ${String(err)}\n${stdout}${stderr}${log.split('\n').slice(-20).join('\n')}`,
-      );
-    }
-  };
+  const pgCtl = (args: string[]) => runProgram(bin, owner, 'pg_ctl', ['-D', dataDir, ...args], logFile);
 
   let port = 0;
   let running = false;
   const start = async (): Promise<void> => {
     if (running) return;
-    await postgres('pg_ctl', ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60']);
+    await pgCtl(['start', '-l', logFile, '-w', '-t', '60']);
     running = true;
   };
   const stop = async ({ mode = 'fast' }: { mode?: 'fast' | 'immediate' } = {}): Promise<void> => {
     if (!running) return;
-    await postgres('pg_ctl', ['stop', '-D', dataDir, '-m', mode, '-w', '-t', '60']);
+    await pgCtl(['stop', '-m', mode, '-w', '-t', '60']);
     running = false;
   };
 
   try {
-    await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
-    if (owner !== null) {
-      await chown(dir, owner.uid, owner.gid);
-      await chown(passwordFile, owner.uid, owner.gid);
-    }
-    // Sockets use trust (pg_ctl's readiness check needs no password); TCP needs the password, so
-    // the authentication-failure path is real. --no-sync only skips initdb's final flush of a
-    // directory that is thrown away: the server itself keeps fsync on, as the crash tests need.
-    await postgres('initdb', [
-      '-D',
-      dataDir,
-      '-U',
-      SUPERUSER,
-      `--pwfile=${passwordFile}`,
-      '--auth-local=trust',
-      '--auth-host=scram-sha-256',
-      '--encoding=UTF8',
-      '--locale=C.UTF-8',
-      '--no-sync',
-    ]);
+    await run('cp', ['-a', templateDir, dataDir]);
     // The port can be taken between picking it and binding it (other test runs share the
     // machine), so a failed first start picks another.
     for (let attempt = 1; ; attempt++) {
@@ -200,6 +272,7 @@ export async function startPostgres(): Promise<PostgresServer> {
   return {
     port,
     dataDir,
+    logFile,
     adminUrl: url(),
     wrongPasswordUrl: url('postgres', `not-${password}`),
     url: (database) => url(database),
