@@ -17,7 +17,11 @@ function judge(results: BenchbotResults): { markdown: string; summary: string } 
 export function createReportActivities(store: StoreAccess) {
   return {
     /** The verdicts, as the PR comment's markdown and a one-line summary. */
-    async compareRun({ results }: { results: BenchbotResults }): Promise<{ markdown: string; summary: string }> {
+    async compareRun({
+      results,
+    }: {
+      results: BenchbotResults;
+    }): Promise<{ markdown: string; summary: string }> {
       return judge(results);
     },
 

@@ -5,8 +5,8 @@ import { openPostgresResultsStore } from './postgres.js';
 import { openSqliteResultsStore } from './sqlite.js';
 import { type ResultsStore, ResultsStoreError } from './store.js';
 
-export { LATEST_VERSION } from './sqlite-migrations.js';
 export { openSqliteResultsStore, SqliteResultsStore } from './sqlite.js';
+export { LATEST_VERSION } from './sqlite-migrations.js';
 export * from './store.js';
 
 export interface OpenStoreOptions {

@@ -68,7 +68,10 @@ export function postgresStoreError(error: unknown, where: string, action: string
     );
   }
   if (code === '53100') {
-    return typed('disk-full', `the disk of PostgreSQL at ${where} is full (${error.message}); free space there`);
+    return typed(
+      'disk-full',
+      `the disk of PostgreSQL at ${where} is full (${error.message}); free space there`,
+    );
   }
   if (code === '40P01' || code === '40001' || code === '55P03') {
     return typed('busy', `PostgreSQL at ${where} aborted the transaction (${error.message}); it is retried`);

@@ -159,7 +159,9 @@ async function schemaVersion(client: PoolClient, where: string): Promise<number>
     }
     return 0;
   }
-  const version = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM benchbot_schema');
+  const version = await client.query<{ version: number | null }>(
+    'SELECT max(version) AS version FROM benchbot_schema',
+  );
   return version.rows[0]?.version ?? 0;
 }
 

@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { checkPostgresVersion, migratePostgres } from './postgres-migrations.js';
 import { describeUrl, postgresStoreError } from './postgres-errors.js';
+import { checkPostgresVersion, migratePostgres } from './postgres-migrations.js';
 import {
   type BenchmarkRow,
   type CoverageRow,
@@ -103,52 +103,61 @@ export class PostgresResultsStore implements ResultsStore {
 
   async recordRun(input: RecordRunInput): Promise<{ inserted: boolean }> {
     const { recordedMs, platforms } = prepareRun(input);
-    return this.transaction(`recording run ${JSON.stringify(input.runId)} (nothing was written)`, async (db) => {
-      // A second writer of the same run waits here on the unique key until the first commits, then
-      // inserts nothing: one run, however many workers record it at once.
-      const inserted = await db.query<{ id: number }>(
-        `INSERT INTO runs (run_key, repository, branch, pull_request, reason, commit_from, commit_to, commit_count,
+    return this.transaction(
+      `recording run ${JSON.stringify(input.runId)} (nothing was written)`,
+      async (db) => {
+        // A second writer of the same run waits here on the unique key until the first commits, then
+        // inserts nothing: one run, however many workers record it at once.
+        const inserted = await db.query<{ id: number }>(
+          `INSERT INTO runs (run_key, repository, branch, pull_request, reason, commit_from, commit_to, commit_count,
            recorded_at, recorded_ms, requester, summary, report)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
          ON CONFLICT (run_key) DO NOTHING RETURNING id`,
-        [
-          input.runId,
-          input.repository,
-          input.branch,
-          input.pullRequest,
-          input.reason,
-          input.commitRange?.from ?? null,
-          input.commitRange?.to ?? null,
-          input.commitRange?.count ?? null,
-          input.recordedAt,
-          recordedMs,
-          input.requester ?? null,
-          input.summary ?? null,
-          input.report ?? null,
-        ],
-      );
-      const runId = inserted.rows[0]?.id;
-      if (runId === undefined) {
-        const existing = await db.query<{ repository: string }>('SELECT repository FROM runs WHERE run_key = $1', [
-          input.runId,
-        ]);
-        const repository = existing.rows[0]?.repository;
-        if (repository !== undefined && repository !== input.repository) {
-          throw alreadyRecordedElsewhere(input, repository);
-        }
-        return { inserted: false };
-      }
-      const skipped = input.skipped ?? [];
-      if (skipped.length > 0) {
-        await db.query(
-          `INSERT INTO skipped_commits (run_id, sha, reason, queue_depth)
-           SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int[])`,
-          [runId, skipped.map((s) => s.sha), skipped.map((s) => s.reason), skipped.map((s) => s.queueDepth ?? null)],
+          [
+            input.runId,
+            input.repository,
+            input.branch,
+            input.pullRequest,
+            input.reason,
+            input.commitRange?.from ?? null,
+            input.commitRange?.to ?? null,
+            input.commitRange?.count ?? null,
+            input.recordedAt,
+            recordedMs,
+            input.requester ?? null,
+            input.summary ?? null,
+            input.report ?? null,
+          ],
         );
-      }
-      for (const platform of platforms) await insertPlatform(db, input, runId, recordedMs, platform);
-      return { inserted: true };
-    });
+        const runId = inserted.rows[0]?.id;
+        if (runId === undefined) {
+          const existing = await db.query<{ repository: string }>(
+            'SELECT repository FROM runs WHERE run_key = $1',
+            [input.runId],
+          );
+          const repository = existing.rows[0]?.repository;
+          if (repository !== undefined && repository !== input.repository) {
+            throw alreadyRecordedElsewhere(input, repository);
+          }
+          return { inserted: false };
+        }
+        const skipped = input.skipped ?? [];
+        if (skipped.length > 0) {
+          await db.query(
+            `INSERT INTO skipped_commits (run_id, sha, reason, queue_depth)
+           SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int[])`,
+            [
+              runId,
+              skipped.map((s) => s.sha),
+              skipped.map((s) => s.reason),
+              skipped.map((s) => s.queueDepth ?? null),
+            ],
+          );
+        }
+        for (const platform of platforms) await insertPlatform(db, input, runId, recordedMs, platform);
+        return { inserted: true };
+      },
+    );
   }
 
   async latestRun(query: LatestRunQuery): Promise<RunOnPlatform | null> {
@@ -324,7 +333,9 @@ export class PostgresResultsStore implements ResultsStore {
           b.at.run_id - a.at.run_id ||
           (a.at.side < b.at.side ? 1 : a.at.side > b.at.side ? -1 : 0),
       );
-      return (query.limit === undefined ? points : points.slice(0, query.limit)).reverse().map(({ point }) => point);
+      return (query.limit === undefined ? points : points.slice(0, query.limit))
+        .reverse()
+        .map(({ point }) => point);
     });
   }
 
@@ -335,7 +346,9 @@ export class PostgresResultsStore implements ResultsStore {
         [key],
       );
       const row = rows[0];
-      return row === undefined ? null : { key: row.key, repository: row.repository, issueNumber: row.issue_number };
+      return row === undefined
+        ? null
+        : { key: row.key, repository: row.repository, issueNumber: row.issue_number };
     });
   }
 
@@ -506,14 +519,23 @@ async function insertPlatform(
   await db.query(
     `INSERT INTO samples (benchmark_result_id, side, samples, rounds, attempts)
      SELECT * FROM unnest($1::bigint[], $2::text[], $3::bytea[], $4::text[], $5::text[])`,
-    [sideColumn('benchmarkId'), sideColumn('side'), sideColumn('samples'), sideColumn('rounds'), sideColumn('attempts')],
+    [
+      sideColumn('benchmarkId'),
+      sideColumn('side'),
+      sideColumn('samples'),
+      sideColumn('rounds'),
+      sideColumn('attempts'),
+    ],
   );
 }
 
 async function runRecordOf(db: pg.PoolClient, id: number) {
   const [run, skipped] = await Promise.all([
     db.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM runs r WHERE r.id = $1`, [id]),
-    db.query<SkippedRow>('SELECT sha, reason, queue_depth FROM skipped_commits WHERE run_id = $1 ORDER BY id', [id]),
+    db.query<SkippedRow>(
+      'SELECT sha, reason, queue_depth FROM skipped_commits WHERE run_id = $1 ORDER BY id',
+      [id],
+    ),
   ]);
   return runRecord(run.rows[0] as RunRow, skipped.rows);
 }

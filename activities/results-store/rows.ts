@@ -254,8 +254,12 @@ function summaryOf(row: BenchmarkRow, sides: readonly SideRow[]): BenchmarkSumma
 }
 
 function storedSides(row: PlatformRunRow): { baseline: StoredSide | null; changed: StoredSide | null } {
-  const side = (ref: string | null, sha: string | null) => (ref === null || sha === null ? null : { ref, sha });
-  return { baseline: side(row.baseline_ref, row.baseline_sha), changed: side(row.changed_ref, row.changed_sha) };
+  const side = (ref: string | null, sha: string | null) =>
+    ref === null || sha === null ? null : { ref, sha };
+  return {
+    baseline: side(row.baseline_ref, row.baseline_sha),
+    changed: side(row.changed_ref, row.changed_sha),
+  };
 }
 
 function commitRange(row: {

@@ -27,7 +27,10 @@ const SHA_PREFIX = /^[0-9a-f]{4,64}$/;
 export function prepareRun(input: RecordRunInput): { recordedMs: number; platforms: PlatformWrite[] } {
   const problem = runInputProblem(input);
   if (problem !== null) {
-    throw new ResultsStoreError('invalid-run', `cannot record run ${JSON.stringify(input.runId)}: ${problem}`);
+    throw new ResultsStoreError(
+      'invalid-run',
+      `cannot record run ${JSON.stringify(input.runId)}: ${problem}`,
+    );
   }
   return { recordedMs: Date.parse(input.recordedAt), platforms: input.platforms.map(platformWrite) };
 }

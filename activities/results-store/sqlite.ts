@@ -1,19 +1,4 @@
 import Database from 'better-sqlite3';
-import type {
-  AlertIssue,
-  CoverageDay,
-  CoverageQuery,
-  LastRunsQuery,
-  LatestRunQuery,
-  RecordRunInput,
-  ResultsStore,
-  RunListing,
-  RunListQuery,
-  RunOnPlatform,
-  SeriesPoint,
-  SeriesQuery,
-  StoredRun,
-} from './store.js';
 import {
   type BenchmarkRow,
   type CoverageRow,
@@ -36,8 +21,23 @@ import {
   type PlatformWrite,
   prepareRun,
 } from './run-writes.js';
-import { checkVersion, migrate } from './sqlite-migrations.js';
 import { BUSY_TIMEOUT_MS, sqliteStoreError } from './sqlite-errors.js';
+import { checkVersion, migrate } from './sqlite-migrations.js';
+import type {
+  AlertIssue,
+  CoverageDay,
+  CoverageQuery,
+  LastRunsQuery,
+  LatestRunQuery,
+  RecordRunInput,
+  ResultsStore,
+  RunListing,
+  RunListQuery,
+  RunOnPlatform,
+  SeriesPoint,
+  SeriesQuery,
+  StoredRun,
+} from './store.js';
 
 export interface OpenSqliteOptions {
   /** Opens without writing anything (no migration, no WAL switch); recordRun then fails as read-only. */
@@ -207,7 +207,8 @@ export class SqliteResultsStore implements ResultsStore {
     const write = () => {
       const existing = s.runByKey.get(input.runId) as { id: number; repository: string } | undefined;
       if (existing !== undefined) {
-        if (existing.repository !== input.repository) throw alreadyRecordedElsewhere(input, existing.repository);
+        if (existing.repository !== input.repository)
+          throw alreadyRecordedElsewhere(input, existing.repository);
         return { inserted: false };
       }
       const runId = Number(
@@ -420,7 +421,9 @@ export class SqliteResultsStore implements ResultsStore {
       const row = this.statements.alertIssue.get(key) as
         | { key: string; repository: string; issue_number: number }
         | undefined;
-      return row === undefined ? null : { key: row.key, repository: row.repository, issueNumber: row.issue_number };
+      return row === undefined
+        ? null
+        : { key: row.key, repository: row.repository, issueNumber: row.issue_number };
     });
   }
 

@@ -1,5 +1,9 @@
 import { changePointLines } from '../../activities/dashboard-data.js';
-import { openResultsStore, type ResultsStore, type SeriesPoint } from '../../activities/results-store/index.js';
+import {
+  openResultsStore,
+  type ResultsStore,
+  type SeriesPoint,
+} from '../../activities/results-store/index.js';
 import { type BenchbotConfig, findRepo } from '../../core/config/index.js';
 import {
   HISTORY_FORMATS,

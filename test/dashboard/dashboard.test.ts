@@ -50,8 +50,14 @@ beforeAll(async () => {
     );
   }
   mkdirSync(ARTIFACTS, { recursive: true });
-  runs = seedStore(config, { runs: RUNS, benchmarks: 3 });
-  server = await startDashboardServer({ config, host: '127.0.0.1', port: 0, queue: async () => queue });
+  runs = await seedStore(config, { runs: RUNS, benchmarks: 3 });
+  server = await startDashboardServer({
+    config,
+    env: process.env,
+    host: '127.0.0.1',
+    port: 0,
+    queue: async () => queue,
+  });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -186,7 +192,7 @@ describe('served dashboard', () => {
 describe('static export', () => {
   it('opens from the file system, renders, and filters in the page', async () => {
     const site = join(dir, 'site');
-    const { pages } = exportDashboard(config, site);
+    const { pages } = await exportDashboard(config, process.env, site);
     expect(pages).toBe(RUNS + 2);
     const { page, errors } = await open(pathToFileURL(join(site, 'index.html')).href);
     await page.getByRole('link', { name: REPO }).click();

@@ -126,9 +126,9 @@ describe('operability of a running worker', () => {
       await worker.waitFor('ready.');
       await expectEachReportedOnce(world, client, [{ source, workflowId }], config);
       // `tiny` was done before the shutdown and is not run again; `second` is finished by attempt 2.
-      const store = openResultsStore(config, { readonly: true });
+      const store = await openResultsStore(config, process.env, { readonly: true });
       try {
-        const [run] = store.runsBySha(world.repo, world.fixture.shas.slow);
+        const [run] = await store.runsBySha(world.repo, world.fixture.shas.slow);
         const attempts = Object.fromEntries(
           (run?.platforms[0]?.results?.benchmarks ?? []).map((b) => [
             b.name,
@@ -137,7 +137,7 @@ describe('operability of a running worker', () => {
         );
         expect(attempts).toEqual({ Tiny: [1], Second: [2] });
       } finally {
-        store.close();
+        await store.close();
       }
       const after = await until('the finished request to be counted', async () => {
         const text = await (await fetch(metricsUrl)).text();

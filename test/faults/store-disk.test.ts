@@ -68,7 +68,7 @@ describe.runIf(canMountTmpfs())('the results store on a broken disk', () => {
     mounted = true;
     const resultsPath = join(storeDir, 'results.sqlite');
     const { file, config } = world.writeConfig({ address: inject('temporalAddress'), resultsPath });
-    openResultsStore(config).close();
+    await (await openResultsStore(config, process.env)).close();
     const worker = new WorkerProcess(file, join(world.dataDir, 'worker.log'));
     const connection = await Connection.connect({ address: inject('temporalAddress') });
     try {
@@ -88,7 +88,7 @@ describe.runIf(canMountTmpfs())('the results store on a broken disk', () => {
       const readOnly = await waitForFailingRecord(first, /is read-only/);
       expect(readOnly).toContain(resultsPath);
       expect(readOnly).toMatch(/writable by the benchbot worker/);
-      expect(storedRunIds(world, config)).toEqual([]);
+      expect(await storedRunIds(world, config)).toEqual([]);
       execFileSync('chattr', ['-i', resultsPath]);
       await first.result();
 
@@ -101,7 +101,7 @@ describe.runIf(canMountTmpfs())('the results store on a broken disk', () => {
       const second = await request();
       const full = await waitForFailingRecord(second, /is full/);
       expect(full).toMatch(/free space there or point results.path at a bigger disk/);
-      expect(storedRunIds(world, config)).toEqual([requests[0]?.workflowId]);
+      expect(await storedRunIds(world, config)).toEqual([requests[0]?.workflowId]);
       rmSync(join(storeDir, 'filler'));
 
       await expectEachReportedOnce(world, client, requests, config);

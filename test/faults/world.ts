@@ -166,7 +166,7 @@ export async function expectEachReportedOnce(
     const reactions = world.fake.reactions(source.commentId).filter((r) => r.user === BOT);
     expect(reactions.map((r) => r.content).sort(), workflowId).toEqual(['eyes', 'rocket']);
   }
-  const runIds = storedRunIds(world, config);
+  const runIds = await storedRunIds(world, config);
   expect(runIds.sort()).toEqual(requests.map((r) => r.workflowId).sort());
 }
 
@@ -183,11 +183,11 @@ export async function runnerRunning(world: FaultWorld): Promise<boolean> {
 }
 
 /** Run ids in the results store for the pull request's head, read as another process would. */
-export function storedRunIds(world: FaultWorld, config: BenchbotConfig): string[] {
-  const store = openResultsStore(config, { readonly: true });
+export async function storedRunIds(world: FaultWorld, config: BenchbotConfig): Promise<string[]> {
+  const store = await openResultsStore(config, process.env, { readonly: true });
   try {
-    return store.runsBySha(world.repo, world.fixture.shas.slow).map((run) => run.runId);
+    return (await store.runsBySha(world.repo, world.fixture.shas.slow)).map((run) => run.runId);
   } finally {
-    store.close();
+    await store.close();
   }
 }
