@@ -4,9 +4,8 @@
 //
 //   npx tsx test/replay/capture-histories.ts <version>
 //
-// writes test/replay/histories/<version>/<case>.json (historyToJSON, what `temporal workflow show
-// --output json` writes too) and workflows.json (each case's workflow id and type, and the commit
-// the workflows came from). Run it after a release, on the released commit, with a new version.
+// writes test/replay/histories/<version>/<case>.json (see history-set.ts for the format) and
+// workflows.json (each case's workflow id and type, and the commit the workflows came from). Run it after a release, on the released commit, with a new version.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -14,7 +13,6 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { pino } from 'pino';
 import { pollerWorkflowId } from '../../core/poller/ids.js';
@@ -32,7 +30,13 @@ import { type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
 import { testConfig } from '../integration/test-config.js';
 import { blipWrapper, makeTrunkRepo, PLAIN_WRAPPER, workJson } from '../integration/trunk-fixture.js';
 import { makeFixtureRepo, PROJECT_ROOT } from '../runner/fixture-repo.js';
-import { type CapturedWorkflow, HISTORIES_DIR, MANIFEST, type Manifest } from './history-set.js';
+import {
+  type CapturedWorkflow,
+  HISTORIES_DIR,
+  historyToStoredJSON,
+  MANIFEST,
+  type Manifest,
+} from './history-set.js';
 
 const REPO = 'acme/widgets';
 const TRUNK_REPO = 'acme/trunk';
@@ -223,8 +227,7 @@ repos:
       const described = await target.describe();
       if (described.status.name === 'RUNNING') throw new Error(`${name}: ${handle.workflowId} is still running`);
       const history = await target.fetchHistory();
-      const json = JSON.stringify(JSON.parse(historyToJSON(history)), null, 2);
-      await writeFile(join(outDir, `${name}.json`), `${json}\n`);
+      await writeFile(join(outDir, `${name}.json`), historyToStoredJSON(history));
       captured[name] = {
         workflowId: handle.workflowId,
         workflowType: described.type,

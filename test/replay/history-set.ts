@@ -1,11 +1,29 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type History, historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
+import { temporal } from '@temporalio/proto';
 import { PROJECT_ROOT } from '../runner/fixture-repo.js';
 
-// A history set: test/replay/histories/<version>/, one <case>.json per workflow run (the format of
-// historyToJSON and `temporal workflow show --output json`) and a manifest with the workflow ids,
-// which a history does not hold and which the workflows read (workflowInfo().workflowId).
+// A history set: test/replay/histories/<version>/, one <case>.json per workflow run and a manifest
+// with the workflow ids, which a history does not hold and which the workflows read
+// (workflowInfo().workflowId).
+//
+// The JSON is protobufjs's own object form of @temporalio/proto's History (enum names, 64-bit
+// integers as strings, bytes as base64), which converts back to the same message losslessly. Not
+// historyToJSON/historyFromJSON of @temporalio/common: in this install @temporalio/common and
+// @temporalio/proto each carry their own copy of protobufjs 8 (the root has 7 for @grpc/proto-loader),
+// and protojson's `instanceof Type` check fails across the copies ("type must be a Type").
+
+const History = temporal.api.history.v1.History;
+type History = temporal.api.history.v1.IHistory;
+const JSON_FORM = { longs: String, enums: String, bytes: String } as const;
+
+export function historyToStoredJSON(history: History): string {
+  return `${JSON.stringify(History.toObject(History.fromObject(history), JSON_FORM), null, 2)}\n`;
+}
+
+export function historyFromStoredJSON(text: string): temporal.api.history.v1.History {
+  return History.fromObject(JSON.parse(text));
+}
 
 export const HISTORIES_DIR = join(PROJECT_ROOT, 'test', 'replay', 'histories');
 export const MANIFEST = 'workflows.json';
@@ -30,7 +48,7 @@ export interface StoredHistory {
   /** `<version>/<case>.json`, relative to HISTORIES_DIR. */
   file: string;
   workflowId: string;
-  history: History;
+  history: temporal.api.history.v1.History;
 }
 
 /** Every history of every set, each with the workflow id it ran under. */
@@ -52,7 +70,7 @@ export async function loadHistories(root = HISTORIES_DIR): Promise<StoredHistory
       stored.push({
         file: `${version}/${file}`,
         workflowId: entry.workflowId,
-        history: historyFromJSON(JSON.parse(await readFile(join(root, version, file), 'utf8'))),
+        history: historyFromStoredJSON(await readFile(join(root, version, file), 'utf8')),
       });
     }
     const missing = Object.keys(manifest.workflows).filter((name) => !files.includes(`${name}.json`));
