@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { PROJECT_ROOT } from '../runner/fixture-repo.js';
 
 // A history set: test/replay/histories/<version>/, one <case>.json per workflow run and a manifest
@@ -13,15 +13,15 @@ import { PROJECT_ROOT } from '../runner/fixture-repo.js';
 // @temporalio/proto each carry their own copy of protobufjs 8 (the root has 7 for @grpc/proto-loader),
 // and protojson's `instanceof Type` check fails across the copies ("type must be a Type").
 
-const History = temporal.api.history.v1.History;
-type History = temporal.api.history.v1.IHistory;
+const History = proto.temporal.api.history.v1.History;
+type History = proto.temporal.api.history.v1.IHistory;
 const JSON_FORM = { longs: String, enums: String, bytes: String } as const;
 
 export function historyToStoredJSON(history: History): string {
   return `${JSON.stringify(History.toObject(History.fromObject(history), JSON_FORM), null, 2)}\n`;
 }
 
-export function historyFromStoredJSON(text: string): temporal.api.history.v1.History {
+export function historyFromStoredJSON(text: string): proto.temporal.api.history.v1.History {
   return History.fromObject(JSON.parse(text));
 }
 
@@ -48,7 +48,7 @@ export interface StoredHistory {
   /** `<version>/<case>.json`, relative to HISTORIES_DIR. */
   file: string;
   workflowId: string;
-  history: temporal.api.history.v1.History;
+  history: proto.temporal.api.history.v1.History;
 }
 
 /** Every history of every set, each with the workflow id it ran under. */
