@@ -70,7 +70,11 @@ function committedSource(): string {
   return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
 }
 
-async function until<T>(what: string, check: () => Promise<T | null | undefined | false>, timeoutMs = 60_000) {
+async function until<T>(
+  what: string,
+  check: () => Promise<T | null | undefined | false>,
+  timeoutMs = 60_000,
+) {
   const deadline = Date.now() + timeoutMs;
   let last: unknown = null;
   while (Date.now() < deadline) {
@@ -225,7 +229,8 @@ repos:
     const capture = async (name: string, handle: WorkflowHandle, path: string, runId?: string) => {
       const target = runId ? client.workflow.getHandle(handle.workflowId, runId) : handle;
       const described = await target.describe();
-      if (described.status.name === 'RUNNING') throw new Error(`${name}: ${handle.workflowId} is still running`);
+      if (described.status.name === 'RUNNING')
+        throw new Error(`${name}: ${handle.workflowId} is still running`);
       const history = await target.fetchHistory();
       await writeFile(join(outDir, `${name}.json`), historyToStoredJSON(history));
       captured[name] = {
@@ -278,7 +283,10 @@ repos:
       // A request cancelled while running, and what comes in meanwhile: a second request over the
       // requester's limit, `show benchmark queue` and `cancel benchmark`.
       const sleepy = await onComment(comment('alice', 'MEMBER', 'run benchmark sleepy'));
-      await until('the sleepy request to run', async () => (await sleepy.query(statusQuery)).state === 'running');
+      await until(
+        'the sleepy request to run',
+        async () => (await sleepy.query(statusQuery)).state === 'running',
+      );
       await finish(
         'request-comment-limited',
         await onComment(comment('alice', 'MEMBER', 'run benchmark hot')),
@@ -301,7 +309,8 @@ repos:
         (outcome) => outcome,
         (err: unknown) => err,
       );
-      if (!(cancelled instanceof Error)) throw new Error(`the sleepy request was not cancelled: ${cancelled}`);
+      if (!(cancelled instanceof Error))
+        throw new Error(`the sleepy request was not cancelled: ${cancelled}`);
       await capture('request-comment-cancelled', sleepy, 'a request cancelled mid-job (running)');
 
       await finish(
@@ -398,7 +407,8 @@ repos:
         const first = await client.workflow.getHandle(poller.workflowId, firstRun).describe();
         return first.status.name === 'CONTINUED_AS_NEW';
       });
-      if ((await stopPoller(client, POLLED_REPO, 30_000)) !== 'stopped') throw new Error('the poller did not stop');
+      if ((await stopPoller(client, POLLED_REPO, 30_000)) !== 'stopped')
+        throw new Error('the poller did not stop');
       await capture(
         'poller-first-run',
         poller,
