@@ -127,7 +127,6 @@ async function main(): Promise<void> {
     uiPort: null,
   });
   let fake: FakeGitHub | null = null;
-  const parked = new Set<string>();
   try {
     const connection = await Connection.connect({ address: server.address });
     await registerSearchAttributes(connection, 'default');
@@ -149,30 +148,31 @@ async function main(): Promise<void> {
       'work.json': workJson(900_000),
     });
 
-    fake = await startFakeGitHub({
+    const github = await startFakeGitHub({
       users: [
         { login: BOT, token: 'bot-token' },
         { login: 'alice', token: 'alice-token' },
         { login: 'mallory', token: 'mallory-token' },
       ],
     });
-    fake.createRepo({ owner: 'acme', name: 'widgets', gitPath: join(fixture.dir, 'project') });
-    fake.setPermission(REPO, 'alice', 'maintain');
-    const pr = await fake.openPullRequest(REPO, {
+    fake = github;
+    github.createRepo({ owner: 'acme', name: 'widgets', gitPath: join(fixture.dir, 'project') });
+    github.setPermission(REPO, 'alice', 'maintain');
+    const pr = await github.openPullRequest(REPO, {
       author: 'alice',
       head: { ref: 'slow' },
       base: { ref: 'main' },
     });
-    const brokenPr = await fake.openPullRequest(REPO, {
+    const brokenPr = await github.openPullRequest(REPO, {
       author: 'alice',
       head: { ref: 'broken' },
       base: { ref: 'main' },
     });
-    fake.createRepo({ owner: 'acme', name: 'trunk', gitPath: trunk.dir });
-    fake.createRepo({ owner: 'acme', name: 'polled' });
-    const root = fake.addCommit(POLLED_REPO, { message: 'root', branch: 'main' });
-    fake.addCommit(POLLED_REPO, { message: 'topic', parents: [root.sha], branch: 'topic' });
-    const polledPr = await fake.openPullRequest(POLLED_REPO, {
+    github.createRepo({ owner: 'acme', name: 'trunk', gitPath: trunk.dir });
+    github.createRepo({ owner: 'acme', name: 'polled' });
+    const root = github.addCommit(POLLED_REPO, { message: 'root', branch: 'main' });
+    github.addCommit(POLLED_REPO, { message: 'topic', parents: [root.sha], branch: 'topic' });
+    const polledPr = await github.openPullRequest(POLLED_REPO, {
       author: 'alice',
       head: { ref: 'topic' },
       base: { ref: 'main' },
@@ -183,7 +183,7 @@ async function main(): Promise<void> {
     const config = testConfig(`
 version: 1
 dataDir: ${JSON.stringify(dataDir)}
-github: { apiUrl: ${JSON.stringify(fake.url)}, botLogin: "${BOT}" }
+github: { apiUrl: ${JSON.stringify(github.url)}, botLogin: "${BOT}" }
 repos:
   - name: ${REPO}
     url: ${JSON.stringify(fixture.url)}
@@ -244,8 +244,7 @@ repos:
 
     try {
       const comment = (author: string, association: 'MEMBER' | 'NONE', body: string, on = pr) => {
-        const view = fake?.addComment(REPO, on, { author, body, authorAssociation: association });
-        if (!view) throw new Error('the fake GitHub is not running');
+        const view = github.addComment(REPO, on, { author, body, authorAssociation: association });
         return {
           kind: 'comment',
           repo: REPO,
@@ -392,16 +391,15 @@ repos:
       const poller = client.workflow.getHandle(pollerWorkflowId(POLLED_REPO));
       const firstRun = (await poller.describe()).runId;
       const listings = () =>
-        fake?.requestsMatching({ route: '/repos/{owner}/{repo}/issues/comments' }).length ?? 0;
+        github.requestsMatching({ route: '/repos/{owner}/{repo}/issues/comments' }).length;
       await until('the first poll', async () => listings() > 0);
-      const trigger = fake.addComment(POLLED_REPO, polledPr, {
+      const trigger = github.addComment(POLLED_REPO, polledPr, {
         author: 'alice',
         body: 'run benchmark hot',
         authorAssociation: 'MEMBER',
       }).id;
       const started = client.workflow.getHandle(commentRequestId(POLLED_REPO, trigger));
       await until('the poller to start the request', async () => (await started.describe()).runId);
-      parked.add(started.workflowId);
       await startPoller(client, { repo: POLLED_REPO, intervalSeconds: 0.6, taskQueue });
       await until('the first run to continue as new', async () => {
         const first = await client.workflow.getHandle(poller.workflowId, firstRun).describe();
@@ -425,7 +423,6 @@ repos:
     const manifest: Manifest = { capturedFrom, capturedAt: new Date().toISOString(), workflows: captured };
     await writeFile(join(outDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
     say(`wrote ${Object.keys(captured).length} histories to ${relative(PROJECT_ROOT, outDir)}`);
-    for (const id of parked) await client.workflow.getHandle(id).terminate('capture over');
     await connection.close();
   } catch (err) {
     await rm(outDir, { recursive: true, force: true });
