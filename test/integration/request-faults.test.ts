@@ -142,7 +142,7 @@ describe('a request survives faults', () => {
         expect(statusComments(handle.workflowId)).toHaveLength(1);
         expect(statusComments(handle.workflowId)[0]?.body).toContain('✅ done');
         // hot was complete before the kill and is not run again; slowish is finished by attempt 2.
-        expect(attemptsByBenchmark(fixture.shas.slow)).toEqual({ hot: [1], slowish: [2] });
+        expect(await attemptsByBenchmark(fixture.shas.slow)).toEqual({ hot: [1], slowish: [2] });
       },
       { env },
     );
