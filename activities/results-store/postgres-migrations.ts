@@ -19,7 +19,7 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   {
     version: 1,
     description:
-      'runs, platforms, skipped commits, benchmark series, raw samples, summaries, reports and alert issues',
+      'runs, platforms, skipped commits, benchmark series, raw samples, summaries, reports, alert issues, job artifacts',
     sql: `
       CREATE TABLE runs (
         id BIGSERIAL PRIMARY KEY,
@@ -135,6 +135,13 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
         key TEXT PRIMARY KEY CHECK (key <> ''),
         repository TEXT NOT NULL,
         issue_number INTEGER NOT NULL CHECK (issue_number > 0),
+        updated_at TEXT NOT NULL
+      );
+
+      -- Job data held by reference until the run is recorded: results files and checkpoints.
+      CREATE TABLE artifacts (
+        key TEXT PRIMARY KEY COLLATE "C" CHECK (key <> ''),
+        data BYTEA NOT NULL,
         updated_at TEXT NOT NULL
       );
     `,

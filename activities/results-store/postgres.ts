@@ -21,6 +21,7 @@ import {
   checkShaPrefix,
   coverageDays,
   type PlatformWrite,
+  prefixRange,
   prepareRun,
 } from './run-writes.js';
 import type {
@@ -336,6 +337,31 @@ export class PostgresResultsStore implements ResultsStore {
       return (query.limit === undefined ? points : points.slice(0, query.limit))
         .reverse()
         .map(({ point }) => point);
+    });
+  }
+
+  async putArtifact(key: string, data: Buffer): Promise<void> {
+    await this.read(`keeping ${key}`, (db) =>
+      db.query(
+        `INSERT INTO artifacts (key, data, updated_at) VALUES ($1, $2, $3)
+         ON CONFLICT (key) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+        [key, data, new Date().toISOString()],
+      ),
+    );
+  }
+
+  async getArtifact(key: string): Promise<Buffer | null> {
+    return this.read(`reading ${key}`, async (db) => {
+      const { rows } = await db.query<{ data: Buffer }>('SELECT data FROM artifacts WHERE key = $1', [key]);
+      return rows[0]?.data ?? null;
+    });
+  }
+
+  async deleteArtifacts(prefix: string): Promise<number> {
+    const { lo, hi } = prefixRange(prefix);
+    return this.read(`removing ${prefix}*`, async (db) => {
+      const result = await db.query('DELETE FROM artifacts WHERE key >= $1 AND key < $2', [lo, hi]);
+      return result.rowCount ?? 0;
     });
   }
 

@@ -57,6 +57,13 @@ export function checkShaPrefix(sha: string): void {
   }
 }
 
+/** The keys that start with `prefix`, as a half-open range an index can scan (byte order). */
+export function prefixRange(prefix: string): { lo: string; hi: string } {
+  if (prefix === '')
+    throw new ResultsStoreError('invalid-query', 'an empty prefix would match every artifact');
+  return { lo: prefix, hi: `${prefix}\u{10FFFF}` };
+}
+
 /** The range's bounds in ms and every UTC day it touches, oldest first. */
 export function coverageDays(query: CoverageQuery): { fromMs: number; toMs: number; days: string[] } {
   const fromMs = Date.parse(query.from);

@@ -131,7 +131,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
-    description: 'who asked for a run, its summary line and report; the GitHub issues alerts opened',
+    description: 'who asked for a run, its summary line and report; alert issues; job artifacts',
     sql: `
       ALTER TABLE runs ADD COLUMN requester TEXT;
       ALTER TABLE runs ADD COLUMN summary TEXT;
@@ -143,6 +143,13 @@ export const MIGRATIONS: readonly Migration[] = [
         key TEXT PRIMARY KEY CHECK (key <> ''),
         repository TEXT NOT NULL,
         issue_number INTEGER NOT NULL CHECK (issue_number > 0),
+        updated_at TEXT NOT NULL
+      );
+
+      -- Job data held by reference until the run is recorded: results files and checkpoints.
+      CREATE TABLE artifacts (
+        key TEXT PRIMARY KEY CHECK (key <> ''),
+        data BLOB NOT NULL,
         updated_at TEXT NOT NULL
       );
     `,

@@ -19,6 +19,7 @@ import {
   checkShaPrefix,
   coverageDays,
   type PlatformWrite,
+  prefixRange,
   prepareRun,
 } from './run-writes.js';
 import { BUSY_TIMEOUT_MS, sqliteStoreError } from './sqlite-errors.js';
@@ -161,6 +162,10 @@ const SQL = {
     FROM points p JOIN runs r ON r.id = p.run_id
     WHERE p.series_id = @series_id AND p.ok AND p.n > 0
     ORDER BY p.recorded_ms DESC, p.run_id DESC, p.side DESC LIMIT @limit`,
+  putArtifact: `INSERT INTO artifacts (key, data, updated_at) VALUES (@key, @data, @updated_at)
+    ON CONFLICT (key) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+  getArtifact: 'SELECT data FROM artifacts WHERE key = ?',
+  deleteArtifacts: 'DELETE FROM artifacts WHERE key >= @lo AND key < @hi',
   alertIssue: 'SELECT key, repository, issue_number FROM alert_issues WHERE key = ?',
   saveAlertIssue: `INSERT INTO alert_issues (key, repository, issue_number, updated_at)
     VALUES (@key, @repository, @issue_number, @updated_at)
@@ -414,6 +419,29 @@ export class SqliteResultsStore implements ResultsStore {
         (a.at.side < b.at.side ? 1 : a.at.side > b.at.side ? -1 : 0),
     );
     return (limit === -1 ? points : points.slice(0, limit)).reverse().map(({ point }) => point);
+  }
+
+  async putArtifact(key: string, data: Buffer): Promise<void> {
+    try {
+      this.statements.putArtifact.run({ key, data, updated_at: new Date().toISOString() });
+    } catch (error) {
+      throw sqliteStoreError(error, this.location, `keeping ${key}`);
+    }
+  }
+
+  async getArtifact(key: string): Promise<Buffer | null> {
+    return this.read(`reading ${key}`, () => {
+      const row = this.statements.getArtifact.get(key) as { data: Buffer } | undefined;
+      return row?.data ?? null;
+    });
+  }
+
+  async deleteArtifacts(prefix: string): Promise<number> {
+    try {
+      return this.statements.deleteArtifacts.run(prefixRange(prefix)).changes;
+    } catch (error) {
+      throw sqliteStoreError(error, this.location, `removing ${prefix}*`);
+    }
   }
 
   async alertIssue(key: string): Promise<AlertIssue | null> {

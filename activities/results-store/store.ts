@@ -244,6 +244,14 @@ export interface ResultsStore {
   coverage(query: CoverageQuery): Promise<CoverageDay[]>;
   /** Oldest first, in the order the runs were recorded. */
   series(query: SeriesQuery): Promise<SeriesPoint[]>;
+  /**
+   * Large job data kept by reference (claim checks): a job's results file and its checkpoints, which
+   * are too big for Temporal payloads. Writing a key again replaces its data.
+   */
+  putArtifact(key: string, data: Buffer): Promise<void>;
+  getArtifact(key: string): Promise<Buffer | null>;
+  /** Removes every artifact whose key starts with `prefix` (a job's, once it is recorded). */
+  deleteArtifacts(prefix: string): Promise<number>;
   alertIssue(key: string): Promise<AlertIssue | null>;
   /** Remembers (or moves) the issue of an alert. */
   saveAlertIssue(alert: AlertIssue): Promise<void>;

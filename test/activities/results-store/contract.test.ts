@@ -598,6 +598,22 @@ describe.each([SQLITE, POSTGRES])('$name store', (kind) => {
       await expectStoreError(() => s.listRuns({ limit: 0 }), 'invalid-query', 'limit');
     });
 
+    it("keeps artifacts by key, replaces them, and removes a job's by prefix", async () => {
+      const s = await t.open();
+      const big = Buffer.alloc(3 * 1024 * 1024, 7);
+      await s.putArtifact('job:bench:a/b:comment:1:results', big);
+      await s.putArtifact('job:bench:a/b:comment:1:checkpoint', Buffer.from('one'));
+      await s.putArtifact('job:bench:a/b:comment:1:checkpoint', Buffer.from('two'));
+      await s.putArtifact('job:bench:a/b:comment:10:results', Buffer.from('other job'));
+      expect((await s.getArtifact('job:bench:a/b:comment:1:results'))?.equals(big)).toBe(true);
+      expect((await s.getArtifact('job:bench:a/b:comment:1:checkpoint'))?.toString()).toBe('two');
+      expect(await s.getArtifact('job:nope')).toBeNull();
+      expect(await s.deleteArtifacts('job:bench:a/b:comment:1:')).toBe(2);
+      expect(await s.getArtifact('job:bench:a/b:comment:1:results')).toBeNull();
+      expect((await s.getArtifact('job:bench:a/b:comment:10:results'))?.toString()).toBe('other job');
+      await expectStoreError(() => s.deleteArtifacts(''), 'invalid-query', 'every artifact');
+    });
+
     it('remembers the issue of an alert, and moves it', async () => {
       const s = await t.open();
       expect(await s.alertIssue('<!-- regression -->')).toBeNull();
