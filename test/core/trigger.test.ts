@@ -584,15 +584,14 @@ describe('errors name the problem and the fix', () => {
 });
 
 describe('hostile input', () => {
-  it('refuses a billion-laughs body quickly', () => {
+  // How quickly is a figure of bench/hostile-input.ts; expanded, this body would not end at all.
+  it('refuses a billion-laughs body', () => {
     const laughs = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
     for (let i = 1; i < 9; i++) {
       const [prev, next] = [String.fromCharCode(96 + i), String.fromCharCode(97 + i)];
       laughs.push(`${next}: &${next} [${Array(9).fill(`*${prev}`).join(', ')}]`);
     }
-    const start = performance.now();
     const errors = errorsOf(`run benchmark tpch\n${laughs.join('\n')}`);
-    expect(performance.now() - start).toBeLessThan(1000);
     expect(errors.some((e) => e.code === 'yaml-alias')).toBe(true);
   });
 
