@@ -97,7 +97,11 @@ const q1 = (page: Page) => page.locator('section.benchmark[data-benchmark="q1"]'
 describe('served dashboard', () => {
   it('lists the series on the index page, with the live queue linked to the Temporal Web UI', async () => {
     const { page, errors } = await open(server.url);
-    await expect(page.getByRole('link', { name: REPO })).toBeTruthy();
+    // exact: the queue's workflow link also contains the repository's name.
+    const repoLink = page.getByRole('link', { name: REPO, exact: true });
+    expect(await repoLink.count()).toBe(1);
+    expect(await repoLink.isVisible()).toBe(true);
+    expect(await repoLink.getAttribute('href')).toBe(`/${seriesPath}`);
     expect(await page.locator('table').first().textContent()).toContain(String(RUNS));
     const link = page.getByRole('link', { name: 'bench:acme/widgets:comment:42' });
     expect(await link.getAttribute('href')).toMatch(

@@ -19,6 +19,11 @@ export class WorkerProcess {
     private readonly logLevel: 'info' | 'warn' = 'warn',
   ) {}
 
+  /** The running process's id (undefined when stopped). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   start(): void {
     if (this.child !== null) throw new Error('WorkerProcess.start: already running');
     this.starts += 1;

@@ -170,16 +170,33 @@ export async function expectEachReportedOnce(
   expect(runIds.sort()).toEqual(requests.map((r) => r.workflowId).sort());
 }
 
-/** Whether a runner of this world is running right now (found by the job marker in its environment). */
-export async function runnerRunning(world: FaultWorld): Promise<boolean> {
+/**
+ * The runners of this world running right now (found by the job marker in their environment), each
+ * with its parent (the worker that started it, or another process once that worker is gone) and
+ * its job's folder, named after the request's workflow id.
+ */
+export async function runners(world: FaultWorld): Promise<{ pid: number; parent: number; job: string }[]> {
+  const found: { pid: number; parent: number; job: string }[] = [];
   for (const entry of await readdir('/proc')) {
-    const [environ, cmdline] = await Promise.all([
+    const [environ, cmdline, status] = await Promise.all([
       readFile(`/proc/${entry}/environ`, 'utf8').catch(() => ''),
       readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => ''),
+      readFile(`/proc/${entry}/status`, 'utf8').catch(() => ''),
     ]);
-    if (environ.includes(`BENCHBOT_JOB=${world.dataDir}`) && cmdline.includes('runner/bin.js')) return true;
+    if (environ.includes(`BENCHBOT_JOB=${world.dataDir}`) && cmdline.includes('runner/bin.js')) {
+      found.push({
+        pid: Number(entry),
+        parent: Number(/^PPid:\s*(\d+)/m.exec(status)?.[1] ?? 0),
+        job: /(?:^|\0)BENCHBOT_JOB=([^\0]*)/.exec(environ)?.[1] ?? '',
+      });
+    }
   }
-  return false;
+  return found;
+}
+
+/** Whether a runner of this world is running right now. */
+export async function runnerRunning(world: FaultWorld): Promise<boolean> {
+  return (await runners(world)).length > 0;
 }
 
 /** Run ids in the results store for the pull request's head, read as another process would. */
