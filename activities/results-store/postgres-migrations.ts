@@ -210,6 +210,12 @@ export async function migratePostgres(client: PoolClient, where: string): Promis
 export async function checkPostgresVersion(client: PoolClient, where: string): Promise<void> {
   const version = await schemaVersion(client, where);
   if (version > POSTGRES_LATEST_VERSION) throw newerDatabase(where, version);
+  if (version === 0) {
+    throw new ResultsStoreError(
+      'empty',
+      `${where} holds no benchbot results yet: no run has been recorded; the first recorded run (or \`benchbot store migrate\`) sets it up`,
+    );
+  }
   if (version < POSTGRES_LATEST_VERSION) {
     throw new ResultsStoreError(
       'needs-migration',

@@ -214,6 +214,12 @@ export function checkVersion(db: Database.Database, file: string): void {
   const refused = refusal(db, file);
   if (refused) throw refused;
   const version = userVersion(db);
+  if (version === 0) {
+    throw new ResultsStoreError(
+      'empty',
+      `${file} holds no results yet: no run has been recorded; the first recorded run (or \`benchbot store migrate\`) sets it up`,
+    );
+  }
   if (version < LATEST_VERSION) {
     throw new ResultsStoreError(
       'needs-migration',

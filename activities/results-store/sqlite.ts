@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import {
   type BenchmarkRow,
@@ -39,6 +40,7 @@ import type {
   SeriesQuery,
   StoredRun,
 } from './store.js';
+import { ResultsStoreError } from './store.js';
 
 export interface OpenSqliteOptions {
   /** Opens without writing anything (no migration, no WAL switch); recordRun then fails as read-only. */
@@ -48,6 +50,12 @@ export interface OpenSqliteOptions {
 /** Opens (creating and migrating when writable) the SQLite results store in `file`. */
 export function openSqliteResultsStore(file: string, options: OpenSqliteOptions = {}): SqliteResultsStore {
   const readonly = options.readonly === true;
+  if (readonly && !existsSync(file)) {
+    throw new ResultsStoreError(
+      'empty',
+      `${file} does not exist yet: no run has been recorded; the first recorded run creates it`,
+    );
+  }
   let db: Database.Database;
   try {
     db = new Database(file, { readonly, fileMustExist: readonly });

@@ -115,6 +115,12 @@ export interface StoredRun extends RunRecord {
 export const RUN_KINDS = ['pull-request', 'manual', 'trunk'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
 
+/** The kind of a recorded run: a branch's history is trunk, a pull-request comment's A/B is pull-request. */
+export function runKind(run: Pick<RunRecord, 'branch' | 'reason'>): RunKind {
+  if (run.branch !== null) return 'trunk';
+  return run.reason === 'pr-comment' ? 'pull-request' : 'manual';
+}
+
 export interface RunListQuery {
   repository?: string;
   kind?: RunKind;
@@ -268,6 +274,8 @@ export type ResultsStoreErrorKind =
   | 'disk-full'
   | 'busy'
   | 'cannot-open'
+  /** A read-only open found no store yet (no run recorded): a normal state, not a fault. */
+  | 'empty'
   | 'invalid-run'
   | 'invalid-query';
 

@@ -3,6 +3,7 @@ import {
   type ResultsStore,
   RUN_KINDS,
   type RunKind,
+  runKind,
   type RunListing,
   type StoredSide,
 } from '../../activities/results-store/index.js';
@@ -36,17 +37,12 @@ export interface RunsJsonEntry {
   summary: string | null;
 }
 
-function kindOf(run: RunListing): RunKind {
-  if (run.branch !== null) return 'trunk';
-  return run.reason === 'pr-comment' ? 'pull-request' : 'manual';
-}
-
 function jsonEntry(run: RunListing): RunsJsonEntry {
   const sides = run.platforms.find((p) => p.sides.changed !== null)?.sides;
   return {
     id: run.runId,
     repository: run.repository,
-    reason: kindOf(run),
+    reason: runKind(run),
     trigger: run.reason,
     recordedAt: run.recordedAt,
     branch: run.branch,

@@ -106,8 +106,13 @@ describe('migrations', () => {
     await expectStoreError(() => store(), 'not-a-results-database', file);
   });
 
-  it('are not run by a read-only open, which asks for a writable open first', async () => {
+  it('are not run by a read-only open: an unset-up file is an empty store, an older one asks for a writable open', async () => {
     new Database(file).close();
+    await expectStoreError(() => store({ readonly: true }), 'empty', file, 'no run has been recorded');
+    const older = new Database(file);
+    older.pragma(`application_id = ${APPLICATION_ID}`);
+    older.pragma(`user_version = ${LATEST_VERSION - 1}`);
+    older.close();
     await expectStoreError(
       () => store({ readonly: true }),
       'needs-migration',
@@ -124,8 +129,9 @@ describe('migrations', () => {
     );
   });
 
-  it('a read-only open of a missing file says so', async () => {
-    await expectStoreError(() => store({ readonly: true }), 'cannot-open', file);
+  it('a read-only open of a missing file finds an empty store: no run recorded yet', async () => {
+    await expectStoreError(() => store({ readonly: true }), 'empty', file, 'does not exist yet');
+    expect(existsSync(file)).toBe(false);
   });
 });
 
