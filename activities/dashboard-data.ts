@@ -2,10 +2,17 @@ import type { Client } from '@temporalio/client';
 import { type ChangePoint, DEFAULT_CHANGE_POINT_OPTIONS, eDivisive } from '../core/changepoint/index.js';
 import type { BenchbotConfig } from '../core/config/index.js';
 import {
+  ALL_RUNS_FILTERS,
   changeLabel,
+  type FirstRunHelp,
   filterWindow,
+  type IndexView,
   NO_FILTERS,
   type QueueView,
+  type RunListCursor,
+  type RunListFilters,
+  type RunListRow,
+  type RunListView,
   type RunPageView,
   type RunPlatformView,
   runStamps,
@@ -23,7 +30,17 @@ import { queueRows } from '../core/request/queue.js';
 import { DEFAULT_OPTIONS } from '../core/stats/index.js';
 import { workflowUrl } from './github-activities.js';
 import { activeRequests } from './queue-activities.js';
-import type { ResultsStore, RunRecord, SeriesPoint, StoredPlatformRun } from './results-store/index.js';
+import {
+  isRunKind,
+  openResultsStore,
+  type ResultsStore,
+  ResultsStoreError,
+  type RunListing,
+  runKind,
+  type SeriesPoint,
+  type StoredPlatformRun,
+  type StoredRun,
+} from './results-store/index.js';
 
 // The dashboard's reads: results-store queries turned into the view models core/dashboard renders.
 // Change points are computed per series on first view and kept until the series grows.
@@ -38,8 +55,14 @@ export interface ChangePointSettings {
 const BENCHMARK_DISCOVERY_RUNS = 20;
 const DAY_MS = 86_400_000;
 const startOfDay = (t: number) => Math.floor(t / DAY_MS) * DAY_MS;
-// lastRuns takes a limit; an export wants them all.
-const ALL_RUNS = 1_000_000_000;
+// An export reads the run list this many at a time, so memory stays flat however long the history.
+const EXPORT_PAGE = 200;
+
+export interface DashboardOptions {
+  changePoints?: ChangePointSettings;
+  /** The Temporal Web UI's address, for each run's link to its workflow; null when not known. */
+  uiUrl: string | null;
+}
 
 export interface DashboardData {
   /** Every configured repository, branch and platform that has trunk runs. */
@@ -48,9 +71,14 @@ export interface DashboardData {
   seriesPage(key: SeriesKey, filters?: SeriesFilters): Promise<SeriesPageView | null>;
   /** One benchmark's series (one per metric and group), with change points. */
   benchmarkSeries(key: SeriesKey, benchmark: string): Promise<TrendSeries[]>;
-  runPage(repository: string, runId: string, sha: string): Promise<RunPageView | null>;
-  /** Every run of a series with all its platforms recorded under `keys`, for a static export. */
-  runPages(keys: readonly SeriesKey[]): Promise<RunPageView[]>;
+  /** Recorded requests of every kind, newest first, `limit` at a time. */
+  runList(filters: RunListFilters, page: { limit: number; before?: RunListCursor }): Promise<RunListView>;
+  /** One run's page by its id (the workflow id that recorded it); null when no such run is recorded. */
+  runPage(runId: string): Promise<RunPageView | null>;
+  /** Every recorded run's page, newest first, one at a time: what a static export writes. */
+  allRunPages(): AsyncIterable<RunPageView>;
+  /** What the index shows when nothing is recorded yet. */
+  firstRunHelp(): FirstRunHelp;
 }
 
 function seriesKeys(config: BenchbotConfig): SeriesKey[] {
@@ -90,7 +118,7 @@ function trendPoint(p: SeriesPoint): TrendPoint {
   };
 }
 
-function platformView(p: StoredPlatformRun): RunPlatformView {
+function platformView(p: StoredPlatformRun, withComputedReport: boolean): RunPlatformView {
   const sides = (['baseline', 'changed'] as const).flatMap((name) => {
     const side = p.sides[name];
     return side === null ? [] : [{ name, ref: side.ref, sha: side.sha }];
@@ -113,32 +141,82 @@ function platformView(p: StoredPlatformRun): RunPlatformView {
       status: s.status,
     })),
     reportMarkdown:
-      twoSided && p.results !== null
+      withComputedReport && twoSided && p.results !== null
         ? renderMarkdown(compareResults(p.results.benchmarks, DEFAULT_OPTIONS))
         : null,
+    startedAt: p.results?.run.startedAt ?? null,
+    finishedAt: p.results?.run.finishedAt ?? null,
   };
 }
 
-function runView(run: RunRecord, platforms: readonly StoredPlatformRun[], webUrl: string): RunPageView {
+function runView(run: StoredRun, config: BenchbotConfig, uiUrl: string | null): RunPageView {
   return {
     runId: run.runId,
+    kind: runKind(run),
     repository: run.repository,
     branch: run.branch,
     pullRequest: run.pullRequest,
     reason: run.reason,
+    requester: run.requester,
     recordedAt: run.recordedAt,
+    summary: run.summary,
+    report: run.report,
     commitRange: run.commitRange,
     skipped: run.skipped.map((s) => ({ sha: s.sha, reason: s.reason })),
-    platforms: platforms.map(platformView),
-    webUrl,
+    // Runs recorded before reports were stored get one computed from their samples.
+    platforms: run.platforms.map((p) => platformView(p, run.report === null)),
+    webUrl: config.github.webUrl,
+    workflowUrl: workflowUrl(uiUrl, config.temporal.namespace, run.runId),
   };
 }
+
+function listRow(run: RunListing): RunListRow {
+  // Every platform of a request measures the same refs; the first that recorded a side names them.
+  const side = (name: 'baseline' | 'changed') =>
+    run.platforms.map((p) => p.sides[name]).find((s) => s !== null) ?? null;
+  return {
+    runId: run.runId,
+    kind: runKind(run),
+    reason: run.reason,
+    repository: run.repository,
+    branch: run.branch,
+    pullRequest: run.pullRequest,
+    requester: run.requester,
+    recordedAt: run.recordedAt,
+    baseline: side('baseline'),
+    changed: side('changed'),
+    commitRange: run.commitRange,
+    platforms: run.platforms.map((p) => ({ platform: p.platform, status: p.status })),
+    summary: run.summary,
+  };
+}
+
+function firstRunHelp(config: BenchbotConfig, storeLocation: string): FirstRunHelp {
+  return {
+    storeLocation,
+    repositories: config.repos.map((r) => ({
+      name: r.name,
+      defaultBranch: r.defaultBranch,
+      benchmarks: r.benchmarks.map((b) => b.name),
+    })),
+  };
+}
+
+/** Where the config keeps results, in words, for a store that cannot be opened yet. */
+function configuredLocation(config: BenchbotConfig): string {
+  return config.results.store === 'sqlite'
+    ? config.results.path
+    : `the PostgreSQL database in $${config.results.urlEnv}`;
+}
+
+const configuredRepositories = (config: BenchbotConfig) => config.repos.map((r) => r.name);
 
 export function createDashboardData(
   store: ResultsStore,
   config: BenchbotConfig,
-  settings: ChangePointSettings = DEFAULT_CHANGE_POINT_OPTIONS,
+  options: DashboardOptions,
 ): DashboardData {
+  const settings = options.changePoints ?? DEFAULT_CHANGE_POINT_OPTIONS;
   const changePointCache = new Map<string, { count: number; lastRunId: string; found: ChangePoint[] }>();
 
   const changePointsOf = (id: string, points: readonly TrendPoint[]): ChangePoint[] => {
@@ -237,23 +315,124 @@ export function createDashboardData(
 
     benchmarkSeries,
 
-    async runPage(repository, runId, sha) {
-      const run = (await store.runsBySha(repository, sha)).find((r) => r.runId === runId);
-      return run === undefined ? null : runView(run, run.platforms, config.github.webUrl);
+    async runList(filters, page) {
+      const kind = filters.kind === '' ? undefined : filters.kind;
+      if (kind !== undefined && !isRunKind(kind)) {
+        return {
+          filters,
+          repositories: configuredRepositories(config),
+          rows: [],
+          older: null,
+          filterProblem: `no reason ${JSON.stringify(kind)}: pick pull-request, manual or trunk`,
+        };
+      }
+      // One more than shown says whether an older page exists.
+      const listed = await store.listRuns({
+        limit: page.limit + 1,
+        ...(filters.repository === '' ? {} : { repository: filters.repository }),
+        ...(kind === undefined ? {} : { kind }),
+        ...(page.before === undefined ? {} : { before: page.before }),
+      });
+      const rows = listed.slice(0, page.limit).map(listRow);
+      const last = rows[rows.length - 1];
+      const repositories = new Set(configuredRepositories(config));
+      for (const row of rows) repositories.add(row.repository);
+      if (filters.repository !== '') repositories.add(filters.repository);
+      return {
+        filters,
+        repositories: [...repositories].sort(),
+        rows,
+        older:
+          listed.length > page.limit && last !== undefined
+            ? { recordedAt: last.recordedAt, runId: last.runId }
+            : null,
+        filterProblem: null,
+      };
     },
 
-    async runPages(keys) {
-      const runs = new Map<string, { run: RunRecord; platforms: StoredPlatformRun[] }>();
-      for (const key of keys) {
-        for (const { run, platform } of await store.lastRuns({ ...key, limit: ALL_RUNS })) {
-          const entry = runs.get(run.runId) ?? { run, platforms: [] };
-          entry.platforms.push(platform);
-          runs.set(run.runId, entry);
-        }
-      }
-      return [...runs.values()].map(({ run, platforms }) => runView(run, platforms, config.github.webUrl));
+    async runPage(runId) {
+      const run = await store.getRun(runId);
+      return run === null ? null : runView(run, config, options.uiUrl);
     },
+
+    async *allRunPages() {
+      let before: RunListCursor | undefined;
+      for (;;) {
+        const listed = await store.listRuns({
+          limit: EXPORT_PAGE,
+          ...(before === undefined ? {} : { before }),
+        });
+        for (const listing of listed) {
+          const run = await store.getRun(listing.runId);
+          if (run !== null) yield runView(run, config, options.uiUrl);
+        }
+        const last = listed[listed.length - 1];
+        if (listed.length < EXPORT_PAGE || last === undefined) return;
+        before = { recordedAt: last.recordedAt, runId: last.runId };
+      }
+    },
+
+    firstRunHelp: () => firstRunHelp(config, store.location),
   };
+}
+
+/** Runs the index page shows. */
+const LATEST_RUNS = 10;
+
+/** The index page: the trunk series, the newest runs of every kind, or the first steps when nothing is recorded. */
+export async function indexView(data: DashboardData): Promise<IndexView> {
+  const series = await data.index();
+  const latest = (await data.runList(ALL_RUNS_FILTERS, { limit: LATEST_RUNS })).rows;
+  return {
+    series,
+    latest,
+    firstRun: series.length === 0 && latest.length === 0 ? data.firstRunHelp() : null,
+  };
+}
+
+/** The dashboard before the first run is recorded: every page empty, none of them an error. */
+export function emptyDashboardData(config: BenchbotConfig): DashboardData {
+  return {
+    index: async () => [],
+    seriesPage: async () => null,
+    benchmarkSeries: async () => [],
+    runList: async (filters) => ({
+      filters,
+      repositories: configuredRepositories(config),
+      rows: [],
+      older: null,
+      filterProblem: null,
+    }),
+    runPage: async () => null,
+    async *allRunPages() {},
+    firstRunHelp: () => firstRunHelp(config, configuredLocation(config)),
+  };
+}
+
+export interface OpenedDashboardData {
+  data: DashboardData;
+  /** False before the first run is recorded: open again later to see it. */
+  recorded: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * The dashboard's data over the results store, read-only. A store that does not exist yet is the
+ * normal state before the first run and gives empty pages; any other store error is thrown.
+ */
+export async function openDashboardData(
+  config: BenchbotConfig,
+  env: NodeJS.ProcessEnv,
+  options: DashboardOptions,
+): Promise<OpenedDashboardData> {
+  try {
+    const store = await openResultsStore(config, env, { readonly: true });
+    return { data: createDashboardData(store, config, options), recorded: true, close: () => store.close() };
+  } catch (err) {
+    if (err instanceof ResultsStoreError && err.kind === 'empty')
+      return { data: emptyDashboardData(config), recorded: false, close: async () => undefined };
+    throw err;
+  }
 }
 
 /** The live queue from Temporal visibility, each request linked to the Temporal Web UI. */
@@ -280,7 +459,7 @@ export async function changePointLines(
   key: SeriesKey,
   benchmarks: readonly string[],
 ): Promise<string[]> {
-  const data = createDashboardData(store, config);
+  const data = createDashboardData(store, config, { uiUrl: null });
   const all: Array<{ name: string; series: TrendSeries }> = [];
   for (const name of benchmarks) {
     for (const series of await data.benchmarkSeries(key, name)) all.push({ name, series });

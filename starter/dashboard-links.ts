@@ -1,4 +1,4 @@
-import type { DashboardLinks, SeriesKey } from '../core/dashboard/index.js';
+import type { DashboardLinks, RunListCursor, RunListFilters, SeriesKey } from '../core/dashboard/index.js';
 import { seedFromText } from '../core/random.js';
 
 // URLs of the dashboard: query strings for the server, file names for a static export (relative to
@@ -7,11 +7,25 @@ import { seedFromText } from '../core/random.js';
 const query = (params: Record<string, string>) => new URLSearchParams(params).toString();
 const keyParams = (key: SeriesKey) => ({ repo: key.repository, branch: key.branch, platform: key.platform });
 
+/** The Runs list's query string: only the filters that are set, and where the page continues. */
+export function runsQuery(filters: RunListFilters, older: RunListCursor | null = null): string {
+  const params: Record<string, string> = {};
+  if (filters.repository !== '') params.repo = filters.repository;
+  if (filters.kind !== '') params.reason = filters.kind;
+  if (older !== null) {
+    params.before = older.recordedAt;
+    params.beforeRun = older.runId;
+  }
+  const text = query(params);
+  return text === '' ? '' : `?${text}`;
+}
+
 export const servedLinks: DashboardLinks = {
   mode: 'served',
   home: '/',
   series: (key) => `/series?${query(keyParams(key))}`,
-  run: (repository, p) => `/run?${query({ repo: repository, id: p.runId, sha: p.sha })}`,
+  run: (_repository, run) => `/run?${query({ id: run.runId })}`,
+  runs: (filters, older) => `/runs${runsQuery(filters, older)}`,
   csv: (key, s) => `/export.csv?${query({ ...keyParams(key), benchmark: s.benchmark, metric: s.metric })}`,
   svg: (key, s) => `/export.svg?${query({ ...keyParams(key), benchmark: s.benchmark, metric: s.metric })}`,
 };
@@ -35,7 +49,9 @@ export const exportLinks: DashboardLinks = {
   mode: 'export',
   home: 'index.html',
   series: (key) => `series-${keySlug(key)}.html`,
-  run: (repository, p) => exportRunFile(repository, p.runId),
+  run: (repository, run) => exportRunFile(repository, run.runId),
+  // Every run is on the one page; its filters run in the page and read the same query string.
+  runs: (filters) => `runs.html${runsQuery(filters)}`,
   csv: (key, s) => `csv/${slug(keySlug(key), s.benchmark, s.metric)}.csv`,
   svg: (key, s) => `svg/${slug(keySlug(key), s.benchmark, s.metric)}.svg`,
 };

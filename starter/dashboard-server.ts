@@ -2,16 +2,23 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
-import { createDashboardData, type DashboardData, queueView } from '../activities/dashboard-data.js';
-import { openResultsStore, type ResultsStore } from '../activities/results-store/index.js';
+import {
+  type DashboardData,
+  indexView,
+  type OpenedDashboardData,
+  openDashboardData,
+  queueView,
+} from '../activities/dashboard-data.js';
 import type { BenchbotConfig } from '../core/config/index.js';
 import {
   escapeHtml,
   filtersFrom,
   layout,
   type QueueView,
+  type RunListCursor,
   renderIndexPage,
   renderRunPage,
+  renderRunsPage,
   renderSeriesPage,
   type SeriesKey,
   seriesCsv,
@@ -28,6 +35,8 @@ export interface DashboardServerOptions {
   env: NodeJS.ProcessEnv;
   host: string;
   port: number;
+  /** The Temporal Web UI's address, for each run page's link to its workflow; omitted, no link. */
+  uiUrl?: string | null;
   /** The live queue; omitted, pages show none. */
   queue?: () => Promise<QueueView>;
 }
@@ -75,26 +84,29 @@ function problemPage(status: number, message: string): string {
   return layout({
     title: `${status} · benchbot`,
     crumbs: '<a href="/">benchbot dashboard</a>',
-    body: `<h1>${status === 404 ? 'Not found' : status === 400 ? 'Bad request' : 'Error'}</h1><p class="problem">${escapeHtml(message)}</p>`,
+    body: `<h1>${status === 404 ? 'Not found' : status === 400 ? 'Bad request' : status === 503 ? 'Results store unavailable' : 'Error'}</h1><p class="problem">${escapeHtml(message)}</p>`,
   });
 }
 
-/** The results store, opened on first use so a dashboard started before any run still serves. */
-function lazyData(
-  config: BenchbotConfig,
-  env: NodeJS.ProcessEnv,
-): { get(): Promise<DashboardData>; close(): Promise<void> } {
-  let opened: Promise<{ store: ResultsStore; data: DashboardData }> | null = null;
+/**
+ * The results store, opened on first use and kept. Before the first run is recorded there is no
+ * store yet: pages are empty (not errors) and each request looks again, so the run shows up on reload.
+ */
+function lazyData(options: DashboardServerOptions): {
+  get(): Promise<DashboardData>;
+  close(): Promise<void>;
+} {
+  let opened: Promise<OpenedDashboardData> | null = null;
   return {
     async get() {
-      opened ??= openResultsStore(config, env, { readonly: true }).then(
-        (store) => ({ store, data: createDashboardData(store, config) }),
+      opened ??= openDashboardData(options.config, options.env, { uiUrl: options.uiUrl ?? null }).then(
+        (found) => {
+          if (!found.recorded) opened = null;
+          return found;
+        },
         (err: unknown) => {
           opened = null;
-          throw new HttpProblem(
-            503,
-            `${(err as Error).message} (no results yet? The store appears with the first recorded run.)`,
-          );
+          throw new HttpProblem(503, `the results store cannot be read: ${(err as Error).message}`);
         },
       );
       return (await opened).data;
@@ -102,9 +114,23 @@ function lazyData(
     async close() {
       const open = opened;
       opened = null;
-      await open?.then(({ store }) => store.close()).catch(() => undefined);
+      await open?.then((found) => found.close()).catch(() => undefined);
     },
   };
+}
+
+/** Runs shown per page of the served Runs list. */
+const RUNS_PER_PAGE = 50;
+function olderThan(params: URLSearchParams): RunListCursor | undefined {
+  const recordedAt = params.get('before');
+  const runId = params.get('beforeRun');
+  if (recordedAt === null && runId === null) return undefined;
+  if (recordedAt === null || runId === null || Number.isNaN(Date.parse(recordedAt)))
+    throw new HttpProblem(
+      400,
+      'the "before" and "beforeRun" query parameters go together: a recorded time (ISO 8601) and a run id, as the "Older runs" link gives them',
+    );
+  return { recordedAt, runId };
 }
 
 async function route(
@@ -116,7 +142,16 @@ async function route(
   const queue = async () => (options.queue === undefined ? null : await options.queue());
   switch (url.pathname) {
     case '/':
-      return [HTML, renderIndexPage(await (await data()).index(), servedLinks, await queue())];
+      return [HTML, renderIndexPage(await indexView(await data()), servedLinks, await queue())];
+    case '/runs': {
+      const filters = { repository: params.get('repo') ?? '', kind: params.get('reason') ?? '' };
+      const before = olderThan(params);
+      const view = await (await data()).runList(filters, {
+        limit: RUNS_PER_PAGE,
+        ...(before === undefined ? {} : { before }),
+      });
+      return [HTML, renderRunsPage(view, servedLinks, { filterScript: null })];
+    }
     case '/series': {
       const key = seriesKey(params);
       const view = await (await data()).seriesPage(key, filtersFrom(params));
@@ -125,10 +160,13 @@ async function route(
       return [HTML, renderSeriesPage(view, servedLinks, { queue: await queue(), runsScript: null })];
     }
     case '/run': {
-      const repository = required(params, 'repo');
-      const view = await (await data()).runPage(repository, required(params, 'id'), required(params, 'sha'));
+      const id = required(params, 'id');
+      const view = await (await data()).runPage(id);
       if (view === null)
-        throw new HttpProblem(404, `no run ${params.get('id')} of ${repository} is recorded`);
+        throw new HttpProblem(
+          404,
+          `no run ${JSON.stringify(id)} is recorded; the Runs page lists the recorded ones`,
+        );
       return [HTML, renderRunPage(view, servedLinks)];
     }
     case '/export.csv':
@@ -163,7 +201,7 @@ async function route(
 }
 
 export async function startDashboardServer(options: DashboardServerOptions): Promise<DashboardServer> {
-  const data = lazyData(options.config, options.env);
+  const data = lazyData(options);
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       send(res, 405, 'text/plain', 'only GET\n', { allow: 'GET, HEAD' });
@@ -237,6 +275,7 @@ export async function startDashboardBeside(
       config,
       env: process.env,
       ...config.dashboard,
+      uiUrl,
       queue: temporal.queue,
     });
     progress(`dashboard: ${server.url}`);

@@ -1,3 +1,4 @@
+import type { RunKind } from '../../core/results/run-kind.js';
 import type {
   BenchbotResults,
   BenchmarkGroup,
@@ -111,15 +112,7 @@ export interface StoredRun extends RunRecord {
   report: string | null;
 }
 
-/** Which runs a listing shows: pull-request A/B runs, `benchbot run`s, or a branch's trunk runs. */
-export const RUN_KINDS = ['pull-request', 'manual', 'trunk'] as const;
-export type RunKind = (typeof RUN_KINDS)[number];
-
-/** The kind of a recorded run: a branch's history is trunk, a pull-request comment's A/B is pull-request. */
-export function runKind(run: Pick<RunRecord, 'branch' | 'reason'>): RunKind {
-  if (run.branch !== null) return 'trunk';
-  return run.reason === 'pr-comment' ? 'pull-request' : 'manual';
-}
+export { isRunKind, RUN_KINDS, type RunKind, runKind } from '../../core/results/run-kind.js';
 
 export interface RunListQuery {
   repository?: string;

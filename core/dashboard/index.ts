@@ -11,17 +11,24 @@ export {
   type WindowResult,
   windowSeries,
 } from './filters.js';
+export { type IndexView, renderIndexPage } from './index-page.js';
 export { markdownToHtml } from './markdown-html.js';
 export * from './model.js';
 export {
   type DashboardLinks,
   layout,
-  renderIndexPage,
   renderQueue,
-  renderRunPage,
   renderSeriesPage,
   type SeriesPageExtras,
 } from './pages.js';
+export { durationText, KIND_LABELS, renderRunPage } from './run-page.js';
+export {
+  firstRunSection,
+  RUNS_FILTER_SCRIPT,
+  type RunsPageExtras,
+  renderRunsPage,
+  runsTable,
+} from './runs-page.js';
 export { niceTicks, timeTicks } from './scale.js';
 export { seriesCsv, seriesSvg } from './series-export.js';
 export {

@@ -1,5 +1,6 @@
 import type { ChangePoint } from '../changepoint/index.js';
 import type { QueueRow } from '../request/queue.js';
+import type { RunKind } from '../results/run-kind.js';
 
 // View models: what activities/dashboard-data.ts reads from the results store and Temporal, and
 // what the pure renderers here turn into HTML, SVG and CSV.
@@ -110,20 +111,85 @@ export interface RunPlatformView {
   failure: string | null;
   sides: RunSideView[];
   rows: RunBenchmarkRow[];
-  /** The comparison report (markdown from core/report) when both sides were measured. */
+  /**
+   * The comparison report (markdown from core/report) computed from the samples, for runs recorded
+   * before reports were stored and only when both sides were measured; null otherwise.
+   */
   reportMarkdown: string | null;
+  /** When the runner started and finished on this platform (its results file); null without results. */
+  startedAt: string | null;
+  finishedAt: string | null;
 }
 
 export interface RunPageView {
   runId: string;
+  kind: RunKind;
   repository: string;
   branch: string | null;
   pullRequest: number | null;
+  /** What started it, as recorded: pr-comment, schedule, manual, backfill. */
   reason: string;
+  /** Who asked (a GitHub login or the user of `benchbot run`); null for a schedule. */
+  requester: string | null;
   recordedAt: string;
+  summary: string | null;
+  /** The whole report as the pull request or the trunk summary showed it (markdown). */
+  report: string | null;
   commitRange: CommitSpan | null;
   skipped: Array<{ sha: string; reason: string }>;
   platforms: RunPlatformView[];
   /** GitHub's web address, for commit and compare links. */
   webUrl: string;
+  /** The run's workflow in the Temporal Web UI; null when the UI's address is not known. */
+  workflowUrl: string | null;
+}
+
+/** One recorded request in the Runs list. */
+export interface RunListRow {
+  runId: string;
+  kind: RunKind;
+  reason: string;
+  repository: string;
+  branch: string | null;
+  pullRequest: number | null;
+  requester: string | null;
+  recordedAt: string;
+  baseline: Omit<RunSideView, 'name'> | null;
+  changed: Omit<RunSideView, 'name'> | null;
+  commitRange: CommitSpan | null;
+  platforms: Array<{ platform: string; status: string }>;
+  summary: string | null;
+}
+
+/** Filters of the Runs list as the user gave them; empty strings are "all". */
+export interface RunListFilters {
+  repository: string;
+  kind: string;
+}
+
+export const ALL_RUNS_FILTERS: RunListFilters = { repository: '', kind: '' };
+
+/** Where a page of the Runs list stopped; the next (older) page starts after it. */
+export interface RunListCursor {
+  recordedAt: string;
+  runId: string;
+}
+
+export interface RunListView {
+  filters: RunListFilters;
+  /** The repositories the filter offers: the configured ones and any with recorded runs. */
+  repositories: string[];
+  /** Newest first. */
+  rows: RunListRow[];
+  /** Set when more (older) runs match than this page shows. */
+  older: RunListCursor | null;
+  /** Set when a filter value is not one benchbot knows (an unknown reason). */
+  filterProblem: string | null;
+}
+
+/** What a dashboard with no recorded run shows instead: how to get a first one. */
+export interface FirstRunHelp {
+  /** Where the results store is (or will be): a file, or a database without its password. */
+  storeLocation: string;
+  repositories: Array<{ name: string; defaultBranch: string; benchmarks: string[] }>;
 }

@@ -4,15 +4,13 @@ import { CLIENT_FILTER_SCRIPT } from './client-filter.js';
 import { coverageGaps, renderCoverageChart } from './coverage-chart.js';
 import { escapeHtml } from './escape.js';
 import { matchesBenchmark } from './filters.js';
-import { markdownToHtml } from './markdown-html.js';
 import type {
   QueueView,
-  RunBenchmarkRow,
-  RunPageView,
+  RunListCursor,
+  RunListFilters,
   SeriesFilters,
   SeriesKey,
   SeriesPageView,
-  SeriesSummary,
   TrendPoint,
   TrendSeries,
 } from './model.js';
@@ -24,7 +22,9 @@ export interface DashboardLinks {
   mode: 'served' | 'export';
   home: string;
   series(key: SeriesKey): string;
-  run(repository: string, point: Pick<TrendPoint, 'runId' | 'sha'>): string;
+  run(repository: string, run: Pick<TrendPoint, 'runId'>): string;
+  /** The Runs list with its filters; `older` continues after a page's last run (served only). */
+  runs(filters: RunListFilters, older?: RunListCursor | null): string;
   csv(key: SeriesKey, series: Pick<TrendSeries, 'benchmark' | 'metric'>): string;
   svg(key: SeriesKey, series: Pick<TrendSeries, 'benchmark' | 'metric'>): string;
 }
@@ -69,27 +69,6 @@ export function renderQueue(queue: QueueView): string {
     return `<tr><td>${row.position === 0 ? 'running' : row.position}</td><td>${e(row.repo)}</td><td>${row.pr === null ? '—' : `#${row.pr}`}</td><td>${e(row.benchmarks.join(' '))}</td><td>@${e(row.requester)}</td><td>${e(row.state)}</td><td>${humanDuration(row.waitedSeconds)}</td><td>${expected}</td><td>${where}</td></tr>`;
   });
   return `<table><caption class="note">From Temporal visibility; links open the workflow in the Temporal Web UI.</caption><thead><tr><th>#</th><th>repository</th><th>PR</th><th>benchmarks</th><th>requester</th><th>state</th><th>waited</th><th>expected start</th><th>workflow</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
-}
-
-export function renderIndexPage(
-  summaries: readonly SeriesSummary[],
-  links: DashboardLinks,
-  queue: QueueView | null,
-): string {
-  const rows = summaries.map(
-    (s) =>
-      `<tr><td><a href="${e(links.series(s))}">${e(s.repository)}</a></td><td>${e(s.branch)}</td><td>${e(s.platform)}</td><td class="right">${s.runs}</td><td class="right">${s.benchmarks}</td><td>${s.latestAt === null ? '—' : e(s.latestAt.slice(0, 16).replace('T', ' '))}</td></tr>`,
-  );
-  const table =
-    summaries.length === 0
-      ? '<p>No trunk runs recorded yet. Runs appear here once a schedule (repos[].schedules) has run.</p>'
-      : `<table><thead><tr><th>repository</th><th>branch</th><th>platform</th><th class="right">runs</th><th class="right">benchmarks</th><th>latest run (UTC)</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
-  const queueSection = queue === null ? '' : `<h2 id="queue">Queue</h2>${renderQueue(queue)}`;
-  return layout({
-    title: 'benchbot dashboard',
-    crumbs: home(links),
-    body: `<h1>Trunk history</h1>${table}${queueSection}`,
-  });
 }
 
 function filterForm(key: SeriesKey, filters: SeriesFilters, links: DashboardLinks): string {
@@ -182,58 +161,4 @@ ${visible.map((s, i) => seriesSection(view, s, i, links)).join('\n')}`;
     body,
     scripts,
   });
-}
-
-function sideCell(side: RunBenchmarkRow['baseline'], unit: string): string {
-  if (side === null || side.median === null) return '<td>—</td>';
-  const ci =
-    side.ciLo === null || side.ciHi === null
-      ? 'CI unbounded'
-      : `${formatValue(side.ciLo, unit)} – ${formatValue(side.ciHi, unit)}`;
-  return `<td class="right">${e(formatValue(side.median, unit))} <span class="note">(${e(ci)}, n=${side.n})</span></td>`;
-}
-
-export function renderRunPage(view: RunPageView, links: DashboardLinks, head = ''): string {
-  const repoUrl = `${view.webUrl}/${view.repository}`;
-  const commit = (sha: string) =>
-    `<a href="${e(`${repoUrl}/commit/${sha}`)}"><code>${e(shortSha(sha))}</code></a>`;
-  const range =
-    view.commitRange === null
-      ? '—'
-      : view.commitRange.from === view.commitRange.to
-        ? `${commit(view.commitRange.to)} (one commit)`
-        : `${commit(view.commitRange.from)}..${commit(view.commitRange.to)}${view.commitRange.count === null ? '' : ` (${view.commitRange.count} commits)`} · <a href="${e(`${repoUrl}/compare/${view.commitRange.from}^...${view.commitRange.to}`)}">the commits on GitHub</a>`;
-  const skipped =
-    view.skipped.length === 0
-      ? ''
-      : `<h2>Skipped commits</h2><ul>${view.skipped.map((s) => `<li>${commit(s.sha)}: ${e(s.reason)}</li>`).join('')}</ul>`;
-  const platforms = view.platforms.map((p) => {
-    const sides = p.sides
-      .map((s) => `<li>${s.name}: <code>${e(s.ref)}</code> at ${commit(s.sha)}</li>`)
-      .join('');
-    const rows = p.rows
-      .map(
-        (r) =>
-          `<tr><td>${e(r.label)}</td><td>${e(r.metric)}</td>${sideCell(r.baseline, r.unit)}${sideCell(r.changed, r.unit)}<td>${e(r.status)}</td></tr>`,
-      )
-      .join('');
-    const report =
-      p.reportMarkdown === null
-        ? ''
-        : `<h3>Report</h3><div class="report">${markdownToHtml(p.reportMarkdown)}</div>`;
-    return `<h2>${e(p.platform)}: ${e(p.status)}</h2>${p.failure === null ? '' : `<p class="problem">${e(p.failure)}</p>`}<ul>${sides}</ul>
-<table><caption class="note">Median per side with its 95% confidence interval, as recorded.</caption><thead><tr><th>benchmark</th><th>metric</th><th>baseline</th><th>changed</th><th>status</th></tr></thead><tbody>${rows}</tbody></table>${report}`;
-  });
-  const body = `<h1>Run <code>${e(view.runId)}</code></h1>
-<table><tbody>
-<tr><th scope="row">repository</th><td><a href="${e(repoUrl)}">${e(view.repository)}</a></td></tr>
-<tr><th scope="row">branch</th><td>${view.branch === null ? '—' : e(view.branch)}</td></tr>
-<tr><th scope="row">pull request</th><td>${view.pullRequest === null ? '—' : `<a href="${e(`${repoUrl}/pull/${view.pullRequest}`)}">#${view.pullRequest}</a>`}</td></tr>
-<tr><th scope="row">reason</th><td>${e(view.reason)}</td></tr>
-<tr><th scope="row">recorded</th><td>${e(view.recordedAt)}</td></tr>
-<tr><th scope="row">commits it stands for</th><td>${range}</td></tr>
-</tbody></table>
-${skipped}
-${platforms.join('\n')}`;
-  return layout({ title: `run ${view.runId} · benchbot`, crumbs: `${home(links)} › run`, body, head });
 }

@@ -1,12 +1,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createDashboardData } from '../../activities/dashboard-data.js';
-import { openResultsStore } from '../../activities/results-store/index.js';
+import { indexView, openDashboardData } from '../../activities/dashboard-data.js';
 import { type BenchbotConfig, temporalUiUrl } from '../../core/config/index.js';
 import {
+  ALL_RUNS_FILTERS,
+  RUNS_FILTER_SCRIPT,
+  type RunListCursor,
+  type RunListRow,
+  type RunListView,
   renderIndexPage,
   renderRunPage,
+  renderRunsPage,
   renderSeriesPage,
   runStamps,
   seriesCsv,
@@ -24,6 +29,10 @@ export interface DashboardOptions {
 
 const progress = (message: string) => console.log(`[benchbot] ${message}`);
 
+const RUNS_PAGE = exportLinks.runs(ALL_RUNS_FILTERS);
+/** Runs read per listing query while the export gathers them all. */
+const EXPORT_LIST_PAGE = 500;
+
 function write(root: string, file: string, text: string): void {
   const path = join(root, file);
   mkdirSync(dirname(path), { recursive: true });
@@ -39,12 +48,11 @@ export async function exportDashboard(
   env: NodeJS.ProcessEnv,
   dir: string,
 ): Promise<{ pages: number; index: string }> {
-  const store = await openResultsStore(config, env, { readonly: true });
+  const opened = await openDashboardData(config, env, { uiUrl: temporalUiUrl(config) });
   try {
-    const data = createDashboardData(store, config);
+    const { data } = opened;
     const summaries = await data.index();
-    write(dir, exportLinks.home, renderIndexPage(summaries, exportLinks, null));
-    let pages = 1;
+    let pages = 0;
     for (const key of summaries) {
       const view = await data.seriesPage(key);
       if (view === null) continue;
@@ -76,15 +84,50 @@ export async function exportDashboard(
         `exported ${key.repository} ${key.branch} ${key.platform}: ${view.series.length} series, ${view.totalRuns} runs`,
       );
     }
-    for (const run of await data.runPages(summaries)) {
-      const file = exportRunFile(run.repository, run.runId);
+    // Every recorded request, newest first, on one page whose filters run in the browser.
+    const rows: RunListRow[] = [];
+    const repositories = new Set<string>();
+    let before: RunListCursor | null = null;
+    do {
+      const page: RunListView = await data.runList(ALL_RUNS_FILTERS, {
+        limit: EXPORT_LIST_PAGE,
+        ...(before === null ? {} : { before }),
+      });
+      rows.push(...page.rows);
+      for (const repository of page.repositories) repositories.add(repository);
+      before = page.older;
+    } while (before !== null);
+    write(
+      dir,
+      RUNS_PAGE,
+      renderRunsPage(
+        {
+          filters: ALL_RUNS_FILTERS,
+          repositories: [...repositories].sort(),
+          rows,
+          older: null,
+          filterProblem: null,
+        },
+        exportLinks,
+        { filterScript: RUNS_FILTER_SCRIPT },
+      ),
+    );
+    pages++;
+    for await (const run of data.allRunPages()) {
       // Run pages live one folder down; the base makes the export's relative links work there.
-      write(dir, file, renderRunPage(run, exportLinks, '<base href="../">'));
+      write(
+        dir,
+        exportRunFile(run.repository, run.runId),
+        renderRunPage(run, exportLinks, '<base href="../">'),
+      );
       pages++;
     }
+    write(dir, exportLinks.home, renderIndexPage(await indexView(data), exportLinks, null));
+    pages++;
+    if (!opened.recorded) progress('no runs are recorded yet: the export shows how to get a first one');
     return { pages, index: join(dir, exportLinks.home) };
   } finally {
-    await store.close();
+    await opened.close();
   }
 }
 
@@ -118,6 +161,7 @@ export async function dashboard(config: BenchbotConfig, options: DashboardOption
       env: process.env,
       host: options.host ?? config.dashboard.host,
       port,
+      uiUrl: temporalUiUrl(config),
       queue: temporal.queue,
     });
   } catch (err) {

@@ -42,7 +42,10 @@ export async function exportSeries(config: BenchbotConfig, options: ExportOption
     return { ok: false, error: (err as Error).message };
   }
   try {
-    const all = await createDashboardData(store, config).benchmarkSeries(key, options.benchmark);
+    const all = await createDashboardData(store, config, { uiUrl: null }).benchmarkSeries(
+      key,
+      options.benchmark,
+    );
     const series = all.filter((s) => options.metric === undefined || s.metric === options.metric);
     const chosen = series[0];
     if (chosen === undefined) {

@@ -1,10 +1,11 @@
 import {
+  isRunKind,
   openResultsStore,
   type ResultsStore,
   RUN_KINDS,
   type RunKind,
-  runKind,
   type RunListing,
+  runKind,
   type StoredSide,
 } from '../../activities/results-store/index.js';
 import type { BenchbotConfig } from '../../core/config/index.js';
@@ -88,8 +89,8 @@ export async function runsCommand(config: BenchbotConfig, options: RunsOptions):
     console.error(`--format ${options.format} is not one of ${FORMATS.join(', ')}`);
     return 2;
   }
-  const kind = options.reason as RunKind | undefined;
-  if (kind !== undefined && !RUN_KINDS.includes(kind)) {
+  const kind = options.reason;
+  if (kind !== undefined && !isRunKind(kind)) {
     console.error(`--reason ${options.reason} is not one of ${RUN_KINDS.join(', ')}`);
     return 2;
   }

@@ -102,7 +102,7 @@ describe('served dashboard', () => {
     expect(await repoLink.count()).toBe(1);
     expect(await repoLink.isVisible()).toBe(true);
     expect(await repoLink.getAttribute('href')).toBe(`/${seriesPath}`);
-    expect(await page.locator('table').first().textContent()).toContain(String(RUNS));
+    expect(await page.locator('table', { hasText: 'latest run (UTC)' }).textContent()).toContain(String(RUNS));
     const link = page.getByRole('link', { name: 'bench:acme/widgets:comment:42' });
     expect(await link.getAttribute('href')).toMatch(
       /^http:\/\/localhost:8233\/namespaces\/default\/workflows\//,
@@ -197,7 +197,8 @@ describe('static export', () => {
   it('opens from the file system, renders, and filters in the page', async () => {
     const site = join(dir, 'site');
     const { pages } = await exportDashboard(config, process.env, site);
-    expect(pages).toBe(RUNS + 2);
+    // The index, the series, the runs list and a page per run.
+    expect(pages).toBe(RUNS + 3);
     const { page, errors } = await open(pathToFileURL(join(site, 'index.html')).href);
     await page.getByRole('link', { name: REPO }).click();
     await page.waitForURL(/series-.*\.html$/);
