@@ -316,16 +316,16 @@ export function createDashboardData(
     benchmarkSeries,
 
     async runList(filters, page) {
+      // The filter offers every configured repository and every one with recorded runs.
+      const repositories = new Set([...configuredRepositories(config), ...(await store.repositories())]);
+      if (filters.repository !== '') repositories.add(filters.repository);
+      const view = { filters, repositories: [...repositories].sort(), rows: [], older: null };
       const kind = filters.kind === '' ? undefined : filters.kind;
-      if (kind !== undefined && !isRunKind(kind)) {
+      if (kind !== undefined && !isRunKind(kind))
         return {
-          filters,
-          repositories: configuredRepositories(config),
-          rows: [],
-          older: null,
+          ...view,
           filterProblem: `no reason ${JSON.stringify(kind)}: pick pull-request, manual or trunk`,
         };
-      }
       // One more than shown says whether an older page exists.
       const listed = await store.listRuns({
         limit: page.limit + 1,
@@ -335,12 +335,8 @@ export function createDashboardData(
       });
       const rows = listed.slice(0, page.limit).map(listRow);
       const last = rows[rows.length - 1];
-      const repositories = new Set(configuredRepositories(config));
-      for (const row of rows) repositories.add(row.repository);
-      if (filters.repository !== '') repositories.add(filters.repository);
       return {
-        filters,
-        repositories: [...repositories].sort(),
+        ...view,
         rows,
         older:
           listed.length > page.limit && last !== undefined

@@ -229,6 +229,15 @@ export class PostgresResultsStore implements ResultsStore {
     });
   }
 
+  async repositories(): Promise<string[]> {
+    return this.read('listing repositories', async (db) => {
+      const { rows } = await db.query<{ repository: string }>(
+        'SELECT DISTINCT repository FROM runs ORDER BY repository',
+      );
+      return rows.map((r) => r.repository);
+    });
+  }
+
   async listRuns(query: RunListQuery): Promise<RunListing[]> {
     checkLimit(query.limit);
     return this.read('listing runs', async (db) => {

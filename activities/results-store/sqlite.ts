@@ -134,6 +134,7 @@ const SQL = {
   lastRuns: `SELECT r.id FROM runs r JOIN platform_runs pr ON pr.run_id = r.id AND pr.platform = @platform
     WHERE r.repository = @repository AND r.branch IS @branch AND (@status IS NULL OR pr.status = @status)
     ORDER BY r.recorded_ms DESC, r.id DESC LIMIT @limit`,
+  repositories: 'SELECT DISTINCT repository FROM runs ORDER BY repository',
   listRuns: `SELECT ${RUN_COLUMNS.replaceAll(/(\w+)/g, 'r.$1')} FROM runs r
     WHERE (@repository IS NULL OR r.repository = @repository) AND ${KIND_MATCH}
       AND (@before_ms IS NULL OR r.recorded_ms < @before_ms
@@ -379,6 +380,12 @@ export class SqliteResultsStore implements ResultsStore {
         platforms: (this.statements.platformRunsByRun.all(row.id) as PlatformRunRow[]).map(listedPlatform),
       }));
     });
+  }
+
+  async repositories(): Promise<string[]> {
+    return this.read('listing repositories', () =>
+      (this.statements.repositories.all() as Array<{ repository: string }>).map((r) => r.repository),
+    );
   }
 
   async coverage(query: CoverageQuery): Promise<CoverageDay[]> {

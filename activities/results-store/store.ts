@@ -240,6 +240,8 @@ export interface ResultsStore {
   getRun(runId: string): Promise<StoredRun | null>;
   /** Every kind of run (pull-request, manual, trunk), newest first, without samples. */
   listRuns(query: RunListQuery): Promise<RunListing[]>;
+  /** Every repository with at least one recorded run, sorted by name. */
+  repositories(): Promise<string[]>;
   coverage(query: CoverageQuery): Promise<CoverageDay[]>;
   /** Oldest first, in the order the runs were recorded. */
   series(query: SeriesQuery): Promise<SeriesPoint[]>;

@@ -7,7 +7,7 @@ import {
   type SeriesSummary,
 } from './model.js';
 import { type DashboardLinks, layout, renderQueue } from './pages.js';
-import { firstRunSection, runsTable } from './runs-page.js';
+import { firstRunSection, RUNS_CSS, runsTable } from './runs-page.js';
 
 // The dashboard's front page: the latest requests of every kind, the trunk series, the live queue;
 // before anything is recorded, how to get a first run.
@@ -47,6 +47,7 @@ ${seriesTable(view.series, links)}
 ${queueSection}`;
   return layout({
     title: 'benchbot dashboard',
+    head: RUNS_CSS,
     crumbs: `<a href="${e(links.home)}">benchbot dashboard</a> · ${allRuns}`,
     body,
   });

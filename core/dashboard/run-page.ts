@@ -13,7 +13,7 @@ const e = escapeHtml;
 
 export const KIND_LABELS = {
   'pull-request': 'pull request',
-  manual: 'manual (benchbot run)',
+  manual: 'manual',
   trunk: 'trunk',
 } as const;
 

@@ -10,6 +10,12 @@ import { shortSha } from './trend-chart.js';
 
 const e = escapeHtml;
 
+/** The runs table stays one line per run where it can: dates and commits do not wrap. */
+export const RUNS_CSS = `<style>
+table.runs { font-size: 0.85rem; }
+table.runs td:first-child, table.runs td:nth-child(6) { white-space: nowrap; }
+</style>`;
+
 const side = (s: RunListRow['baseline']) =>
   s === null ? '—' : `<code>${e(s.ref)}</code> <code>${e(shortSha(s.sha))}</code>`;
 
@@ -74,6 +80,7 @@ ${view.rows.length === 0 ? '' : runsTable(view.rows, links, 'Recorded runs, newe
 ${older}`;
   return layout({
     title: 'runs · benchbot',
+    head: RUNS_CSS,
     crumbs: `<a href="${e(links.home)}">benchbot dashboard</a> › runs`,
     body,
     scripts: extras.filterScript === null ? '' : `<script>${extras.filterScript}</script>`,

@@ -102,7 +102,9 @@ describe('served dashboard', () => {
     expect(await repoLink.count()).toBe(1);
     expect(await repoLink.isVisible()).toBe(true);
     expect(await repoLink.getAttribute('href')).toBe(`/${seriesPath}`);
-    expect(await page.locator('table', { hasText: 'latest run (UTC)' }).textContent()).toContain(String(RUNS));
+    expect(await page.locator('table', { hasText: 'latest run (UTC)' }).textContent()).toContain(
+      String(RUNS),
+    );
     const link = page.getByRole('link', { name: 'bench:acme/widgets:comment:42' });
     expect(await link.getAttribute('href')).toMatch(
       /^http:\/\/localhost:8233\/namespaces\/default\/workflows\//,
