@@ -8,6 +8,8 @@ import { openResultsStore } from '../../activities/results-store/index.js';
 import type { BenchbotConfig } from '../../core/config/index.js';
 import { exportDashboard } from '../../starter/commands/dashboard.js';
 import { type DashboardServer, startDashboardServer } from '../../starter/dashboard-server.js';
+import { testConfig } from '../integration/test-config.js';
+import { freshDatabase } from '../support/fresh-database.js';
 import { launchChromium, openPage } from './browser.js';
 import { dashboardConfig, REPO, seedRuns } from './seed.js';
 import { type RequestSpec, recordRequests } from './seed-requests.js';
@@ -35,10 +37,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function serve(config: BenchbotConfig): Promise<DashboardServer> {
+async function serve(config: BenchbotConfig, env = process.env): Promise<DashboardServer> {
   const server = await startDashboardServer({
     config,
-    env: process.env,
+    env,
     host: '127.0.0.1',
     port: 0,
     uiUrl: UI_URL,
@@ -113,6 +115,59 @@ describe('before any run is recorded', () => {
     await expect(exportDashboard(broken, process.env, join(dir, 'broken-site'))).rejects.toThrow(
       /is not a usable SQLite database/,
     );
+  });
+});
+
+describe('on PostgreSQL', () => {
+  const config = testConfig(`
+version: 1
+dataDir: ${JSON.stringify(join(dir, 'pg'))}
+results: { store: postgres, urlEnv: RESULTS_URL }
+repos:
+  - name: ${REPO}
+    build: { command: "true" }
+    benchmarks:
+      - { name: queries, command: "true" }
+`);
+
+  it('a database without benchbot tables shows the first steps; the first run appears on reload', async () => {
+    const env = { RESULTS_URL: await freshDatabase('dashboard_empty') };
+    const server = await serve(config, env);
+    const { page, errors, status } = await openPage(browser, server.url);
+    expect(status).toBe(200);
+    expect(await page.locator('h1').textContent()).toBe('No runs recorded yet');
+    expect(await page.locator('#first-run').textContent()).toContain(
+      'the PostgreSQL database in $RESULTS_URL',
+    );
+    await recordRequests(
+      config,
+      [
+        {
+          kind: 'pull-request',
+          repository: REPO,
+          requester: 'octocat',
+          pullRequest: 7,
+          ratio: 1,
+          startedAt: '2026-03-02T10:00:00Z',
+        },
+      ],
+      env,
+    );
+    await page.goto(server.url);
+    expect(await cells(page, 5)).toEqual(['@octocat']);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('an unreachable server is an error page that says so', async () => {
+    const server = await serve(config, { RESULTS_URL: 'postgres://benchbot:secret@127.0.0.1:1/benchbot' });
+    const { page, status } = await openPage(browser, server.url);
+    expect(status).toBe(503);
+    expect(await page.locator('h1').textContent()).toBe('Results store unavailable');
+    const problem = (await page.locator('.problem').textContent()) ?? '';
+    expect(problem).toContain('cannot reach PostgreSQL at');
+    expect(problem).not.toContain('secret');
+    await page.close();
   });
 });
 

@@ -66,8 +66,9 @@ export function requestResults(spec: RequestSpec, n: number): BenchbotResults {
 export async function recordRequests(
   config: BenchbotConfig,
   specs: readonly RequestSpec[],
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<string[]> {
-  const access = createStoreAccess(config, process.env);
+  const access = createStoreAccess(config, env);
   const activities = createReportActivities(access);
   try {
     const ids: string[] = [];

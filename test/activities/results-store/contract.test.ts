@@ -596,6 +596,7 @@ describe.each([SQLITE, POSTGRES])('$name store', (kind) => {
         'trunk-1',
       ]);
       await expectStoreError(() => s.listRuns({ limit: 0 }), 'invalid-query', 'limit');
+      expect(await s.repositories()).toEqual([REPO, 'other/repo'].sort());
     });
 
     it("keeps artifacts by key, replaces them, and removes a job's by prefix", async () => {
