@@ -2,6 +2,7 @@ import {
   isRunKind,
   openResultsStore,
   type ResultsStore,
+  ResultsStoreError,
   RUN_KINDS,
   type RunKind,
   type RunListing,
@@ -73,6 +74,9 @@ function textLine(run: RunsJsonEntry): string {
   ].join('  ');
 }
 
+/** Before the first run is recorded there is no store to read: nothing is recorded, which is no error. */
+const noStoreYet = (err: unknown) => err instanceof ResultsStoreError && err.kind === 'empty';
+
 async function withStore<T>(config: BenchbotConfig, fn: (store: ResultsStore) => Promise<T>): Promise<T> {
   const store = await openResultsStore(config, process.env, { readonly: true });
   try {
@@ -109,8 +113,11 @@ export async function runsCommand(config: BenchbotConfig, options: RunsOptions):
       }),
     );
   } catch (err) {
-    console.error(`cannot read the results store: ${(err as Error).message}`);
-    return 1;
+    if (!noStoreYet(err)) {
+      console.error(`cannot read the results store: ${(err as Error).message}`);
+      return 1;
+    }
+    runs = [];
   }
   const entries = runs.map(jsonEntry);
   if (format === 'json') {
@@ -137,7 +144,10 @@ export async function runsShowCommand(
     return 2;
   }
   try {
-    const run = await withStore(config, (store) => store.getRun(id));
+    const run = await withStore(config, (store) => store.getRun(id)).catch((err: unknown) => {
+      if (noStoreYet(err)) return null;
+      throw err;
+    });
     if (run === null) {
       console.error(`no run ${JSON.stringify(id)} is recorded; \`benchbot runs\` lists the recorded ones`);
       return 1;

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,6 +116,22 @@ describe('benchbot store migrate and benchbot runs, into PostgreSQL', () => {
     const missing = benchbot(['runs', 'show', 'nope'], env);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('benchbot runs');
+  });
+});
+
+describe('benchbot runs before any run is recorded', () => {
+  it('says there are none and how to make one, without creating the store', () => {
+    const file = join(dir, 'never-written.sqlite');
+    const env = { BENCHBOT_CONFIG: config('empty.yaml', `results:\n  path: ${file}`) };
+    const listed = benchbot(['runs'], env);
+    expect(listed.stderr).toBe('');
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('No runs recorded yet. `benchbot run --repo');
+    expect(JSON.parse(benchbot(['runs', '--format', 'json'], env).stdout)).toEqual([]);
+    const shown = benchbot(['runs', 'show', 'bench:acme/app:manual:1'], env);
+    expect(shown.code).toBe(1);
+    expect(shown.stderr).toContain('is recorded; `benchbot runs` lists the recorded ones');
+    expect(existsSync(file)).toBe(false);
   });
 });
 
