@@ -216,6 +216,7 @@ describe('with trunk, pull-request and manual runs recorded', () => {
     expect(await page.locator('table.runs tbody tr').count()).toBe(10);
     expect((await cells(page, 5)).slice(0, 5)).toEqual(['@alice', '@bob', '@alice', '@octocat', '@alice']);
     expect(await page.getByText('No trunk runs recorded yet').count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'index-runs.png'), fullPage: true });
     await page.getByRole('link', { name: 'All runs' }).first().click();
     await page.waitForURL(/\/runs$/);
     expect(errors).toEqual([]);
