@@ -121,6 +121,7 @@ function lazyData(options: DashboardServerOptions): {
 
 /** Runs shown per page of the served Runs list. */
 const RUNS_PER_PAGE = 50;
+
 function olderThan(params: URLSearchParams): RunListCursor | undefined {
   const recordedAt = params.get('before');
   const runId = params.get('beforeRun');
@@ -150,7 +151,7 @@ async function route(
         limit: RUNS_PER_PAGE,
         ...(before === undefined ? {} : { before }),
       });
-      return [HTML, renderRunsPage(view, servedLinks, { filterScript: null })];
+      return [HTML, renderRunsPage(view, servedLinks)];
     }
     case '/series': {
       const key = seriesKey(params);

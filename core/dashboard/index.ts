@@ -23,9 +23,8 @@ export {
 } from './pages.js';
 export { durationText, KIND_LABELS, renderRunPage } from './run-page.js';
 export {
+  EXPORT_RUNS_SHOWN,
   firstRunSection,
-  RUNS_FILTER_SCRIPT,
-  type RunsPageExtras,
   renderRunsPage,
   runsTable,
 } from './runs-page.js';

@@ -34,11 +34,22 @@ function where(row: RunListRow): string {
   return row.branch === null ? '—' : e(row.branch);
 }
 
-/** The runs as a table; each row carries its repository and kind for the export's in-page filter. */
-export function runsTable(rows: readonly RunListRow[], links: DashboardLinks, caption: string): string {
-  const body = rows.map((row) => {
+/** The export shows this many matching runs at a time: a table of every run would take seconds to lay out. */
+export const EXPORT_RUNS_SHOWN = 100;
+
+/**
+ * The runs as a table; each row carries its repository and kind for the export's in-page filter.
+ * Rows from `shown` on start hidden (the export's script shows them on request).
+ */
+export function runsTable(
+  rows: readonly RunListRow[],
+  links: DashboardLinks,
+  caption: string,
+  shown = rows.length,
+): string {
+  const body = rows.map((row, i) => {
     const platforms = row.platforms.map((p) => `${e(p.platform)}: ${e(p.status)}`).join('<br>');
-    return `<tr data-repo="${e(row.repository)}" data-kind="${row.kind}"><td><a href="${e(links.run(row.repository, row))}">${e(row.recordedAt.slice(0, 16).replace('T', ' '))}</a></td><td>${e(KIND_LABELS[row.kind])}</td><td>${e(row.repository)}</td><td>${where(row)}</td><td>${row.requester === null ? `<span class="note">${e(row.reason)}</span>` : `@${e(row.requester)}`}</td><td>${compared(row)}</td><td>${platforms}</td><td>${row.summary === null ? '—' : e(row.summary)}</td></tr>`;
+    return `<tr data-repo="${e(row.repository)}" data-kind="${row.kind}"${i < shown ? '' : ' hidden'}><td><a href="${e(links.run(row.repository, row))}">${e(row.recordedAt.slice(0, 16).replace('T', ' '))}</a></td><td>${e(KIND_LABELS[row.kind])}</td><td>${e(row.repository)}</td><td>${where(row)}</td><td>${row.requester === null ? `<span class="note">${e(row.reason)}</span>` : `@${e(row.requester)}`}</td><td>${compared(row)}</td><td>${platforms}</td><td>${row.summary === null ? '—' : e(row.summary)}</td></tr>`;
   });
   return `<table class="runs"><caption class="note">${e(caption)}</caption><thead><tr><th scope="col">recorded (UTC)</th><th scope="col">kind</th><th scope="col">repository</th><th scope="col">PR or branch</th><th scope="col">requested by</th><th scope="col">compared</th><th scope="col">platforms</th><th scope="col">summary</th></tr></thead><tbody>${body.join('')}</tbody></table>`;
 }
@@ -58,39 +69,42 @@ function filterForm(view: RunListView, links: DashboardLinks): string {
   return `<form class="filters" id="run-filters" method="get" action="${e(action)}" role="search" aria-label="Filter the runs"><label>repository<select name="repo">${repos.join('')}</select></label><label>reason<select name="reason">${kinds.join('')}</select></label><button type="submit">Apply</button></form>`;
 }
 
-export interface RunsPageExtras {
-  /** Export mode: the filters run in the page (RUNS_FILTER_SCRIPT) over every run. */
-  filterScript: string | null;
-}
-
-export function renderRunsPage(view: RunListView, links: DashboardLinks, extras: RunsPageExtras): string {
+/**
+ * Served: one page of runs, filtered by the server, with a link to older ones. Exported: every run,
+ * filtered in the page (RUNS_FILTER_SCRIPT), EXPORT_RUNS_SHOWN at a time.
+ */
+export function renderRunsPage(view: RunListView, links: DashboardLinks): string {
+  const exported = links.mode === 'export';
   const status =
     view.filterProblem !== null
       ? `<p class="problem" id="runs-status" role="status">Filter not applied: ${e(view.filterProblem)}.</p>`
       : `<p id="runs-status" role="status">${view.rows.length === 0 ? 'No runs match.' : `${view.rows.length}${view.older === null ? '' : ' newest'} run${view.rows.length === 1 ? '' : 's'}.`}</p>`;
-  const older =
-    view.older === null
+  const more = exported
+    ? `<p><button type="button" id="runs-more" hidden>Show ${EXPORT_RUNS_SHOWN} more</button></p>`
+    : view.older === null
       ? ''
       : `<p><a href="${e(links.runs(view.filters, view.older))}" rel="next">Older runs</a></p>`;
   const body = `<h1>Runs</h1>
 <p class="note">Every recorded request, newest first: pull-request comments, <code>benchbot run</code>, and trunk runs. Open one for its report, refs and commits, requester, durations and its workflow in the Temporal Web UI.</p>
 ${filterForm(view, links)}
 ${status}
-${view.rows.length === 0 ? '' : runsTable(view.rows, links, 'Recorded runs, newest first; the date opens the run.')}
-${older}`;
+${view.rows.length === 0 ? '' : runsTable(view.rows, links, 'Recorded runs, newest first; the date opens the run.', exported ? EXPORT_RUNS_SHOWN : view.rows.length)}
+${more}`;
   return layout({
     title: 'runs · benchbot',
     head: RUNS_CSS,
     crumbs: `<a href="${e(links.home)}">benchbot dashboard</a> › runs`,
     body,
-    scripts: extras.filterScript === null ? '' : `<script>${extras.filterScript}</script>`,
+    scripts: exported ? `<script>${RUNS_FILTER_SCRIPT}</script>` : '',
   });
 }
 
 /** The export's Runs filters, in the page: rows are shown or hidden by their data-repo and data-kind. */
-export const RUNS_FILTER_SCRIPT = `(function () {
+const RUNS_FILTER_SCRIPT = `(function () {
+  var step = ${EXPORT_RUNS_SHOWN}, limit = step;
   var form = document.getElementById('run-filters');
   var status = document.getElementById('runs-status');
+  var more = document.getElementById('runs-more');
   var rows = Array.prototype.slice.call(document.querySelectorAll('table.runs tbody tr'));
   if (!form) return;
   var params = new URLSearchParams(location.search);
@@ -98,16 +112,21 @@ export const RUNS_FILTER_SCRIPT = `(function () {
     if (params.get(name)) form.elements[name].value = params.get(name);
   });
   function apply() {
-    var repo = form.elements.repo.value, kind = form.elements.reason.value, shown = 0;
+    var repo = form.elements.repo.value, kind = form.elements.reason.value, matching = 0;
     rows.forEach(function (row) {
-      var show = (!repo || row.dataset.repo === repo) && (!kind || row.dataset.kind === kind);
-      row.hidden = !show;
-      if (show) shown++;
+      var match = (!repo || row.dataset.repo === repo) && (!kind || row.dataset.kind === kind);
+      row.hidden = !match || matching >= limit;
+      if (match) matching++;
     });
-    status.textContent = shown === rows.length ? rows.length + ' runs.' : shown + ' of ' + rows.length + ' runs match.';
+    var shown = Math.min(matching, limit);
+    more.hidden = shown === matching;
+    status.textContent = (matching === rows.length ? rows.length + ' runs' : matching + ' of ' + rows.length + ' runs match')
+      + (shown < matching ? ', the newest ' + shown + ' shown.' : '.');
   }
-  form.addEventListener('change', apply);
-  form.addEventListener('submit', function (event) { event.preventDefault(); apply(); });
+  function refilter() { limit = step; apply(); }
+  form.addEventListener('change', refilter);
+  form.addEventListener('submit', function (event) { event.preventDefault(); refilter(); });
+  more.addEventListener('click', function () { limit += step; apply(); });
   apply();
 })();`;
 

@@ -5,7 +5,6 @@ import { indexView, openDashboardData } from '../../activities/dashboard-data.js
 import { type BenchbotConfig, temporalUiUrl } from '../../core/config/index.js';
 import {
   ALL_RUNS_FILTERS,
-  RUNS_FILTER_SCRIPT,
   type RunListCursor,
   type RunListRow,
   type RunListView,
@@ -109,7 +108,6 @@ export async function exportDashboard(
           filterProblem: null,
         },
         exportLinks,
-        { filterScript: RUNS_FILTER_SCRIPT },
       ),
     );
     pages++;

@@ -20,7 +20,8 @@ import { type RequestSpec, recordRequests } from './seed-requests.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard');
 const UI_URL = 'http://localhost:8233';
-const TRUNK_RUNS = 60;
+// Past two served pages of 50 and past the export's first 100 shown.
+const TRUNK_RUNS = 120;
 const OTHER_REPO = 'acme/gadgets';
 const dir = mkdtempSync(join(tmpdir(), 'benchbot-runs-'));
 const servers: DashboardServer[] = [];
@@ -235,21 +236,20 @@ describe('with trunk, pull-request and manual runs recorded', () => {
       'trunk',
     ]);
     expect((await cells(page, 4)).slice(0, 5)).toEqual(['—', 'PR #3', '—', 'PR #7', '—']);
-    const firstPage = await page
-      .locator('table.runs tbody tr a')
-      .evaluateAll((as) => as.map((a) => (a as unknown as { href: string }).href));
-    expect(firstPage).toHaveLength(50);
-    expect(firstPage[0]).toBe(`${server.url}run?${new URLSearchParams({ id: ids[4] as string })}`);
+    const links = () =>
+      page
+        .locator('table.runs tbody tr a')
+        .evaluateAll((as) => as.map((a) => (a as unknown as { href: string }).href));
+    const pages = [await links()];
+    expect(pages[0]?.[0]).toBe(`${server.url}run?${new URLSearchParams({ id: ids[4] as string })}`);
     await page.screenshot({ path: join(ARTIFACTS, 'runs.png'), fullPage: true });
-
-    await page.getByRole('link', { name: 'Older runs' }).click();
-    await page.waitForURL(/before=/);
-    const secondPage = await page
-      .locator('table.runs tbody tr a')
-      .evaluateAll((as) => as.map((a) => (a as unknown as { href: string }).href));
-    expect(secondPage).toHaveLength(total - 50);
-    expect(new Set([...firstPage, ...secondPage]).size).toBe(total);
-    expect(await page.getByRole('link', { name: 'Older runs' }).count()).toBe(0);
+    while ((await page.getByRole('link', { name: 'Older runs' }).count()) > 0) {
+      await page.getByRole('link', { name: 'Older runs' }).click();
+      await page.waitForURL(/beforeRun=.*/);
+      pages.push(await links());
+    }
+    expect(pages.map((p) => p.length)).toEqual([50, 50, total - 100]);
+    expect(new Set(pages.flat()).size).toBe(total);
 
     await page.goto(`${server.url}runs`);
     await page.getByLabel('reason').selectOption('manual');
@@ -319,8 +319,13 @@ describe('with trunk, pull-request and manual runs recorded', () => {
     const { page, errors } = await openPage(browser, pathToFileURL(join(site, 'index.html')).href);
     await page.getByRole('link', { name: 'All runs' }).first().click();
     await page.waitForURL(/runs\.html$/);
-    expect(await page.locator('table.runs tbody tr').count()).toBe(total);
+    // Laid out a hundred at a time: a table of thousands of runs would take seconds to open.
+    expect(await page.locator('table.runs tbody tr:visible').count()).toBe(100);
+    expect(await page.locator('#runs-status').textContent()).toBe(`${total} runs, the newest 100 shown.`);
+    await page.getByRole('button', { name: 'Show 100 more' }).click();
+    expect(await page.locator('table.runs tbody tr:visible').count()).toBe(total);
     expect(await page.locator('#runs-status').textContent()).toBe(`${total} runs.`);
+    expect(await page.getByRole('button', { name: 'Show 100 more' }).isVisible()).toBe(false);
 
     await page.getByLabel('reason').selectOption('pull-request');
     expect(await cells(page, 5)).toEqual(['@bob', '@octocat']);
