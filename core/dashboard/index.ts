@@ -21,13 +21,8 @@ export {
   renderSeriesPage,
   type SeriesPageExtras,
 } from './pages.js';
-export { durationText, KIND_LABELS, renderRunPage } from './run-page.js';
-export {
-  EXPORT_RUNS_SHOWN,
-  firstRunSection,
-  renderRunsPage,
-  runsTable,
-} from './runs-page.js';
+export { renderRunPage } from './run-page.js';
+export { renderRunsPage } from './runs-page.js';
 export { niceTicks, timeTicks } from './scale.js';
 export { seriesCsv, seriesSvg } from './series-export.js';
 export {

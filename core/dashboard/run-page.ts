@@ -27,7 +27,7 @@ function sideCell(side: RunBenchmarkRow['baseline'], unit: string): string {
 }
 
 /** "4 min (10:02:11 – 10:06:40 UTC)", or why there is no duration. */
-export function durationText(platform: Pick<RunPlatformView, 'startedAt' | 'finishedAt'>): string {
+function durationText(platform: Pick<RunPlatformView, 'startedAt' | 'finishedAt'>): string {
   if (platform.startedAt === null || platform.finishedAt === null) return 'not recorded (no results file)';
   const seconds = (Date.parse(platform.finishedAt) - Date.parse(platform.startedAt)) / 1000;
   const clock = (iso: string) => new Date(iso).toISOString().slice(11, 19);

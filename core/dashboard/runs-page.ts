@@ -35,7 +35,7 @@ function where(row: RunListRow): string {
 }
 
 /** The export shows this many matching runs at a time: a table of every run would take seconds to lay out. */
-export const EXPORT_RUNS_SHOWN = 100;
+const EXPORT_RUNS_SHOWN = 100;
 
 /**
  * The runs as a table; each row carries its repository and kind for the export's in-page filter.
