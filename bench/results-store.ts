@@ -185,7 +185,10 @@ async function measure(
       'coverage, 30 days',
       () => store.coverage({ ...q, from: day(lastMs - 30 * 24 * HOUR_MS), to: day(lastMs) }),
     ],
-    ['coverage, whole history', () => store.coverage({ ...q, from: day(START_MS), to: day(lastMs + HOUR_MS) })],
+    [
+      'coverage, whole history',
+      () => store.coverage({ ...q, from: day(START_MS), to: day(lastMs + HOUR_MS) }),
+    ],
   ];
   try {
     for (const [label, call] of queries) {
