@@ -302,26 +302,28 @@ export class PostgresResultsStore implements ResultsStore {
   async coverage(query: CoverageQuery): Promise<CoverageDay[]> {
     const { fromMs, toMs, days } = coverageDays(query);
     const rows = await this.read('reading coverage', async (db) => {
-      // any_ok is null for a run without the asked platform, which then does not count at all.
-      const result = await prepared<CoverageRow>(
+      // any_ok is null for a run without the asked platform, which then does not count at all. Each
+      // run's platforms are looked at once, and days are numbered (ms / 86,400,000 is the UTC day)
+      // and named here: formatting a date for every run doubled the query's time.
+      const result = await prepared<Omit<CoverageRow, 'day'> & { day_number: number }>(
         db,
-        `SELECT day, count(*)::int AS runs, count(*) FILTER (WHERE NOT any_ok)::int AS failed_runs,
-           sum(CASE WHEN any_ok THEN coalesce(commit_count, 1) ELSE 0 END)::int AS commits_covered,
-           sum(skipped)::int AS skipped
-         FROM (
-           SELECT to_char(to_timestamp(r.recorded_ms / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
-             r.commit_count,
-             (SELECT bool_or(pr.status = 'ok') FROM platform_runs pr
-               WHERE pr.run_id = r.id AND ($3::text IS NULL OR pr.platform = $3)) AS any_ok,
-             (SELECT count(*) FROM skipped_commits sc WHERE sc.run_id = r.id) AS skipped
-           FROM runs r
-           WHERE r.repository = $1 AND r.branch IS NOT DISTINCT FROM $2::text
-             AND r.recorded_ms >= $4 AND r.recorded_ms < $5
-         ) per_run
-         WHERE any_ok IS NOT NULL GROUP BY day ORDER BY day`,
+        `SELECT r.recorded_ms / 86400000 AS day_number, count(*)::int AS runs,
+           count(*) FILTER (WHERE NOT platforms.any_ok)::int AS failed_runs,
+           coalesce(sum(coalesce(r.commit_count, 1)) FILTER (WHERE platforms.any_ok), 0)::int AS commits_covered,
+           sum(skips.n)::int AS skipped
+         FROM runs r
+         CROSS JOIN LATERAL (SELECT bool_or(pr.status = 'ok') AS any_ok FROM platform_runs pr
+           WHERE pr.run_id = r.id AND ($3::text IS NULL OR pr.platform = $3)) platforms
+         CROSS JOIN LATERAL (SELECT count(*) AS n FROM skipped_commits sc WHERE sc.run_id = r.id) skips
+         WHERE r.repository = $1 AND r.branch IS NOT DISTINCT FROM $2::text
+           AND r.recorded_ms >= $4 AND r.recorded_ms < $5 AND platforms.any_ok IS NOT NULL
+         GROUP BY day_number`,
         [query.repository, query.branch, query.platform ?? null, fromMs, toMs],
       );
-      return result.rows;
+      return result.rows.map(({ day_number, ...row }) => ({
+        ...row,
+        day: new Date(day_number * 86_400_000).toISOString().slice(0, 10),
+      }));
     });
     const byDay = new Map(rows.map((row) => [row.day, row]));
     return days.map((day) => {
