@@ -161,6 +161,9 @@ describe('two workers, one PostgreSQL history', () => {
 
       const outcomes = await trunkRuns;
       await expectEachReportedOnce(world, client, requests, a.config, { env });
+      // Both shared the work: each ran jobs in its own work directory.
+      for (const { config } of configs)
+        expect((await readdir(config.executor.local.workDir)).length).toBeGreaterThan(0);
 
       // Each trunk run measured its commit against the previous recorded one (the first against itself).
       expect(outcomes.map((o) => [o.sha, o.baselineSha])).toEqual([

@@ -21,11 +21,6 @@ export class WorkerProcess {
     private readonly env: NodeJS.ProcessEnv = {},
   ) {}
 
-  /** The running process's id; null when it is not running. */
-  get pid(): number | null {
-    return this.child?.pid ?? null;
-  }
-
   start(): void {
     if (this.child !== null) throw new Error('WorkerProcess.start: already running');
     this.starts += 1;
