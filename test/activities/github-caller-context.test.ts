@@ -28,11 +28,15 @@ describe('GitHub requests from many activities at once', () => {
     );
     if (!parsed.ok) throw new Error(formatConfigIssues(parsed.issues));
     const lines: Record<string, unknown>[] = [];
-    const logger = createLogger({ level: 'info', format: 'json', destination: {
-      write: (line: string) => {
-        lines.push(JSON.parse(line) as Record<string, unknown>);
+    const logger = createLogger({
+      level: 'info',
+      format: 'json',
+      destination: {
+        write: (line: string) => {
+          lines.push(JSON.parse(line) as Record<string, unknown>);
+        },
       },
-    } });
+    });
     const octokit = createGitHubClient({ config: parsed.config, env: { GITHUB_TOKEN: TOKEN }, logger });
 
     // Comments that do not exist: each request fails with a 404, which Octokit logs.
