@@ -1,5 +1,5 @@
-export { CLIENT_FILTER_SCRIPT } from './client-filter.js';
 export { type CoverageGapView, coverageGaps, renderCoverageChart } from './coverage-chart.js';
+export { downsampleColumns } from './downsample.js';
 export { escapeHtml } from './escape.js';
 export {
   filtersFrom,
@@ -19,6 +19,7 @@ export {
   renderIndexPage,
   renderQueue,
   renderRunPage,
+  renderSeriesDetail,
   renderSeriesPage,
   type SeriesPageExtras,
 } from './pages.js';
@@ -31,3 +32,4 @@ export {
   type TrendChart,
   type TrendChartOptions,
 } from './trend-chart.js';
+export { CHART_COLUMNS, chartOverview, trendDetail } from './trend-data.js';
