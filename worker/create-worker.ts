@@ -148,6 +148,7 @@ export async function createWorkers(options: WorkerOptions): Promise<BenchbotWor
       executor: createExecutor(config, options.env),
       logger: options.logger,
       publishStatus: github.publishStatus,
+      pullRequestHead: github.pullRequestHead,
       ...(options.statusEditIntervalMs === undefined
         ? {}
         : { statusEditIntervalMs: options.statusEditIntervalMs }),
