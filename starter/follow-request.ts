@@ -1,4 +1,4 @@
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, type WorkflowHandle, WorkflowNotFoundError } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { describeProgress } from '../core/request/status-comment.js';
 import type { RequestOutcome } from '../core/request/types.js';
@@ -40,6 +40,28 @@ async function latestProgress(handle: WorkflowHandle): Promise<Progress | null> 
   return null;
 }
 
+/**
+ * The request's outcome, waiting through a server that goes away and comes back (an embedded
+ * `npm start` restarted meanwhile): only the workflow's own end, or its absence, is final.
+ */
+async function outcomeOf(
+  handle: WorkflowHandle,
+  say: (line: string) => void,
+  pollMs: number,
+): Promise<RequestOutcome> {
+  for (;;) {
+    try {
+      return (await handle.result()) as RequestOutcome;
+    } catch (error) {
+      if (error instanceof WorkflowFailedError || error instanceof WorkflowNotFoundError) throw error;
+      say(
+        `lost Temporal (${error instanceof Error ? error.message : String(error)}); waiting for it to come back`,
+      );
+      await new Promise((r) => setTimeout(r, Math.max(pollMs, 1000)));
+    }
+  }
+}
+
 export interface FollowOptions {
   say: (line: string) => void;
   pollMs?: number;
@@ -57,7 +79,7 @@ export async function followRequest(
   { say, pollMs = 1000 }: FollowOptions,
 ): Promise<RequestOutcome> {
   let finished = false;
-  const result = (handle.result() as Promise<RequestOutcome>).finally(() => {
+  const result = outcomeOf(handle, say, pollMs).finally(() => {
     finished = true;
   });
   let last = '';
