@@ -42,13 +42,16 @@ export const CLIENT_CHART_SCRIPT = `(function () {
     while (lo < hi) { var mid = (lo + hi) >> 1; if (ts[mid] < t) lo = mid + 1; else hi = mid; }
     return lo;
   }
+  // Indexed as the detail's charts; a series without runs in the page's range has no figure.
   window.BENCHBOT_CHARTS = page.charts.map(function (c, k) {
     var figure = document.getElementById(c.id);
+    if (!figure || c.t.length === 0) return null;
     var plot = figure.querySelector('.trend-plot');
     var tip = figure.querySelector('.trend-tip');
     var fmt = function (v) { return v === null || v === undefined ? 'unbounded' : sig3(v / c.scale.factor) + ' ' + c.scale.symbol; };
     var xs = c.t.map(function (t) { return page.t0 / 1000 + t; });
-    var full = [xs[0], xs[xs.length - 1]];
+    // One run alone still gets a day of axis around it.
+    var full = xs[0] === xs[xs.length - 1] ? [xs[0] - 43200, xs[0] + 43200] : [xs[0], xs[xs.length - 1]];
     var overview = [xs, c.median, filled(c.hi, c.median), filled(c.lo, c.median)];
     // What each drawn point is: ['o', i] a point of the overview, ['d', i] a point of the detail.
     var drawn = { kind: 'o', index: null };
@@ -183,5 +186,5 @@ export const CLIENT_CHART_SCRIPT = `(function () {
       } else if (e.key === 'Enter') { open(); e.preventDefault(); }
     });
     return { id: c.id, plot: u, setWindow: setWindow, full: full, drawn: function () { return drawn; } };
-  });
+  }).filter(function (chart) { return chart !== null; });
 })();`;

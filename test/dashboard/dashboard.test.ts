@@ -285,6 +285,15 @@ describe('served dashboard', () => {
     const b = (runs[199] as RecordRunInput).commitRange?.to.slice(0, 8) as string;
     await page.goto(`${server.url}${seriesPath}&benchmark=q2&commits=${a}..${b}`);
     expect((await charts(page))[0]?.points).toBe(100);
+    // One run per chart, and none at all: drawn, or said, without a script error.
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(`${server.url}${seriesPath}&commits=${a}`);
+    expect((await charts(page)).map((c) => c.points)).toEqual([1, 1, 1]);
+    await page.goto(`${server.url}${seriesPath}&from=2030-01-01`);
+    expect(await page.locator('section.benchmark p.empty').count()).toBe(3);
+    expect(await charts(page)).toEqual([]);
+    expect(errors).toEqual([]);
     await page.goto(`${server.url}${seriesPath}&commits=ffffffffff`);
     expect(await page.locator('#filter-status').textContent()).toMatch(
       /Filter not applied: no run in this series measured commit ffffffffff/,
