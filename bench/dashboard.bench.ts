@@ -94,7 +94,13 @@ async function main(): Promise<void> {
     const path = `series?${new URLSearchParams({ repo: REPO, branch: BRANCH, platform: PLATFORM })}`;
 
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-    const coldServer = await startDashboardServer({ config, env: process.env, host: '127.0.0.1', port: 0, warm: false });
+    const coldServer = await startDashboardServer({
+      config,
+      env: process.env,
+      host: '127.0.0.1',
+      port: 0,
+      warm: false,
+    });
     const cold = await measure(page, coldServer.url + path);
     await coldServer.close();
     const warmUpStart = performance.now();
