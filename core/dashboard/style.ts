@@ -17,7 +17,6 @@ a:focus .point, .point:hover { r: 5; stroke: #000; stroke-width: 1.5; }
 .coverage .day.failed { fill: #999; }
 .coverage .hatch { stroke: #b30000; stroke-width: 2; }
 .coverage .gap { stroke: #b30000; stroke-width: 0.5; }
-.outside { fill: #888; fill-opacity: 0.18; }
 .out { display: none; }
 `;
 

@@ -130,7 +130,7 @@ export function renderTrendChart(series: TrendSeries, options: TrendChartOptions
       ? ` ${shown.length} of ${points.length} points drawn: the lowest and highest median per pixel column.`
       : '');
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="trend" id="${escapeHtml(id)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="${escapeHtml(id)}-title ${escapeHtml(id)}-desc" data-t0="${timeDomain[0]}" data-t1="${timeDomain[1]}" data-x0="${plot.left}" data-x1="${plot.right}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="trend" id="${escapeHtml(id)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="${escapeHtml(id)}-title ${escapeHtml(id)}-desc">`,
     `<title id="${escapeHtml(id)}-title">${escapeHtml(title)}</title>`,
     `<desc id="${escapeHtml(id)}-desc">${escapeHtml(desc)}</desc>`,
     '<g class="axis y-axis">',
@@ -152,7 +152,7 @@ export function renderTrendChart(series: TrendSeries, options: TrendChartOptions
   for (const i of shown) {
     const p = points[i] as TrendPoint;
     parts.push(
-      `<a href="${escapeHtml(options.runHref(p))}"><circle class="point" cx="${px(xs[i] as number)}" cy="${px(y(p.median))}" r="3" data-t="${times[i]}"><title>${escapeHtml(pointTooltip(p, unit))}</title></circle></a>`,
+      `<a href="${escapeHtml(options.runHref(p))}"><circle class="point" cx="${px(xs[i] as number)}" cy="${px(y(p.median))}" r="3"><title>${escapeHtml(pointTooltip(p, unit))}</title></circle></a>`,
     );
   }
   parts.push('</g><g class="change-points">');
@@ -170,7 +170,7 @@ export function renderTrendChart(series: TrendSeries, options: TrendChartOptions
     const anchor = cx > plot.right - 140 ? 'end' : 'start';
     const at = points[cp.index] as TrendPoint;
     parts.push(
-      `<g class="change-point" data-t="${times[cp.index]}"><title>${escapeHtml(`Change point ${k + 1} before ${shortSha(at.sha)} (${at.recordedAt.slice(0, 10)}): median ${formatValue(cp.before, unit)} → ${formatValue(cp.after, unit)}, ${changeLabel(cp, series.direction)}, p = ${cp.pValue.toFixed(3)}`)}</title>` +
+      `<g class="change-point"><title>${escapeHtml(`Change point ${k + 1} before ${shortSha(at.sha)} (${at.recordedAt.slice(0, 10)}): median ${formatValue(cp.before, unit)} → ${formatValue(cp.after, unit)}, ${changeLabel(cp, series.direction)}, p = ${cp.pValue.toFixed(3)}`)}</title>` +
         `<line x1="${px(cx)}" x2="${px(cx)}" y1="${plot.top}" y2="${plot.bottom}"/><path d="${triangle}"/>` +
         `<text x="${px(anchor === 'end' ? cx - 9 : cx + 9)}" y="${tip - 2 - (k % 2) * 12}" text-anchor="${anchor}">${escapeHtml(text)}</text></g>`,
     );

@@ -122,14 +122,15 @@ export const CLIENT_CHART_SCRIPT = `(function () {
       // x never auto-ranges: new data for a zoomed range keeps the range and re-ranges y.
       scales: { x: { time: true, auto: false, min: full[0], max: full[1] } },
       series: [
-        { value: function (self, v) { return v === null ? '—' : when(v - page.t0 / 1000); } },
-        { label: 'median', stroke: '#08519c', width: 1.2, value: function (self, v) { return fmt(v); },
+        {},
+        { label: 'median', stroke: '#08519c', width: 1.2,
           points: { show: function (self) { return self.data[0].length < self.bbox.width / devicePixelRatio / 4; }, size: 6, fill: '#08519c' } },
-        { label: '95% CI high', stroke: 'rgba(0,0,0,0)', points: { show: false }, value: function (self, v) { return fmt(v); } },
-        { label: '95% CI low', stroke: 'rgba(0,0,0,0)', points: { show: false }, value: function (self, v) { return fmt(v); } },
+        { label: '95% CI high', stroke: 'rgba(0,0,0,0)', points: { show: false } },
+        { label: '95% CI low', stroke: 'rgba(0,0,0,0)', points: { show: false } },
       ],
       bands: [{ series: [2, 3], fill: 'rgba(158,202,225,0.55)' }],
       axes: [{}, { size: 70, values: function (self, ticks) { return ticks.map(function (v) { return fmt(v); }); } }],
+      // The figure's caption is the legend; the tooltip shows the values.
       legend: { show: false },
       cursor: { drag: { x: true, y: false } },
       hooks: {
