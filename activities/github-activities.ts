@@ -6,7 +6,7 @@ import { commentMarker } from '../core/request/ids.js';
 import { renderStatusComment, type StatusView } from '../core/request/status-comment.js';
 import { type ReactionContent, react, upsertMarkedComment } from './github/comments.js';
 import { repositoryPermission } from './github/permissions.js';
-import { type PullRequestSides, resolvePullRequestSides } from './github/refs.js';
+import { type PullRequestSides, pullRequestHead, resolvePullRequestSides } from './github/refs.js';
 import { createGitHubSession } from './github/session.js';
 
 export interface GitHubActivityDeps {
@@ -80,6 +80,11 @@ export function createGitHubActivities(deps: GitHubActivityDeps) {
       changed: string | null;
     }): Promise<PullRequestSides> {
       return resolvePullRequestSides(octokit(), input.repo, input.prNumber, input);
+    },
+
+    /** Where a pull request's head is now: a request checks it just before its job starts. */
+    async pullRequestHead(input: { repo: string; prNumber: number }): Promise<string> {
+      return pullRequestHead(octokit(), input.repo, input.prNumber);
     },
 
     /** Trusted commenters only: the comment's association first, the permission API if the policy says. */

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { type BenchbotConfig, findRepo, type RepoConfig } from '../core/config/index.js';
 import { buildJobSpec } from '../core/job-spec.js';
 import type { StatusView } from '../core/request/status-comment.js';
-import type { JobSide } from '../core/request/types.js';
+import { type JobSide, SUPERSEDED } from '../core/request/types.js';
 import { type BenchbotResults, parseResults, type RunReason } from '../core/results/index.js';
 import { describeCodeUnderTestFailure, type ProgressEvent } from '../core/runner-protocol.js';
 import { type Executor, RUNNER_LOST, WORKER_SHUTDOWN } from './executors/executor.js';
@@ -27,6 +27,12 @@ export interface RunJobInput {
    * apart and each gets its own round order.
    */
   part?: string;
+  /**
+   * The changed side is the pull request's head as it was when the request began: with
+   * `trigger.onPush: supersede` the job first checks that the head is still there (new commits
+   * would make the run measure an outdated head) and ends as `Superseded` if it moved.
+   */
+  measuresPullRequestHead?: boolean;
 }
 
 export interface JobActivityDeps {
@@ -35,6 +41,8 @@ export interface JobActivityDeps {
   logger: Logger;
   /** Edits the request's status comment (the GitHub activity's own implementation). */
   publishStatus: (input: CommentTarget & { view: Omit<StatusView, 'workflowUrl'> }) => Promise<number>;
+  /** Where a pull request's head is now (the GitHub activity's own implementation). */
+  pullRequestHead: (input: { repo: string; prNumber: number }) => Promise<string>;
   /** How often the PR's status line may be edited while a job runs. */
   statusEditIntervalMs?: number;
 }
@@ -122,6 +130,26 @@ export function createJobActivities(deps: JobActivityDeps) {
         seed: seedOf(jobKey),
       });
       if (!built.ok) throw ApplicationFailure.nonRetryable(built.error, 'InvalidRequest');
+      if (
+        input.measuresPullRequestHead &&
+        input.pullRequest !== null &&
+        repo.trigger.onPush === 'supersede'
+      ) {
+        // Just before the job takes its runner: the poller has no push events, so look.
+        const head = await deps
+          .pullRequestHead({ repo: repo.name, prNumber: input.pullRequest })
+          .catch((err: unknown) => {
+            ctx.log.warn('could not read the pull request head; running the job as asked', { err });
+            return input.changed.sha;
+          });
+        if (head !== input.changed.sha) {
+          throw ApplicationFailure.nonRetryable(
+            `the pull request's head moved to ${head} before the job started`,
+            SUPERSEDED,
+            { sha: head },
+          );
+        }
+      }
 
       const workflow = ctx.client.workflow.getHandle(workflowId);
       let phase: 'building' | 'running' | null = null;

@@ -48,6 +48,15 @@ export async function activeRequests(client: Client, extra = ''): Promise<QueueE
   return (await collect(client, query)).map(toEntry);
 }
 
+/** The open requests on one pull request. */
+export async function activeRequestsOnPullRequest(
+  client: Client,
+  repo: string,
+  pr: number,
+): Promise<QueueEntry[]> {
+  return activeRequests(client, ` AND BenchbotRepository = ${quote(repo)} AND BenchbotPullRequest = ${pr}`);
+}
+
 /** How long recent runs held a slot (recorded in each finished request's memo). */
 async function recentRunSeconds(client: Client): Promise<number[]> {
   const done = await collect(
@@ -88,10 +97,7 @@ export function createQueueActivities(config: BenchbotConfig) {
     },
 
     async activeRequestsOnPullRequest(input: { repo: string; pr: number }): Promise<QueueEntry[]> {
-      return activeRequests(
-        client(),
-        ` AND BenchbotRepository = ${quote(input.repo)} AND BenchbotPullRequest = ${input.pr}`,
-      );
+      return activeRequestsOnPullRequest(client(), input.repo, input.pr);
     },
 
     /** Tells each request who cancelled it (for its status comment), then cancels it. */

@@ -10,7 +10,16 @@ export const BENCHMARKS = defineSearchAttributeKey('BenchbotBenchmarks', SearchA
 
 export const ALL_SEARCH_ATTRIBUTES = [REPOSITORY, PULL_REQUEST, REQUESTER, STATE, BENCHMARKS] as const;
 
-export type RequestState = 'queued' | 'building' | 'running' | 'comparing' | 'done' | 'failed' | 'cancelled';
+export type RequestState =
+  | 'queued'
+  | 'building'
+  | 'running'
+  | 'comparing'
+  | 'done'
+  | 'failed'
+  | 'cancelled'
+  /** Ended before its job started: new commits on the pull request made it outdated. */
+  | 'superseded';
 
 /** The states of a request that is waiting for or holding a runner slot. */
 export const ACTIVE_REQUEST_STATES = [

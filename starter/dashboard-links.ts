@@ -56,4 +56,5 @@ export const exportLinks: DashboardLinks = {
   svg: (key, s) => `svg/${slug(keySlug(key), s.benchmark, s.metric)}.svg`,
 };
 
-export const exportRunsScript = (key: SeriesKey) => `data/runs-${keySlug(key)}.js`;
+/** A series page's detail script (every run and point of its charts), loaded on first use. */
+export const exportDetailScript = (key: SeriesKey) => `data/detail-${keySlug(key)}.js`;

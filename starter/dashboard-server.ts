@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import {
   type DashboardData,
@@ -19,11 +20,13 @@ import {
   renderIndexPage,
   renderRunPage,
   renderRunsPage,
+  renderSeriesDetail,
   renderSeriesPage,
   type SeriesKey,
   seriesCsv,
   seriesSvg,
 } from '../core/dashboard/index.js';
+import { assetLinks, chartAsset } from './dashboard-assets.js';
 import { servedLinks } from './dashboard-links.js';
 
 // `benchbot dashboard` and the dashboard `npm start` serves: pages rendered per request from the
@@ -39,10 +42,17 @@ export interface DashboardServerOptions {
   uiUrl?: string | null;
   /** The live queue; omitted, pages show none. */
   queue?: () => Promise<QueueView>;
+  /**
+   * Compute every series page once right after starting (default), so that the first reader does
+   * not wait for the change points (E-divisive takes about a second per long series).
+   */
+  warm?: boolean;
 }
 
 export interface DashboardServer {
   url: string;
+  /** Settles when the warm-up has computed every series page (at once without a warm-up). */
+  warmed: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -68,13 +78,21 @@ const seriesKey = (params: URLSearchParams): SeriesKey => ({
 });
 
 function send(
+  req: IncomingMessage,
   res: ServerResponse,
   status: number,
   type: string,
   body: string,
   extra: Record<string, string> = {},
 ): void {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...extra });
+  const headers = { 'content-type': type, 'cache-control': 'no-store', vary: 'accept-encoding', ...extra };
+  // Series pages and their detail scripts are numbers and hex: gzip makes them a fraction.
+  if (body.length > 1024 && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+    res.writeHead(status, { ...headers, 'content-encoding': 'gzip' });
+    res.end(gzipSync(body, { level: 4 }));
+    return;
+  }
+  res.writeHead(status, headers);
   res.end(body);
 }
 
@@ -153,12 +171,20 @@ async function route(
       });
       return [HTML, renderRunsPage(view, servedLinks)];
     }
-    case '/series': {
+    case '/series':
+    case '/series-detail.js': {
       const key = seriesKey(params);
       const view = await (await data()).seriesPage(key, filtersFrom(params));
       if (view === null)
         throw new HttpProblem(404, `no runs recorded for ${key.repository} ${key.branch} on ${key.platform}`);
-      return [HTML, renderSeriesPage(view, servedLinks, { queue: await queue(), runsScript: null })];
+      if (url.pathname === '/series-detail.js')
+        return ['text/javascript; charset=utf-8', renderSeriesDetail(view, servedLinks)];
+      // The detail of the same page: the same series, range and filters.
+      const detail = `/series-detail.js?${params.toString()}`;
+      return [
+        HTML,
+        renderSeriesPage(view, servedLinks, { queue: await queue(), assets: assetLinks('/assets/'), detail }),
+      ];
     }
     case '/run': {
       const id = required(params, 'id');
@@ -196,8 +222,12 @@ async function route(
             { 'content-disposition': `inline; filename="${name}.svg"` },
           ];
     }
-    default:
-      throw new HttpProblem(404, `no page at ${url.pathname}; start from /`);
+    default: {
+      const asset = url.pathname.startsWith('/assets/') ? chartAsset(url.pathname.slice(8)) : undefined;
+      if (asset === undefined) throw new HttpProblem(404, `no page at ${url.pathname}; start from /`);
+      // The library changes only with benchbot's dependencies: let the browser keep it for a day.
+      return [asset.type, asset.text, { 'cache-control': 'public, max-age=86400' }];
+    }
   }
 }
 
@@ -205,15 +235,15 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   const data = lazyData(options);
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      send(res, 405, 'text/plain', 'only GET\n', { allow: 'GET, HEAD' });
+      send(req, res, 405, 'text/plain', 'only GET\n', { allow: 'GET, HEAD' });
       return;
     }
     const url = new URL(req.url ?? '/', 'http://dashboard');
     route(url, () => data.get(), options).then(
-      ([type, body, headers]) => send(res, 200, type, body, headers),
+      ([type, body, headers]) => send(req, res, 200, type, body, headers),
       (err: unknown) => {
         const status = err instanceof HttpProblem ? err.status : 500;
-        send(res, status, HTML, problemPage(status, (err as Error).message));
+        send(req, res, status, HTML, problemPage(status, (err as Error).message));
       },
     );
   });
@@ -221,14 +251,44 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  let closed = false;
+  const warmed =
+    options.warm === false
+      ? Promise.resolve()
+      : warmUp(
+          () => data.get(),
+          () => closed,
+        );
   return {
     url: `http://${host}:${port}/`,
+    warmed,
     async close() {
+      closed = true;
+      await warmed;
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await data.close();
     },
   };
+}
+
+/**
+ * Every series page computed once, one at a time between requests, so that their change points are
+ * cached before the first reader asks. Nothing to warm (no store yet) is not a problem.
+ */
+async function warmUp(data: () => Promise<DashboardData>, stopped: () => boolean): Promise<void> {
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+  try {
+    await turn();
+    const dashboard = await data();
+    for (const key of await dashboard.index()) {
+      if (stopped()) return;
+      await dashboard.seriesPage(key);
+      await turn();
+    }
+  } catch {
+    // The page that needs the store says what is wrong when someone opens it.
+  }
 }
 
 /** A queue source over its own Temporal connection, made on first use and kept. */

@@ -1,6 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
-import { type NativeConnection, type State, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  type NativeConnection,
+  type State,
+  Worker,
+  type WorkflowBundleOption,
+} from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { Executor } from '../activities/executors/executor.js';
 import { createKubernetesExecutor } from '../activities/executors/kubernetes.js';
@@ -17,6 +23,7 @@ import { createTrunkActivities } from '../activities/trunk-activities.js';
 import type { BenchbotConfig } from '../core/config/index.js';
 import { withoutSecrets } from '../core/secret-env.js';
 import { heartbeatWhileRunning } from './heartbeat-while-running.js';
+import { bundlerLoggerFor } from './logger.js';
 
 /** Shorter than a Kubernetes Pod's default 30 s termination grace, leaving time to exit. */
 const SHORT_ACTIVITY_GRACE = '10 seconds';
@@ -102,9 +109,9 @@ export async function createWorkers(options: WorkerOptions): Promise<BenchbotWor
     connection,
     namespace: config.temporal.namespace,
     taskQueue,
-    ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath: WORKFLOWS_PATH }),
+    workflowBundle:
+      options.workflowBundle ??
+      (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: bundlerLoggerFor(options.logger) })),
     // Short activities heartbeat while they run, so that a killed worker's are retried within seconds.
     interceptors: { activity: [heartbeatWhileRunning] },
     // On shutdown, GitHub writes and store writes in flight get this long to finish on their own.
@@ -141,6 +148,7 @@ export async function createWorkers(options: WorkerOptions): Promise<BenchbotWor
       executor: createExecutor(config, options.env),
       logger: options.logger,
       publishStatus: github.publishStatus,
+      pullRequestHead: github.pullRequestHead,
       ...(options.statusEditIntervalMs === undefined
         ? {}
         : { statusEditIntervalMs: options.statusEditIntervalMs }),

@@ -6,6 +6,7 @@ import {
   defineSignal,
   isCancellation,
   metricMeter,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -19,12 +20,13 @@ import type { ReportActivities } from '../activities/report-activities.js';
 import type { RepositoryActivities } from '../activities/repository-activities.js';
 import type { TriggerActivities } from '../activities/trigger-validation.js';
 import type { FailureView, StatusView } from '../core/request/status-comment.js';
-import type {
-  BenchmarkRequestInput,
-  CommentSource,
-  JobSide,
-  ManualSource,
-  RequestOutcome,
+import {
+  type BenchmarkRequestInput,
+  type CommentSource,
+  type JobSide,
+  type ManualSource,
+  type RequestOutcome,
+  SUPERSEDED,
 } from '../core/request/types.js';
 import {
   BENCHMARKS,
@@ -39,11 +41,20 @@ import { HEARTBEAT_TIMEOUT, jobActivities, NON_RETRYABLE_USER_ERRORS } from './a
 
 export const cancelledBySignal = defineSignal<[string]>('cancelledBy');
 export const jobPhaseSignal = defineSignal<['building' | 'running']>('jobPhase');
+/** New commits on the pull request: its head is now at this SHA (the webhook's `synchronize`). */
+export const pullRequestHeadSignal = defineSignal<[string]>('pullRequestHead');
+/**
+ * Requests that began on this version end as superseded when their PR's head moves before the job
+ * starts (cancelling the queued job, a command older versions never issued).
+ */
+export const SUPERSEDE_ON_PUSH_PATCH = 'supersede-queued-request-on-push';
 /** What the workflow knows right now; signals and queries update and read it from the start. */
 interface Live {
   state: RequestState | 'validating';
   queuePosition: number | null;
   cancelledBy: string | null;
+  /** Where the pull request's head moved after the request began, if it did. */
+  headMovedTo: string | null;
 }
 export const statusQuery = defineQuery<Pick<Live, 'state' | 'queuePosition'>>('status');
 
@@ -78,13 +89,16 @@ const report = proxyActivities<ReportActivities>({
 });
 
 export async function benchmarkRequest({ source }: BenchmarkRequestInput): Promise<RequestOutcome> {
-  const live: Live = { state: 'validating', queuePosition: null, cancelledBy: null };
+  const live: Live = { state: 'validating', queuePosition: null, cancelledBy: null, headMovedTo: null };
   setHandler(cancelledBySignal, (login) => {
     live.cancelledBy = login;
   });
   setHandler(jobPhaseSignal, (phase) => {
     live.state = phase;
     upsertSearchAttributes([{ key: STATE, value: phase }]);
+  });
+  setHandler(pullRequestHeadSignal, (sha) => {
+    live.headMovedTo = sha;
   });
   setHandler(statusQuery, () => ({ state: live.state, queuePosition: live.queuePosition }));
   upsertSearchAttributes([
@@ -193,7 +207,7 @@ async function runBenchmarks(
   const setState = (next: RequestState) => {
     live.state = next;
     upsertSearchAttributes([{ key: STATE, value: next }]);
-    if (next === 'done' || next === 'failed' || next === 'cancelled') {
+    if (next === 'done' || next === 'failed' || next === 'cancelled' || next === 'superseded') {
       // Open requests by state are gauges read from visibility (worker/request-metrics.ts); the
       // finished ones are counted here, once each (workflow metrics are not re-emitted on replay).
       metricMeter
@@ -231,6 +245,7 @@ async function runBenchmarks(
     state: live.state === 'validating' ? 'queued' : live.state,
     queuePosition: live.queuePosition,
     cancelledBy: live.cancelledBy,
+    headMovedTo: live.headMovedTo,
     baseline: baseline ?? { ref: request?.baseline.ref ?? null, label: 'merge base', sha: null },
     changed: changed ?? { ref: request?.changed.ref ?? null, label: 'PR head', sha: null },
   });
@@ -244,6 +259,7 @@ async function runBenchmarks(
   };
 
   const jobs = jobActivities();
+  let supersededWhileQueued = false;
   try {
     const [sides, position] = await Promise.all([
       source.kind === 'comment' && request
@@ -274,16 +290,25 @@ async function runBenchmarks(
     live.queuePosition = position;
     await publish();
 
+    // A request measuring the PR's head is outdated once new commits move it: ended while queued
+    // (the webhook's signal), or by the job itself just before it starts (jobs/runJob looks).
+    const followsHead = source.kind === 'comment' && request !== null && request.changed.ref === null;
+    const supersedes = followsHead && patched(SUPERSEDE_ON_PUSH_PATCH);
+    const headMoved = () => live.headMovedTo !== null && live.headMovedTo !== resolved.changed.sha;
+    const jobScope = new CancellationScope();
     let finished = false;
-    const job = jobs
-      .runJob({
-        repo: source.repo,
-        benchmarks,
-        ...resolved,
-        reason: source.kind === 'comment' ? 'pr-comment' : 'manual',
-        pullRequest: source.kind === 'comment' ? source.pr : null,
-        status: target ? { target, view: view() } : null,
-      })
+    const job = jobScope
+      .run(() =>
+        jobs.runJob({
+          repo: source.repo,
+          benchmarks,
+          ...resolved,
+          reason: source.kind === 'comment' ? 'pr-comment' : 'manual',
+          pullRequest: source.kind === 'comment' ? source.pr : null,
+          status: target ? { target, view: view() } : null,
+          ...(supersedes ? { measuresPullRequestHead: true } : {}),
+        }),
+      )
       .finally(() => {
         finished = true;
       });
@@ -291,12 +316,19 @@ async function runBenchmarks(
     let jobStartedAt: number | null = null;
     // While waiting for a slot, keep the queue position in the status comment current.
     while (!finished && live.state === 'queued') {
-      if (await condition(() => finished || live.state !== 'queued', '2 minutes')) break;
+      if (
+        await condition(() => finished || live.state !== 'queued' || (supersedes && headMoved()), '2 minutes')
+      )
+        break;
       const position = await queue.queuePosition({ workflowId });
       if (position !== live.queuePosition) {
         live.queuePosition = position;
         await publish();
       }
+    }
+    if (supersedes && headMoved() && !finished && live.state === 'queued') {
+      supersededWhileQueued = true;
+      jobScope.cancel();
     }
     if (live.state !== 'queued') jobStartedAt = Date.now();
     const results = await job;
@@ -322,6 +354,13 @@ async function runBenchmarks(
     ]);
     return { outcome: 'done', summary: comparison.summary, report: comparison.markdown, runId };
   } catch (err) {
+    const supersededBy = supersededWhileQueued ? live.headMovedTo : supersedingHead(err);
+    if (supersededBy !== null) {
+      live.headMovedTo = supersededBy;
+      setState('superseded');
+      await publish();
+      return { outcome: 'superseded', sha: supersededBy };
+    }
     if (isCancellation(err)) {
       await CancellationScope.nonCancellable(async () => {
         setState('cancelled');
@@ -337,6 +376,14 @@ async function runBenchmarks(
     }
     return { outcome: 'failed', step: failure.step, message: failure.message };
   }
+}
+
+/** The head a job found the pull request at when it refused to start (see SUPERSEDED), or null. */
+function supersedingHead(err: unknown): string | null {
+  const cause = err instanceof Error && err.cause instanceof ApplicationFailure ? err.cause : null;
+  if (cause?.type !== SUPERSEDED) return null;
+  const details = (cause.details?.[0] ?? {}) as { sha?: unknown };
+  return typeof details.sha === 'string' ? details.sha : null;
 }
 
 /** What the PR is told when a run fails: which side, which step, and the end of the log. */

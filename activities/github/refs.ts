@@ -51,6 +51,16 @@ export async function resolvePullRequestSides(
   };
 }
 
+/** The commit a pull request's head is at now. */
+export async function pullRequestHead(
+  octokit: GitHubClient,
+  repo: string,
+  prNumber: number,
+): Promise<string> {
+  const { data: pr } = await octokit.rest.pulls.get({ ...ownerRepo(repo), pull_number: prNumber });
+  return pr.head.sha;
+}
+
 async function resolveRef(octokit: GitHubClient, repo: string, ref: string): Promise<ResolvedSide> {
   try {
     const { data } = await octokit.rest.repos.getCommit({ ...ownerRepo(repo), ref, per_page: 1 });

@@ -8,6 +8,7 @@ import { webhookDecision } from '../../core/poller/github-comment.js';
 import { requestSourceFor } from '../../core/poller/select.js';
 import { commentRequestId } from '../../core/request/ids.js';
 import { startCommentRequest } from '../poller/start-request.js';
+import { activeRequestsOnPullRequest } from '../queue-activities.js';
 import { verifySignature } from './signature.js';
 
 /** GitHub caps webhook payloads at 25 MB, but an issue_comment (64 KiB of comment at most) is far smaller. */
@@ -54,6 +55,37 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /**
+ * Tells each open request on the pull request where its head is now: one that has not started ends
+ * as superseded, a running one finishes and names the commit it measured.
+ */
+async function tellRequestsOfPush(
+  options: WebhookServerOptions,
+  push: { repo: string; pr: number; headSha: string },
+  delivery: string | string[] | undefined,
+): Promise<Reply> {
+  try {
+    const open = await activeRequestsOnPullRequest(options.client, push.repo, push.pr);
+    const told: string[] = [];
+    for (const { workflowId } of open) {
+      // A request that ended meanwhile has nothing to be told.
+      await options.client.workflow
+        .getHandle(workflowId)
+        .signal('pullRequestHead', push.headSha)
+        .then(() => told.push(workflowId))
+        .catch(() => undefined);
+    }
+    options.logger.info({ delivery, ...push, told }, 'pull request head moved');
+    return { status: 202, body: { told } };
+  } catch (err) {
+    options.logger.warn({ err, ...push }, 'could not tell the requests of a push; their jobs check the head');
+    return {
+      status: 503,
+      body: { error: 'could not reach Temporal; each job checks the head before it starts' },
+    };
+  }
+}
+
+/**
  * Receives `issue_comment` deliveries and starts the same BenchmarkRequest the poller would, with
  * the same id, so whichever of the two sees a comment first starts it and the other finds it
  * started. The start (one Temporal RPC) happens before the 202, so a delivery GitHub reports as
@@ -83,6 +115,10 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     const repo = findRepo(options.config, decision.repo);
     if (repo === null || !repo.watch) {
       return { status: 202, body: { ignored: `${decision.repo} is not a watched repository` } };
+    }
+    if (decision.kind === 'push') {
+      if (repo.trigger.onPush === 'keep') return { status: 202, body: { ignored: 'trigger.onPush is keep' } };
+      return tellRequestsOfPush(options, decision, req.headers['x-github-delivery']);
     }
     const candidate = requestSourceFor(repo.name, decision.comment, null);
     if (candidate === null) return { status: 202, body: { ignored: 'not a trigger on a pull request' } };

@@ -221,6 +221,11 @@ const triggerSchema = z.strictObject({
     .default(() => []),
   minPermission: z.enum(REPO_PERMISSIONS).nullable().default(null),
   maxQueuedPerRequester: positiveInt.default(3),
+  /**
+   * New commits on a pull request: `supersede` ends its requests that have not started (they would
+   * measure an outdated head); `keep` runs them as asked. A running job always finishes.
+   */
+  onPush: z.enum(['supersede', 'keep']).default('supersede'),
 });
 
 const buildSchema = z.strictObject({

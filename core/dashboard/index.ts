@@ -1,5 +1,5 @@
-export { CLIENT_FILTER_SCRIPT } from './client-filter.js';
 export { type CoverageGapView, coverageGaps, renderCoverageChart } from './coverage-chart.js';
+export { downsampleColumns } from './downsample.js';
 export { escapeHtml } from './escape.js';
 export {
   filtersFrom,
@@ -18,6 +18,7 @@ export {
   type DashboardLinks,
   layout,
   renderQueue,
+  renderSeriesDetail,
   renderSeriesPage,
   type SeriesPageExtras,
 } from './pages.js';
@@ -32,3 +33,4 @@ export {
   type TrendChart,
   type TrendChartOptions,
 } from './trend-chart.js';
+export { CHART_COLUMNS, chartOverview, trendDetail } from './trend-data.js';

@@ -15,7 +15,9 @@ import type {
   TrendSeries,
 } from './model.js';
 import { PAGE_CSS } from './style.js';
-import { changeLabel, renderTrendChart, shortSha } from './trend-chart.js';
+import { changeLabel, shortSha } from './trend-chart.js';
+import { CLIENT_CHART_SCRIPT } from './trend-client.js';
+import { type ChartOverview, chartOverview, pageT0, runGaps, scriptJson, trendDetail } from './trend-data.js';
 
 /** Where links point: the server's routes, or the files of a static export. */
 export interface DashboardLinks {
@@ -95,30 +97,66 @@ function changePointList(series: TrendSeries): string {
   return `<ol class="cp-list" aria-label="change points">${items.join('')}</ol>`;
 }
 
+/** The benchmarks a series page shows, in order: the page's charts and its detail script agree on them. */
+function visibleSeries(view: SeriesPageView, links: DashboardLinks): TrendSeries[] {
+  return links.mode === 'served'
+    ? view.series.filter((s) => matchesBenchmark(s, view.filters.benchmark))
+    : view.series;
+}
+
+const ZOOM_BUTTONS = [
+  ['earlier', '◀ earlier'],
+  ['in', 'zoom in'],
+  ['out', 'zoom out'],
+  ['later', 'later ▶'],
+  ['all', 'whole range'],
+] as const;
+
 function seriesSection(
   view: SeriesPageView,
   series: TrendSeries,
-  index: number,
+  chart: ChartOverview,
   links: DashboardLinks,
 ): string {
-  const id = `chart-${index}`;
-  const chart = renderTrendChart(series, { id, runHref: (p) => links.run(view.key.repository, p) });
+  const id = chart.id;
   const title = `${series.benchmark}${series.group !== null && series.group !== series.benchmark ? ` (${series.group})` : ''}`;
+  const label = `${series.benchmark} (${series.metric}, ${series.unit})`;
+  const cps = series.changePoints.length;
+  const first = series.points[0];
+  const last = series.points[series.points.length - 1];
+  const summary =
+    first === undefined || last === undefined
+      ? `No runs of ${label} in this range.`
+      : `${label}: ${series.points.length} runs from ${first.recordedAt.slice(0, 10)} to ${last.recordedAt.slice(0, 10)}, ${cps === 0 ? 'no change points' : `${cps} change point${cps === 1 ? '' : 's'} (listed below the chart)`}. Median per run with its 95% confidence band.`;
   const downsampled =
-    chart.drawn < series.points.length
-      ? ` ${chart.drawn} of ${series.points.length} points drawn (lowest and highest median per pixel column); every change point is marked.`
+    chart.t.length < series.points.length
+      ? ` ${chart.t.length} of ${series.points.length} points drawn (lowest and highest median per pixel column) until you zoom in; every change point is marked.`
       : '';
+  const buttons = ZOOM_BUTTONS.map(
+    ([how, text]) => `<button type="button" data-zoom="${how}" aria-controls="${id}">${text}</button>`,
+  ).join('');
+  const figure =
+    series.points.length === 0
+      ? `<p class="empty">No runs of ${e(label)} in this range.</p>`
+      : `<figure class="trend" id="${id}" tabindex="0" aria-label="${e(summary)} Left and right arrow keys step through the points, Enter opens a run.">
+<div class="zoom" role="group" aria-label="zoom and pan">${buttons}</div>
+<div class="trend-plot"></div><div class="trend-tip" role="status" hidden></div>
+<figcaption class="legend"><span class="key-line" aria-hidden="true"></span> median per run (dots when zoomed in) · <span class="key-band" aria-hidden="true"></span> 95% confidence band · ▲/▼ change point: the way the series moved, with its size</figcaption>
+<noscript><p class="note">The chart needs JavaScript; the CSV and SVG below hold the same series.</p></noscript>
+</figure>`;
   return `<section class="benchmark" data-benchmark="${e(series.benchmark.toLowerCase())}" aria-labelledby="${id}-h"><h2 id="${id}-h">${e(title)} <small>${e(series.metric)}, ${e(series.unit)}, ${series.direction === 'lower-is-better' ? 'lower is better' : 'higher is better'}</small></h2>
-${chart.svg}
-<p class="note">${series.points.length} runs. Hover a point for its commit, range, date and reason; click it for the run.${downsampled}</p>
+${figure}
+<p class="note">${series.points.length} runs. Hover a point for its commit, range, date and reason; click it for the run. Drag across the chart to zoom in, double-click to zoom out.${downsampled}</p>
 ${changePointList(series)}
 <p class="downloads">Download this series: <a href="${e(links.csv(view.key, series))}" download>CSV</a> · <a href="${e(links.svg(view.key, series))}" download>SVG</a></p></section>`;
 }
 
+/** Where the page finds the chart library and its detail script (served routes or export files). */
 export interface SeriesPageExtras {
   queue: QueueView | null;
-  /** Export mode: the script file that defines window.BENCHBOT_RUNS for the client-side filters. */
-  runsScript: string | null;
+  assets: { script: string; stylesheet: string };
+  /** The detail script (every run and point of the page's charts), loaded on first use. */
+  detail: string;
 }
 
 export function renderSeriesPage(
@@ -126,10 +164,9 @@ export function renderSeriesPage(
   links: DashboardLinks,
   extras: SeriesPageExtras,
 ): string {
-  const visible =
-    links.mode === 'served'
-      ? view.series.filter((s) => matchesBenchmark(s, view.filters.benchmark))
-      : view.series;
+  const visible = visibleSeries(view, links);
+  const t0 = pageT0(visible);
+  const charts = visible.map((s, i) => chartOverview(s, `chart-${i}`, t0));
   const gaps = coverageGaps(view.coverage);
   const gapList =
     gaps.length === 0
@@ -150,15 +187,36 @@ ${status}
 ${renderCoverageChart(view.coverage, 'coverage-chart')}
 ${gapList}
 ${queueSection}
-${visible.map((s, i) => seriesSection(view, s, i, links)).join('\n')}`;
-  const scripts =
-    extras.runsScript === null
-      ? ''
-      : `<script src="${e(extras.runsScript)}"></script><script>${CLIENT_FILTER_SCRIPT}</script>`;
+${visible.map((s, i) => seriesSection(view, s, charts[i] as ChartOverview, links)).join('\n')}`;
+  // The export filters in the page, so it carries the page's run times; the server filters itself.
+  const runTimes =
+    links.mode === 'export'
+      ? runGaps(
+          [...new Set(visible.flatMap((s) => s.points.map((p) => Date.parse(p.recordedAt))))].sort(
+            (a, b) => a - b,
+          ),
+          t0,
+        )
+      : undefined;
+  const data = scriptJson({
+    t0,
+    detail: extras.detail,
+    charts,
+    ...(runTimes === undefined ? {} : { runGaps: runTimes }),
+  });
+  const scripts = `<script type="application/json" id="benchbot-trends">${data}</script><script src="${e(extras.assets.script)}"></script><script>${CLIENT_CHART_SCRIPT}</script>${links.mode === 'export' ? `<script>${CLIENT_FILTER_SCRIPT}</script>` : ''}`;
   return layout({
     title: `${keyLabel(view.key)} · benchbot`,
     crumbs: `${home(links)} › ${e(keyLabel(view.key))}`,
     body,
+    head: `<link rel="stylesheet" href="${e(extras.assets.stylesheet)}">`,
     scripts,
   });
+}
+
+/** The detail script of a series page: `window.BENCHBOT_DETAIL`, every run and point of its charts. */
+export function renderSeriesDetail(view: SeriesPageView, links: DashboardLinks): string {
+  const visible = visibleSeries(view, links);
+  const detail = trendDetail(visible, pageT0(visible), (p) => links.run(view.key.repository, p));
+  return `window.BENCHBOT_DETAIL = ${scriptJson(detail)};\n`;
 }

@@ -17,7 +17,6 @@ a:focus .point, .point:hover { r: 5; stroke: #000; stroke-width: 1.5; }
 .coverage .day.failed { fill: #999; }
 .coverage .hatch { stroke: #b30000; stroke-width: 2; }
 .coverage .gap { stroke: #b30000; stroke-width: 0.5; }
-.outside { fill: #888; fill-opacity: 0.18; }
 .out { display: none; }
 `;
 
@@ -39,4 +38,19 @@ form.filters label { display: flex; flex-direction: column; font-size: 0.85rem; 
 .problem { color: #8a0000; font-weight: 600; }
 .cp-list { font-size: 0.9rem; }
 .downloads { font-size: 0.9rem; }
+figure.trend { position: relative; margin: 0.4rem 0; max-width: 1060px; }
+figure.trend:focus-visible { outline: 3px solid #f0a500; outline-offset: 2px; }
+.zoom { display: flex; gap: 0.3rem; margin-bottom: 0.3rem; }
+.zoom button { font-size: 0.8rem; }
+.trend-tip { position: absolute; top: 2.2rem; z-index: 3; max-width: 250px; white-space: pre-line; pointer-events: none;
+  background: #fff; border: 1px solid #555; padding: 0.3rem 0.45rem; font-size: 0.8rem; box-shadow: 0 1px 3px #0003; }
+.cp-layer { position: absolute; inset: 0; pointer-events: none; }
+.change-point { position: absolute; top: 0; bottom: 0; border-left: 1.5px dashed #b30000; }
+.cp-label { position: absolute; top: 2px; left: 4px; white-space: nowrap; font: 600 11px system-ui, sans-serif;
+  color: #8a0000; background: #fffd; padding: 0 2px; }
+.change-point.second-row .cp-label { top: 16px; }
+.change-point.flip .cp-label { left: auto; right: 4px; }
+.legend { font-size: 0.85rem; color: #333; }
+.key-line { display: inline-block; width: 18px; border-top: 2px solid #08519c; vertical-align: middle; }
+.key-band { display: inline-block; width: 18px; height: 10px; background: #9ecae18c; vertical-align: middle; }
 ${CHART_CSS}`;

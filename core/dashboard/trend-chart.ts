@@ -1,13 +1,15 @@
 import type { ChangePoint } from '../changepoint/index.js';
 import { formatValue } from '../report/units.js';
+import { downsampleColumns } from './downsample.js';
 import { escapeHtml } from './escape.js';
 import type { TrendPoint, TrendSeries } from './model.js';
 import { linear, niceTicks, paddedDomain, px, timeTicks } from './scale.js';
 
 // A trend chart as an SVG string: time on x, the median per run with its confidence band on y,
 // change points as a labelled marker (a triangle pointing the way the series moved, and words), so
-// nothing depends on colour. Past ~2 points per pixel column the chart downsamples: each column
-// keeps its lowest and highest median (spikes survive) and the band's outer edges.
+// nothing depends on colour. Past 2 points per pixel column the chart downsamples (downsample.ts):
+// each column keeps its lowest and highest median (spikes survive) and the band's outer edges.
+// The series pages draw with uPlot (trend-client.ts); this SVG is the series' download.
 
 export interface TrendChartOptions {
   /** Unique in the page: SVG title ids and the client-side filter use it. */
@@ -15,8 +17,6 @@ export interface TrendChartOptions {
   runHref: (point: TrendPoint) => string;
   width?: number;
   height?: number;
-  /** More points than this are downsampled per pixel column (default: 2 per column). */
-  maxPoints?: number;
 }
 
 export interface TrendChart {
@@ -58,56 +58,11 @@ export function changeLabel(cp: ChangePoint, direction: TrendSeries['direction']
   return `${pct} ${worse ? 'worse' : 'better'}`;
 }
 
-/** Per pixel column, the indices of the lowest and highest median, in time order. */
-function downsample(xs: readonly number[], medians: readonly number[], left: number): number[] {
-  const kept: number[] = [];
-  let column = Number.NaN;
-  let lo = -1;
-  let hi = -1;
-  const flush = () => {
-    if (lo === -1) return;
-    if (lo === hi) kept.push(lo);
-    else kept.push(Math.min(lo, hi), Math.max(lo, hi));
-  };
-  xs.forEach((x, i) => {
-    const c = Math.floor(x - left);
-    if (c !== column) {
-      flush();
-      column = c;
-      lo = i;
-      hi = i;
-      return;
-    }
-    if ((medians[i] as number) < (medians[lo] as number)) lo = i;
-    if ((medians[i] as number) > (medians[hi] as number)) hi = i;
-  });
-  flush();
-  return kept;
-}
-
-/** The band as one path: upper edge left to right, lower edge back. Per column when downsampled. */
-function bandPath(
-  xs: readonly number[],
-  lows: readonly number[],
-  highs: readonly number[],
-  perColumn: boolean,
-): string {
-  const cols: Array<{ x: number; lo: number; hi: number }> = [];
-  xs.forEach((x, i) => {
-    const last = cols[cols.length - 1];
-    const lo = lows[i] as number;
-    const hi = highs[i] as number;
-    if (perColumn && last !== undefined && Math.floor(last.x) === Math.floor(x)) {
-      // Pixel y grows downwards: the outer edges are the largest y below and the smallest above.
-      last.lo = Math.max(last.lo, lo);
-      last.hi = Math.min(last.hi, hi);
-    } else {
-      cols.push({ x, lo, hi });
-    }
-  });
-  if (cols.length === 0) return '';
-  const upper = cols.map((c) => `${px(c.x)},${px(c.hi)}`);
-  const lower = cols.map((c) => `${px(c.x)},${px(c.lo)}`).reverse();
+/** The band as one path: the upper edge left to right, the lower edge back. */
+function bandPath(xs: readonly number[], lows: readonly number[], highs: readonly number[]): string {
+  if (xs.length === 0) return '';
+  const upper = xs.map((x, i) => `${px(x)},${px(highs[i] as number)}`);
+  const lower = xs.map((x, i) => `${px(x)},${px(lows[i] as number)}`).reverse();
   return `M${upper.join('L')}L${lower.join('L')}Z`;
 }
 
@@ -120,7 +75,6 @@ export function renderTrendChart(series: TrendSeries, options: TrendChartOptions
     top: MARGIN.top,
     bottom: height - MARGIN.bottom,
   };
-  const maxPoints = options.maxPoints ?? 2 * Math.floor(plot.right - plot.left);
   const { points, unit } = series;
   const id = options.id;
   const label = `${series.benchmark} (${series.metric}, ${series.unit})`;
@@ -147,13 +101,21 @@ export function renderTrendChart(series: TrendSeries, options: TrendChartOptions
 
   const xs = times.map(x);
   const medians = points.map((p) => p.median);
-  const downsampled = points.length > maxPoints;
-  const shown = downsampled ? downsample(xs, medians, plot.left) : points.map((_, i) => i);
+  const kept = downsampleColumns(
+    times,
+    medians,
+    points.map((p) => p.ciLo),
+    points.map((p) => p.ciHi),
+    timeDomain[0],
+    timeDomain[1],
+    Math.floor(plot.right - plot.left),
+  );
+  const shown = kept.index;
+  const downsampled = shown.length < points.length;
   const band = bandPath(
-    xs,
-    points.map((p) => y(p.ciLo ?? p.median)),
-    points.map((p) => y(p.ciHi ?? p.median)),
-    downsampled,
+    shown.map((i) => xs[i] as number),
+    shown.map((i, k) => y(kept.lo[k] ?? (medians[i] as number))),
+    shown.map((i, k) => y(kept.hi[k] ?? (medians[i] as number))),
   );
 
   const yTicks = niceTicks(y0, y1, 5).filter((v) => v >= y0 && v <= y1);
@@ -168,7 +130,7 @@ export function renderTrendChart(series: TrendSeries, options: TrendChartOptions
       ? ` ${shown.length} of ${points.length} points drawn: the lowest and highest median per pixel column.`
       : '');
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="trend" id="${escapeHtml(id)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="${escapeHtml(id)}-title ${escapeHtml(id)}-desc" data-t0="${timeDomain[0]}" data-t1="${timeDomain[1]}" data-x0="${plot.left}" data-x1="${plot.right}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="trend" id="${escapeHtml(id)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="${escapeHtml(id)}-title ${escapeHtml(id)}-desc">`,
     `<title id="${escapeHtml(id)}-title">${escapeHtml(title)}</title>`,
     `<desc id="${escapeHtml(id)}-desc">${escapeHtml(desc)}</desc>`,
     '<g class="axis y-axis">',
@@ -190,7 +152,7 @@ export function renderTrendChart(series: TrendSeries, options: TrendChartOptions
   for (const i of shown) {
     const p = points[i] as TrendPoint;
     parts.push(
-      `<a href="${escapeHtml(options.runHref(p))}"><circle class="point" cx="${px(xs[i] as number)}" cy="${px(y(p.median))}" r="3" data-t="${times[i]}"><title>${escapeHtml(pointTooltip(p, unit))}</title></circle></a>`,
+      `<a href="${escapeHtml(options.runHref(p))}"><circle class="point" cx="${px(xs[i] as number)}" cy="${px(y(p.median))}" r="3"><title>${escapeHtml(pointTooltip(p, unit))}</title></circle></a>`,
     );
   }
   parts.push('</g><g class="change-points">');
@@ -208,7 +170,7 @@ export function renderTrendChart(series: TrendSeries, options: TrendChartOptions
     const anchor = cx > plot.right - 140 ? 'end' : 'start';
     const at = points[cp.index] as TrendPoint;
     parts.push(
-      `<g class="change-point" data-t="${times[cp.index]}"><title>${escapeHtml(`Change point ${k + 1} before ${shortSha(at.sha)} (${at.recordedAt.slice(0, 10)}): median ${formatValue(cp.before, unit)} → ${formatValue(cp.after, unit)}, ${changeLabel(cp, series.direction)}, p = ${cp.pValue.toFixed(3)}`)}</title>` +
+      `<g class="change-point"><title>${escapeHtml(`Change point ${k + 1} before ${shortSha(at.sha)} (${at.recordedAt.slice(0, 10)}): median ${formatValue(cp.before, unit)} → ${formatValue(cp.after, unit)}, ${changeLabel(cp, series.direction)}, p = ${cp.pValue.toFixed(3)}`)}</title>` +
         `<line x1="${px(cx)}" x2="${px(cx)}" y1="${plot.top}" y2="${plot.bottom}"/><path d="${triangle}"/>` +
         `<text x="${px(anchor === 'end' ? cx - 9 : cx + 9)}" y="${tip - 2 - (k % 2) * 12}" text-anchor="${anchor}">${escapeHtml(text)}</text></g>`,
     );

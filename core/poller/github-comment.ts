@@ -37,8 +37,16 @@ const issueCommentEventSchema = z.object({
   comment: z.unknown(),
 });
 
+const pullRequestEventSchema = z.object({
+  action: z.string(),
+  repository: z.object({ full_name: z.string() }),
+  pull_request: z.object({ number: z.number().int().positive(), head: z.object({ sha: z.string() }) }),
+});
+
 export type WebhookDecision =
   | { kind: 'comment'; repo: string; comment: SeenComment }
+  /** New commits on a pull request (`synchronize`): its head is now `headSha`. */
+  | { kind: 'push'; repo: string; pr: number; headSha: string }
   | { kind: 'ignore'; reason: string };
 
 /** Comment creations and edits are what can make a trigger; deletions and other events cannot. */
@@ -46,7 +54,16 @@ const ACTIONS = new Set(['created', 'edited']);
 
 /** What a verified webhook delivery asks of benchbot. */
 export function webhookDecision(event: string, payload: unknown): WebhookDecision {
-  if (event !== 'issue_comment') return { kind: 'ignore', reason: `event ${event} is not issue_comment` };
+  if (event === 'pull_request') {
+    const parsed = pullRequestEventSchema.safeParse(payload);
+    if (!parsed.success) return { kind: 'ignore', reason: 'not a pull_request payload' };
+    const { action, repository, pull_request: pr } = parsed.data;
+    if (action !== 'synchronize') return { kind: 'ignore', reason: `pull_request action ${action}` };
+    return { kind: 'push', repo: repository.full_name, pr: pr.number, headSha: pr.head.sha };
+  }
+  if (event !== 'issue_comment') {
+    return { kind: 'ignore', reason: `event ${event} is neither issue_comment nor pull_request` };
+  }
   const parsed = issueCommentEventSchema.safeParse(payload);
   if (!parsed.success) return { kind: 'ignore', reason: 'not an issue_comment payload' };
   if (!ACTIONS.has(parsed.data.action)) return { kind: 'ignore', reason: `action ${parsed.data.action}` };

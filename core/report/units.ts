@@ -1,6 +1,6 @@
 import { CANONICAL_UNITS } from '../results/schema.js';
 
-interface Scale {
+export interface Scale {
   factor: number;
   symbol: string;
 }
@@ -36,8 +36,14 @@ export function threeSignificant(x: number): string {
 
 /** `value` (in `unit`) for people: 12.3 ms, 1.50 KiB, 118 MiB/s; unknown units as they are. */
 export function formatValue(value: number, unit: string): string {
+  const scale = unitScale(value, unit);
+  return `${threeSignificant(value / scale.factor)} ${scale.symbol}`;
+}
+
+/** The prefix `value` reads best in: what formatValue divides by and writes after the number. */
+export function unitScale(value: number, unit: string): Scale {
   const scales = SCALES[unit];
-  if (scales === undefined) return `${threeSignificant(value)} ${unit}`;
+  if (scales === undefined) return { factor: 1, symbol: unit };
   const abs = Math.abs(value);
   let i = scales.length - 1;
   while (i > 0 && abs < (scales[i] as Scale).factor) i--;
@@ -45,6 +51,5 @@ export function formatValue(value: number, unit: string): string {
   const next = scales[i + 1];
   // Rounding can carry into the next unit: 999.7 ns reads 1.00 µs, not 1000 ns.
   if (next !== undefined && Number(shown(i)) * (scales[i] as Scale).factor >= next.factor) i++;
-  const scale = scales[i] as Scale;
-  return `${threeSignificant(value / scale.factor)} ${scale.symbol}`;
+  return scales[i] as Scale;
 }

@@ -38,6 +38,11 @@ export interface StatusView {
   report?: string | null;
   failure?: FailureView | null;
   cancelledBy?: string | null;
+  /**
+   * The pull request's head after new commits: for a superseded request the head it would have
+   * had to measure; for a finished one, a head that moved while it ran.
+   */
+  headMovedTo?: string | null;
 }
 
 const HEADLINE: Record<RequestState, string> = {
@@ -48,6 +53,7 @@ const HEADLINE: Record<RequestState, string> = {
   done: '✅ done',
   failed: '❌ failed',
   cancelled: '🚫 cancelled',
+  superseded: '⏭️ superseded',
 };
 
 const short = (sha: string | null) => (sha === null ? 'resolving…' : `\`${sha.slice(0, 10)}\``);
@@ -103,6 +109,17 @@ export function renderStatusComment(view: StatusView): string {
     lines.push(`**Progress:** ${describeProgress(view.progress)}`, '');
   }
   if (view.cancelledBy) lines.push(`Cancelled by @${view.cancelledBy}.`, '');
+  if (view.headMovedTo && view.state === 'superseded') {
+    lines.push(
+      `**Superseded:** new commits moved the pull request's head to ${short(view.headMovedTo)} before this request started, so it did not run (\`trigger.onPush: supersede\`). To benchmark the new head, comment \`${view.command}\` again.`,
+      '',
+    );
+  } else if (view.headMovedTo && view.headMovedTo !== view.changed.sha) {
+    lines.push(
+      `Measured ${short(view.changed.sha)}: the pull request's head moved to ${short(view.headMovedTo)} while this ran. To benchmark the new head, comment \`${view.command}\` again.`,
+      '',
+    );
+  }
   if (view.failure) {
     const where = view.failure.side ? ` (${view.failure.side} side)` : '';
     lines.push(`**Failed at the ${view.failure.step} step${where}:** ${view.failure.message}`, '');

@@ -33,6 +33,9 @@ export interface JobSide extends SideView {
   env: Record<string, string>;
 }
 
+/** The failure type of a job whose pull request's head moved before it started; details: [{ sha }]. */
+export const SUPERSEDED = 'Superseded';
+
 export type RequestOutcome =
   | { outcome: 'not-a-trigger' }
   | { outcome: 'invalid'; errors: number }
@@ -40,4 +43,6 @@ export type RequestOutcome =
   | { outcome: 'limited'; active: number }
   | { outcome: 'replied'; kind: 'queue' | 'cancel' }
   | { outcome: 'done'; summary: string; report: string; runId: string }
-  | { outcome: 'failed'; step: string; message: string };
+  | { outcome: 'failed'; step: string; message: string }
+  /** The pull request's head moved to `sha` before the job started (`trigger.onPush: supersede`). */
+  | { outcome: 'superseded'; sha: string };

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { indexView, openDashboardData } from '../../activities/dashboard-data.js';
@@ -11,12 +11,13 @@ import {
   renderIndexPage,
   renderRunPage,
   renderRunsPage,
+  renderSeriesDetail,
   renderSeriesPage,
-  runStamps,
   seriesCsv,
   seriesSvg,
 } from '../../core/dashboard/index.js';
-import { exportLinks, exportRunFile, exportRunsScript } from '../dashboard-links.js';
+import { assetLinks, CHART_ASSETS } from '../dashboard-assets.js';
+import { exportDetailScript, exportLinks, exportRunFile } from '../dashboard-links.js';
 import { startDashboardServer, temporalQueue } from '../dashboard-server.js';
 import { connectClient } from '../temporal-client.js';
 
@@ -51,24 +52,22 @@ export async function exportDashboard(
   try {
     const { data } = opened;
     const summaries = await data.index();
+    mkdirSync(join(dir, 'assets'), { recursive: true });
+    for (const asset of Object.values(CHART_ASSETS))
+      copyFileSync(asset.path, join(dir, 'assets', asset.name));
     let pages = 0;
     for (const key of summaries) {
       const view = await data.seriesPage(key);
       if (view === null) continue;
-      const stamps = runStamps(
-        [...new Map(view.series.flatMap((s) => s.points.map((p) => [p.runId, p] as const))).values()].sort(
-          (a, b) => a.recordedAt.localeCompare(b.recordedAt),
-        ),
-      );
-      write(
-        dir,
-        exportRunsScript(key),
-        `window.BENCHBOT_RUNS = ${JSON.stringify(stamps.map((r) => [r.t, r.sha, r.from]))};\n`,
-      );
+      write(dir, exportDetailScript(key), renderSeriesDetail(view, exportLinks));
       write(
         dir,
         exportLinks.series(key),
-        renderSeriesPage(view, exportLinks, { queue: null, runsScript: exportRunsScript(key) }),
+        renderSeriesPage(view, exportLinks, {
+          queue: null,
+          assets: assetLinks('assets/'),
+          detail: exportDetailScript(key),
+        }),
       );
       pages++;
       for (const series of view.series) {

@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { WorkflowHandle } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
 import { workflowUrl } from '../../activities/github-activities.js';
 import { type BenchbotConfig, findRepo, type RepoConfig, temporalUiUrl } from '../../core/config/index.js';
 import { manualRequestId } from '../../core/request/ids.js';
-import { describeProgress } from '../../core/request/status-comment.js';
-import type { RequestOutcome } from '../../core/request/types.js';
-import type { ProgressEvent } from '../../core/runner-protocol.js';
 import { benchmarkRequest, statusQuery } from '../../workflows/index.js';
+import { followRequest } from '../follow-request.js';
 import { connectClient } from '../temporal-client.js';
 
 export interface RunOptions {
@@ -39,20 +35,6 @@ function parseEnv(pairs: readonly string[]): Record<string, string> {
     env[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   return env;
-}
-
-/** The runner's latest progress line, from the job activity's heartbeat (no extra history). */
-async function jobProgress(
-  handle: WorkflowHandle,
-): Promise<Extract<ProgressEvent, { type: 'progress' }> | null> {
-  const description = await handle.describe();
-  for (const activity of description.raw.pendingActivities ?? []) {
-    const payload = activity.heartbeatDetails?.payloads?.[0];
-    if (activity.activityType?.name !== 'runJob' || !payload) continue;
-    const { progress } = defaultPayloadConverter.fromPayload<{ progress?: ProgressEvent }>(payload);
-    return progress?.type === 'progress' ? progress : null;
-  }
-  return null;
 }
 
 /**
@@ -112,22 +94,7 @@ export async function run(config: BenchbotConfig, options: RunOptions): Promise<
     const url = workflowUrl(temporalUiUrl(config), config.temporal.namespace, workflowId);
     if (url) say(`follow it in the Web UI: ${url}`);
 
-    let last = '';
-    let finished = false;
-    const result = handle.result().finally(() => {
-      finished = true;
-    });
-    while (!finished) {
-      const [status, progress] = await Promise.all([handle.query(statusQuery), jobProgress(handle)]);
-      const position =
-        status.state === 'queued' && status.queuePosition ? ` (position ${status.queuePosition})` : '';
-      const line =
-        progress && status.state !== 'comparing' ? describeProgress(progress) : `${status.state}${position}`;
-      if (line !== last) say(line);
-      last = line;
-      await Promise.race([result.catch(() => {}), new Promise((r) => setTimeout(r, 1000))]);
-    }
-    const outcome: RequestOutcome = await result;
+    const outcome = await followRequest(handle, statusQuery, { say });
     if (outcome.outcome === 'done') {
       console.log(`\n${outcome.report}`);
       return 0;

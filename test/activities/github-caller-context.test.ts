@@ -28,9 +28,13 @@ describe('GitHub requests from many activities at once', () => {
     );
     if (!parsed.ok) throw new Error(formatConfigIssues(parsed.issues));
     const lines: Record<string, unknown>[] = [];
-    const logger = createLogger('info', {
-      write: (line: string) => {
-        lines.push(JSON.parse(line) as Record<string, unknown>);
+    const logger = createLogger({
+      level: 'info',
+      format: 'json',
+      destination: {
+        write: (line: string) => {
+          lines.push(JSON.parse(line) as Record<string, unknown>);
+        },
       },
     });
     const octokit = createGitHubClient({ config: parsed.config, env: { GITHUB_TOKEN: TOKEN }, logger });

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangePoint } from '../../core/changepoint/index.js';
 import {
+  CHART_COLUMNS,
+  chartOverview,
   coverageGaps,
+  downsampleColumns,
   filterWindow,
   markdownToHtml,
   NO_FILTERS,
@@ -13,6 +16,7 @@ import {
   seriesSvg,
   type TrendPoint,
   type TrendSeries,
+  trendDetail,
   windowSeries,
 } from '../../core/dashboard/index.js';
 import { compareResults, renderMarkdown } from '../../core/report/index.js';
@@ -96,6 +100,67 @@ describe('trend chart', () => {
   it('escapes names from benchmark tools', () => {
     const s = { ...series(3), benchmark: '<script>alert(1)</script>' };
     expect(renderTrendChart(s, { id: 'c', runHref: () => '#' }).svg).not.toContain('<script>');
+  });
+});
+
+describe('chart data for the page', () => {
+  const columns = (s: TrendSeries, from: number, to: number, n: number) =>
+    downsampleColumns(
+      s.points.map((p) => Date.parse(p.recordedAt)),
+      s.points.map((p) => p.median),
+      s.points.map((p) => p.ciLo),
+      s.points.map((p) => p.ciHi),
+      from,
+      to,
+      n,
+    );
+
+  it('keeps every point up to two per column, and only those inside the range', () => {
+    const s = series(50);
+    expect(columns(s, T0, T0 + 49 * HOUR, 25).index).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(columns(s, T0 + 10 * HOUR, T0 + 19 * HOUR, 25).index).toEqual(
+      Array.from({ length: 10 }, (_, i) => 10 + i),
+    );
+    expect(columns(s, T0 + 100 * HOUR, T0 + 200 * HOUR, 25).index).toEqual([]);
+  });
+
+  it("past two per column keeps each column's lowest and highest median and the band's outer edges", () => {
+    const s = series(10_000);
+    (s.points[1234] as TrendPoint).median = 5e6;
+    (s.points[1235] as TrendPoint).ciHi = 9e6;
+    (s.points[4321] as TrendPoint).ciLo = null;
+    (s.points[4321] as TrendPoint).median = 1;
+    const kept = columns(s, T0, T0 + 9_999 * HOUR, 500);
+    expect(kept.index.length).toBeLessThanOrEqual(1000);
+    expect(kept.index).toEqual([...kept.index].sort((a, b) => a - b));
+    const spike = kept.index.indexOf(1234);
+    expect(spike).toBeGreaterThan(-1);
+    // Its column's band reaches the widest interval in the column, not only its own.
+    expect(kept.hi[spike]).toBe(9e6);
+    const dip = kept.index.indexOf(4321);
+    expect(kept.lo[dip]).toBe(1);
+  });
+
+  it("carries a 10,000-run chart's overview in well under 100 KB", () => {
+    const s = series(10_000, [cp(5_000)]);
+    const overview = chartOverview(s, 'chart-0', T0);
+    expect(overview.t.length).toBeLessThanOrEqual(2 * CHART_COLUMNS);
+    expect(overview.t.length).toBeGreaterThan(CHART_COLUMNS);
+    expect(JSON.stringify(overview).length).toBeLessThan(100_000);
+    expect(overview.scale).toEqual({ factor: 1e6, symbol: 'ms' });
+    expect(overview.changePoints).toEqual([
+      expect.objectContaining({ t: 4999.5 * 3600, up: true, label: 'CP1 +10.0% worse' }),
+    ]);
+  });
+
+  it('names every run once in the detail, with its page, commits and reason', () => {
+    const a = series(3);
+    const b = { ...series(3), benchmark: 'q2', points: series(3).points.slice(1) };
+    const detail = trendDetail([a, b], T0, (p) => `runs/${p.runId}.html`);
+    expect(detail.runs).toEqual(
+      [0, 1, 2].map((i) => [`runs/run-${i}.html`, hex(i + 1), null, 1, 'schedule']),
+    );
+    expect(detail.charts[1]).toMatchObject({ run: [1, 2], t: [3600, 7200], n: [10, 10] });
   });
 });
 

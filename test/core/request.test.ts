@@ -104,6 +104,23 @@ describe('the status comment', () => {
     );
   });
 
+  it('says a superseded request did not run, with the new head and the comment to post again', () => {
+    const text = renderStatusComment({ ...view, state: 'superseded', headMovedTo: 'c'.repeat(40) });
+    expect(text).toContain('### benchbot: ⏭️ superseded');
+    expect(text).toContain(
+      "**Superseded:** new commits moved the pull request's head to `cccccccccc` before this request started, so it did not run (`trigger.onPush: supersede`). To benchmark the new head, comment `run benchmark tpch` again.",
+    );
+  });
+
+  it('names the commit a finished run measured when the head moved while it ran', () => {
+    const moved = renderStatusComment({ ...view, state: 'done', headMovedTo: 'c'.repeat(40), report: 'R' });
+    expect(moved).toContain(
+      "Measured `bbbbbbbbbb`: the pull request's head moved to `cccccccccc` while this ran.",
+    );
+    const same = renderStatusComment({ ...view, state: 'done', headMovedTo: 'b'.repeat(40), report: 'R' });
+    expect(same).not.toContain('moved');
+  });
+
   it('describes each phase', () => {
     expect(describeProgress({ phase: 'clone', done: 0, total: 6 })).toBe('cloning the repository');
     expect(describeProgress({ phase: 'build', side: 'baseline', done: 0, total: 6 })).toBe(

@@ -12,6 +12,8 @@ import { BRANCH, dashboardConfig, PLATFORM, REPO, SHIFT_AT, seedStore } from './
 
 // The dashboard in a real browser: Debian's Chromium, driven by playwright-core, over a results
 // store seeded with 1,000 trunk runs (q1 shifts +8% at run 600). Screenshots go to test-artifacts/.
+// The charts are uPlot canvases; the page exposes them (window.BENCHBOT_CHARTS), so the tests read
+// what each one holds and shows.
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard');
@@ -94,6 +96,49 @@ async function open(url: string): Promise<{ page: Page; errors: string[] }> {
 
 const q1 = (page: Page) => page.locator('section.benchmark[data-benchmark="q1"]');
 
+interface ChartState {
+  id: string;
+  points: number;
+  drawn: 'o' | 'd';
+  min: number;
+  max: number;
+  full: [number, number];
+  bandHolds: boolean;
+  /** The first and last time drawn: a redrawn range is drawn across its whole width. */
+  first: number;
+  last: number;
+}
+
+/** What each uPlot chart on the page holds and shows (the page exposes them as BENCHBOT_CHARTS). */
+async function charts(page: Page): Promise<ChartState[]> {
+  // A string, so this file needs no DOM types; it runs in the page.
+  return page.evaluate(`window.BENCHBOT_CHARTS.map(function (c) {
+    var d = c.plot.data;
+    return { id: c.id, points: d[0].length, drawn: c.drawn().kind, min: c.plot.scales.x.min, max: c.plot.scales.x.max,
+      full: c.full, bandHolds: d[1].every(function (m, i) { return d[3][i] <= m && m <= d[2][i]; }),
+      first: d[0][0], last: d[0][d[0].length - 1] };
+  })`) as Promise<ChartState[]>;
+}
+
+async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The pixel position of a chart's drawn point `index`, to hover or click it. */
+async function pointPosition(page: Page, chart: number, index: number): Promise<{ x: number; y: number }> {
+  return page.evaluate(`(function () {
+    var u = window.BENCHBOT_CHARTS[${chart}].plot, r = u.over.getBoundingClientRect();
+    return { x: r.left + u.valToPos(u.data[0][${index}], 'x'), y: r.top + u.valToPos(u.data[1][${index}], 'y') };
+  })()`) as Promise<{ x: number; y: number }>;
+}
+
+const TOOLTIP =
+  /^[0-9a-f]{10} · 2025-01-\d\d \d\d:\d\d UTC · schedule\ncommits? [0-9a-f]{10}(\.\.[0-9a-f]{10} \(\d+ commits\))?\nmedian \d[\d.]* ms, 95% CI [\d.]+ ms – [\d.]+ ms, n=10$/;
+
 describe('served dashboard', () => {
   it('lists the series on the index page, with the live queue linked to the Temporal Web UI', async () => {
     const { page, errors } = await open(server.url);
@@ -116,14 +161,15 @@ describe('served dashboard', () => {
 
   it('draws a chart per benchmark with every point, its band, the change point and the coverage', async () => {
     const { page, errors } = await open(server.url + seriesPath);
-    expect(await page.locator('svg.trend').count()).toBe(3);
-    expect(await q1(page).locator('circle.point').count()).toBe(RUNS);
-    expect(await q1(page).locator('path.band').getAttribute('d')).toMatch(/^M[\d.,L]+Z$/);
+    expect(await page.locator('figure.trend canvas').count()).toBe(3);
+    const [first] = await charts(page);
+    expect(first).toMatchObject({ points: RUNS, drawn: 'o', bandHolds: true });
 
-    // The change point: a marker with a label (readable without colour) and a list entry.
-    const marker = q1(page).locator('g.change-point');
+    // The change point: a triangle and words over the plot (readable without colour), and a list entry.
+    const marker = q1(page).locator('.change-point');
     expect(await marker.count()).toBeGreaterThanOrEqual(1);
-    expect(await marker.first().locator('text').textContent()).toMatch(/^CP1 \+\d+\.\d% worse$/);
+    expect(await marker.first().textContent()).toMatch(/^▲ CP1 \+\d+\.\d% worse$/);
+    expect(await marker.first().getAttribute('title')).toMatch(/^Change point 1 before [0-9a-f]{10} /);
     const listed = (await q1(page).locator('ol.cp-list li').first().textContent()) ?? '';
     const near = [SHIFT_AT - 1, SHIFT_AT, SHIFT_AT + 1].map((i) =>
       (runs[i] as RecordRunInput).commitRange?.to.slice(0, 10),
@@ -132,46 +178,145 @@ describe('served dashboard', () => {
       near.some((s) => listed.includes(s as string)),
       listed,
     ).toBe(true);
+    expect(await q1(page).locator('figure.trend').getAttribute('aria-label')).toMatch(
+      /^q1 \(time, ns\): 1000 runs from 2025-01-01 to 2025-02-\d\d, 1 change point/,
+    );
+    expect(await q1(page).locator('figcaption').textContent()).toMatch(
+      /median per run.*95% confidence band.*▲\/▼/,
+    );
 
     // Coverage: a bar per day with runs, the three-day outage hatched as gaps.
     expect(await page.locator('svg.coverage rect.day').count()).toBeGreaterThan(30);
     expect(await page.locator('svg.coverage rect.gap').count()).toBeGreaterThanOrEqual(2);
     expect(await page.locator('text=gap').count()).toBeGreaterThan(0);
 
-    // Hover text: SHA, commit range, date and reason.
-    const title = await q1(page).locator('circle.point').nth(10).locator('title').textContent();
-    expect(title).toMatch(
-      /^[0-9a-f]{10} · 2025-01-\d\d \d\d:\d\d UTC · schedule\ncommits [0-9a-f]{10}\.\.[0-9a-f]{10} \(\d+ commits?\)\nmedian /,
+    // Hover text: SHA, commit range, date and reason (the run details load on first hover).
+    const at = await pointPosition(page, 0, 10);
+    await page.mouse.move(at.x, at.y);
+    const tip = q1(page).locator('.trend-tip');
+    await until(
+      () => tip.textContent(),
+      (text) => text !== null && !text.includes('loading'),
     );
-    // Points 1 px apart overlap; force the pointer onto this one.
-    await q1(page).locator('circle.point').nth(10).hover({ force: true });
+    expect(await tip.textContent()).toMatch(TOOLTIP);
+    expect(await tip.textContent()).toContain((runs[10] as RecordRunInput).commitRange?.to.slice(0, 10));
     await page.screenshot({ path: join(ARTIFACTS, 'series.png'), fullPage: true });
     expect(errors).toEqual([]);
 
     // Clicking a point opens its run: the commits it stands for and its results.
-    await q1(page).locator('circle.point').nth(10).click({ force: true });
+    await page.mouse.click(at.x, at.y);
     await page.waitForURL(/\/run\?/);
-    expect(await page.locator('h1').textContent()).toContain('trunk:acme/widgets:main:');
+    expect(await page.locator('h1').textContent()).toContain(
+      `trunk:acme/widgets:main:${(runs[10] as RecordRunInput).commitRange?.to}`,
+    );
     expect(await page.getByText('commits it stands for').count()).toBe(1);
     expect(await page.locator('tbody tr', { hasText: 'queries/q1' }).count()).toBe(1);
     await page.screenshot({ path: join(ARTIFACTS, 'run.png'), fullPage: true });
     await page.close();
   });
 
+  it('zooms and pans: by dragging, with the buttons and from the keyboard, redrawn at full detail', async () => {
+    const { page, errors } = await open(server.url + seriesPath);
+    const [before] = await charts(page);
+    const box = (await q1(page).locator('.u-over').boundingBox()) as {
+      x: number;
+      y: number;
+      width: number;
+      height: number;
+    };
+    // Drag across the middle fifth of the plot.
+    await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    const [zoomed] = await until(
+      () => charts(page),
+      ([c]) => c?.drawn === 'd',
+    );
+    const span = (c: ChartState) => c.max - c.min;
+    expect(span(zoomed as ChartState) / span(before as ChartState)).toBeGreaterThan(0.1);
+    expect(span(zoomed as ChartState) / span(before as ChartState)).toBeLessThan(0.3);
+    // Every run inside the window is drawn once zoomed in this far, with its band.
+    expect((zoomed as ChartState).points).toBeGreaterThan(100);
+    expect((zoomed as ChartState).bandHolds).toBe(true);
+    // Dots show each run once there is room for them.
+    await page.screenshot({
+      path: join(ARTIFACTS, 'series-zoomed.png'),
+      fullPage: false,
+      clip: { ...box, y: box.y - 40, height: box.height + 80 },
+    });
+
+    const HOUR = 3600;
+    const across = (c: ChartState) => c.first - c.min <= HOUR && c.max - c.last <= HOUR;
+    expect(across(zoomed as ChartState)).toBe(true);
+    await q1(page).getByRole('button', { name: '◀ earlier' }).click();
+    const [panned] = await until(
+      () => charts(page),
+      ([c]) => c !== undefined && c.min < (zoomed as ChartState).min && across(c),
+    );
+    expect((panned as ChartState).min).toBeLessThan((zoomed as ChartState).min);
+    expect(span(panned as ChartState)).toBeCloseTo(span(zoomed as ChartState), 0);
+    await q1(page).getByRole('button', { name: 'whole range' }).click();
+    const [whole] = await until(
+      () => charts(page),
+      ([c]) => c?.drawn === 'o',
+    );
+    expect(whole).toMatchObject({ drawn: 'o', points: RUNS, min: before?.min, max: before?.max });
+
+    // Keyboard: focus the chart, step to a point, read it, open its run.
+    await q1(page).locator('figure.trend').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    expect(await q1(page).locator('.trend-tip').textContent()).toMatch(TOOLTIP);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/run\?/);
+    expect(await page.locator('h1').textContent()).toContain(
+      `trunk:acme/widgets:main:${(runs[1] as RecordRunInput).commitRange?.to}`,
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('filters by benchmark name, time range and commit range from the query string', async () => {
     const { page } = await open(`${server.url}${seriesPath}&benchmark=q1&from=2025-01-20&to=2025-01-22`);
-    expect(await page.locator('svg.trend').count()).toBe(1);
-    const points = await page.locator('circle.point').count();
-    expect(points).toBeGreaterThan(40);
-    expect(points).toBeLessThanOrEqual(72);
+    expect(await page.locator('figure.trend').count()).toBe(1);
+    const [windowed] = await charts(page);
+    expect(windowed?.points).toBeGreaterThan(40);
+    expect(windowed?.points).toBeLessThanOrEqual(72);
     const a = (runs[100] as RecordRunInput).commitRange?.to.slice(0, 8) as string;
     const b = (runs[199] as RecordRunInput).commitRange?.to.slice(0, 8) as string;
     await page.goto(`${server.url}${seriesPath}&benchmark=q2&commits=${a}..${b}`);
-    expect(await page.locator('circle.point').count()).toBe(100);
+    expect((await charts(page))[0]?.points).toBe(100);
+    // One run per chart, and none at all: drawn, or said, without a script error.
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(`${server.url}${seriesPath}&commits=${a}`);
+    expect((await charts(page)).map((c) => c.points)).toEqual([1, 1, 1]);
+    await page.goto(`${server.url}${seriesPath}&from=2030-01-01`);
+    expect(await page.locator('section.benchmark p.empty').count()).toBe(3);
+    expect(await charts(page)).toEqual([]);
+    expect(errors).toEqual([]);
     await page.goto(`${server.url}${seriesPath}&commits=ffffffffff`);
     expect(await page.locator('#filter-status').textContent()).toMatch(
       /Filter not applied: no run in this series measured commit ffffffffff/,
     );
+    await page.close();
+  });
+
+  it('serves the chart library from benchbot itself, nothing from the network', async () => {
+    const { page } = await open(server.url + seriesPath);
+    const sources = await page.evaluate(
+      `[...document.querySelectorAll('script[src], link[rel=stylesheet]')].map(function (e) { return e.getAttribute('src') || e.getAttribute('href'); })`,
+    );
+    expect(sources).toEqual(['/assets/uPlot.min.css', '/assets/uPlot.iife.min.js']);
+    const library = await fetch(new URL('/assets/uPlot.iife.min.js', server.url));
+    expect(library.status).toBe(200);
+    expect(library.headers.get('cache-control')).toBe('public, max-age=86400');
+    expect((await fetch(new URL('/assets/nothing.js', server.url))).status).toBe(404);
+    // Pages and detail scripts go gzipped to a browser that accepts it.
+    const gzipped = await fetch(server.url + seriesPath, { headers: { 'accept-encoding': 'gzip' } });
+    expect(gzipped.headers.get('content-encoding')).toBe('gzip');
+    expect(await gzipped.text()).toContain('id="benchbot-trends"');
     await page.close();
   });
 
@@ -196,7 +341,7 @@ describe('served dashboard', () => {
 });
 
 describe('static export', () => {
-  it('opens from the file system, renders, and filters in the page', async () => {
+  it('opens from the file system, renders, zooms and filters in the page', async () => {
     const site = join(dir, 'site');
     const { pages } = await exportDashboard(config, process.env, site);
     // The index, the series, the runs list and a page per run.
@@ -204,9 +349,10 @@ describe('static export', () => {
     const { page, errors } = await open(pathToFileURL(join(site, 'index.html')).href);
     await page.getByRole('link', { name: REPO }).click();
     await page.waitForURL(/series-.*\.html$/);
-    expect(await page.locator('svg.trend').count()).toBe(3);
-    expect(await q1(page).locator('circle.point').count()).toBe(RUNS);
-    expect(await q1(page).locator('g.change-point').count()).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('figure.trend canvas').count()).toBe(3);
+    const [first] = await charts(page);
+    expect(first).toMatchObject({ points: RUNS, drawn: 'o', bandHolds: true });
+    expect(await q1(page).locator('.change-point').count()).toBeGreaterThanOrEqual(1);
     expect(await page.locator('svg.coverage rect.gap').count()).toBeGreaterThanOrEqual(2);
     expect(await page.locator('#filter-status').textContent()).toBe(
       `3 benchmarks, ${RUNS} of ${RUNS} runs in the selected range.`,
@@ -221,10 +367,32 @@ describe('static export', () => {
     expect(await page.locator('#filter-status').textContent()).toMatch(
       /^3 benchmarks, (4\d|5\d|6\d|7[0-2]) of 1000 runs/,
     );
-    expect(await q1(page).locator('rect.outside').count()).toBe(2);
+    // The time filter is the charts' zoom: each shows those days, at full detail.
+    const filtered = await until(
+      () => charts(page),
+      (cs) => cs.every((c) => c.drawn === 'd'),
+    );
+    for (const c of filtered) {
+      expect(c.min).toBe(Date.parse('2025-01-20T00:00:00Z') / 1000);
+      expect(c.points).toBeGreaterThan(40);
+      expect(c.points).toBeLessThanOrEqual(72);
+    }
     await page.screenshot({ path: join(ARTIFACTS, 'export-filtered.png'), fullPage: true });
 
-    await q1(page).locator('circle.point:visible').first().click({ force: true });
+    // A commit range needs every run's commits: the page loads them from the export's data folder.
+    await page.getByLabel('from (UTC day)').fill('');
+    await page.getByLabel('to (UTC day)').fill('');
+    const a = (runs[100] as RecordRunInput).commitRange?.to.slice(0, 8) as string;
+    const b = (runs[199] as RecordRunInput).commitRange?.to.slice(0, 8) as string;
+    await page.getByLabel('commit range').fill(`${a}..${b}`);
+    await until(
+      () => page.locator('#filter-status').textContent(),
+      (text) => text === '3 benchmarks, 100 of 1000 runs in the selected range.',
+    );
+    await page.getByLabel('commit range').fill('');
+
+    const at = await pointPosition(page, 0, 3);
+    await page.mouse.click(at.x, at.y);
     await page.waitForURL(/runs\/.*\.html$/);
     expect(await page.getByText('commits it stands for').count()).toBe(1);
     expect(await page.getByRole('link', { name: 'benchbot dashboard' }).getAttribute('href')).toBe(

@@ -17,6 +17,8 @@ export class WorkerProcess {
     private readonly configFile: string,
     readonly logFile: string,
     private readonly logLevel: 'info' | 'warn' = 'warn',
+    /** More environment for the worker (e.g. the results store's database URL). */
+    private readonly env: NodeJS.ProcessEnv = {},
   ) {}
 
   /** The running process's id (undefined when stopped). */
@@ -33,6 +35,7 @@ export class WorkerProcess {
       env: {
         ...process.env,
         ...TOKEN_ENV,
+        ...this.env,
         BENCHBOT_CONFIG: this.configFile,
         BENCHBOT_LOG_LEVEL: this.logLevel,
       },

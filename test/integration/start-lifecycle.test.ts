@@ -143,4 +143,44 @@ describe('benchbot start (the embedded default) and benchbot run', () => {
     }
     await stopWithCtrlC(second);
   });
+
+  it('`benchbot run` follows its request across a restart of `benchbot start` and prints the report', async () => {
+    const first = startBenchbot();
+    await first.waitFor(/ready\. Ctrl-C stops\./);
+    const run = spawn(
+      process.execPath,
+      [
+        'bin/benchbot.js',
+        'run',
+        '--repo',
+        join(fixture.dir, 'project'),
+        '--baseline',
+        'main',
+        '--changed',
+        'slow',
+      ],
+      { env: benchbotEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    started.push(run);
+    let out = '';
+    run.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    run.stderr?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    const exited = once(run, 'exit');
+    // The job is under way when the machine's benchbot stops (and its Temporal server with it).
+    while (!/\[benchbot\] (cloning the repository|building|running hot)/.test(out)) {
+      expect(run.exitCode, out).toBeNull();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await stopWithCtrlC(first);
+    const second = startBenchbot();
+    await second.waitFor(/ready\. Ctrl-C stops\./);
+    const [code] = await exited;
+    expect(code, out).toBe(0);
+    expect(out).toMatch(/`Hot`[^\n]*slower/);
+    await stopWithCtrlC(second);
+  }, 240_000);
 });

@@ -144,7 +144,7 @@ describe('webhook receiver', () => {
     const own = fake.addComment(REPO, pr, { author: BOT, body: 'run benchmarks' }).id;
     const cases: [string, Delivery, number, RegExp][] = [
       ['ping', { event: 'ping', body: '{"zen":"Keep it logically awesome."}' }, 200, /ok/],
-      ['another event', { event: 'push', body: '{}' }, 202, /not issue_comment/],
+      ['another event', { event: 'push', body: '{}' }, 202, /neither issue_comment nor pull_request/],
       ['a deletion', { body: eventFor(id, 'deleted') }, 202, /action deleted/],
       ['an unwatched repository', { body: eventFor(id, 'created', 'acme/unwatched') }, 202, /not a watched/],
       ['ordinary text', { body: eventFor(chat) }, 202, /not a trigger/],

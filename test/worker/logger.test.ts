@@ -1,12 +1,18 @@
+import { fileURLToPath } from 'node:url';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../worker/logger.js';
+import { bundlerLoggerFor, createLogger, logFormat } from '../../worker/logger.js';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
-  const logger = createLogger('info', {
-    write: (line: string) => {
-      lines.push(JSON.parse(line) as Record<string, unknown>);
+  const logger = createLogger({
+    level: 'info',
+    format: 'json',
+    destination: {
+      write: (line: string) => {
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      },
     },
   });
   return { logger, lines };
@@ -52,5 +58,48 @@ describe('benchbot logs', () => {
       workflowId: 'poller:acme/widgets',
       request: 'bench:acme/widgets:comment:9',
     });
+  });
+});
+
+describe('logs for people and for machines', () => {
+  it('are readable lines at a terminal and JSON off it, unless BENCHBOT_LOG_FORMAT says', () => {
+    expect(logFormat({}, true)).toBe('pretty');
+    expect(logFormat({}, false)).toBe('json');
+    expect(logFormat({ BENCHBOT_LOG_FORMAT: 'json' }, true)).toBe('json');
+    expect(logFormat({ BENCHBOT_LOG_FORMAT: 'pretty' }, false)).toBe('pretty');
+    expect(() => logFormat({ BENCHBOT_LOG_FORMAT: 'yaml' }, true)).toThrow(/use json or pretty/);
+  });
+
+  it('print one readable line per event, with its fields, in the pretty format', () => {
+    const out: string[] = [];
+    const logger = createLogger({
+      level: 'info',
+      format: 'pretty',
+      destination: { write: (l: string) => out.push(l) },
+    });
+    logger.info({ workflowId: 'bench:acme/widgets:comment:7' }, 'worker polling');
+    logger.debug('not shown at info');
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatch(
+      /^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: worker polling \{"workflowId":"bench:acme\/widgets:comment:7"\}\n$/,
+    );
+  });
+
+  it("put webpack's bundle listing at debug and keep the bundle's one-line summary at info", async () => {
+    const lines: { level: number; msg: string; source?: string }[] = [];
+    const logger = createLogger({
+      level: 'debug',
+      format: 'json',
+      destination: { write: (line: string) => lines.push(JSON.parse(line)) },
+    });
+    await bundleWorkflowCode({
+      workflowsPath: fileURLToPath(new URL('../starter/heartbeat-shapes/workflow.ts', import.meta.url)),
+      logger: bundlerLoggerFor(logger),
+    });
+    const info = lines.filter((l) => l.level === 30).map((l) => l.msg);
+    expect(info).toEqual(['Workflow bundle created']);
+    const listing = lines.find((l) => l.level === 20 && /webpack [\d.]+ compiled/.test(l.msg));
+    expect(listing?.msg).toMatch(/heartbeat-shapes\/workflow\.ts/);
+    expect(listing?.source).toBe('temporal-bundler');
   });
 });
