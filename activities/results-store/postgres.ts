@@ -258,8 +258,10 @@ export class PostgresResultsStore implements ResultsStore {
 
   async repositories(): Promise<string[]> {
     return this.read('listing repositories', async (db) => {
-      const { rows } = await db.query<{ repository: string }>(
+      const { rows } = await prepared<{ repository: string }>(
+        db,
         'SELECT DISTINCT repository FROM runs ORDER BY repository',
+        [],
       );
       return rows.map((r) => r.repository);
     });
