@@ -11,7 +11,7 @@ import { parseResults, type RunReason } from '../core/results/index.js';
 import { describeCodeUnderTestFailure, type ProgressEvent } from '../core/runner-protocol.js';
 import { type Executor, RUNNER_LOST, WORKER_SHUTDOWN } from './executors/executor.js';
 import type { CommentTarget } from './github-activities.js';
-import { putJobResults } from './job-artifacts.js';
+import { jobCheckpoints, putJobResults } from './job-artifacts.js';
 import type { StoreAccess } from './results-store/access.js';
 
 export interface RunJobInput {
@@ -40,7 +40,7 @@ export interface RunJobInput {
 export interface JobActivityDeps {
   config: BenchbotConfig;
   executor: Executor;
-  /** Where results are kept by reference. */
+  /** Where results (and checkpoints) are kept by reference. */
   store: StoreAccess;
   logger: Logger;
   /** Edits the request's status comment (the GitHub activity's own implementation). */
@@ -200,7 +200,11 @@ export function createJobActivities(deps: JobActivityDeps) {
       let kind: string;
       const outcome = await deps.executor
         .run(
-          { spec: built.spec, key: jobKey },
+          {
+            spec: built.spec,
+            key: jobKey,
+            checkpoints: jobCheckpoints(deps.store, jobKey, (message, err) => ctx.log.warn(message, { err })),
+          },
           { onProgress, heartbeat: () => ctx.heartbeat(), signal: cancelled, shutdown },
         )
         .then(

@@ -1,11 +1,13 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ApplicationFailure } from '@temporalio/common';
 import {
+  checkpointArtifactKey,
   jobArtifactPrefix,
   type ResultsSource,
   resultsArtifactKey,
 } from '../core/results/claim-check.js';
 import { type BenchbotResults, parseResults } from '../core/results/index.js';
+import type { CheckpointStore } from './executors/executor.js';
 import type { StoreAccess } from './results-store/access.js';
 
 // A job's results file and checkpoint kept in the results store (gzipped), so that only their
@@ -48,3 +50,30 @@ export async function deleteJobArtifacts(store: StoreAccess, jobKey: string): Pr
   await store.use((s) => s.deleteArtifacts(jobArtifactPrefix(jobKey)));
 }
 
+/**
+ * The job's checkpoint in the store, gzipped. Saves go one after another (a later one never
+ * overwritten by an earlier); one that fails is logged and the job goes on.
+ */
+export function jobCheckpoints(
+  store: StoreAccess,
+  jobKey: string,
+  warn: (message: string, error: unknown) => void,
+): CheckpointStore {
+  const key = checkpointArtifactKey(jobKey);
+  let last: Promise<void> = Promise.resolve();
+  return {
+    async load() {
+      const data = await store.use((s) => s.getArtifact(key));
+      return data === null ? null : gunzipSync(data).toString('utf8');
+    },
+    save(text) {
+      const data = gzipSync(text);
+      last = last.then(() =>
+        store
+          .use((s) => s.putArtifact(key, data))
+          .catch((error: unknown) => warn('could not keep the checkpoint in the results store', error)),
+      );
+      return last;
+    },
+  };
+}
