@@ -49,8 +49,9 @@ async function jobProgress(
   for (const activity of description.raw.pendingActivities ?? []) {
     const payload = activity.heartbeatDetails?.payloads?.[0];
     if (activity.activityType?.name !== 'runJob' || !payload) continue;
-    const { progress } = defaultPayloadConverter.fromPayload<{ progress?: ProgressEvent }>(payload);
-    return progress?.type === 'progress' ? progress : null;
+    // A heartbeat without details (the job between progress lines) decodes to undefined.
+    const details = defaultPayloadConverter.fromPayload<{ progress?: ProgressEvent } | undefined>(payload);
+    return details?.progress?.type === 'progress' ? details.progress : null;
   }
   return null;
 }
