@@ -11,7 +11,7 @@ import { parseResults, type RunReason } from '../core/results/index.js';
 import { describeCodeUnderTestFailure, type ProgressEvent } from '../core/runner-protocol.js';
 import { type Executor, RUNNER_LOST, WORKER_SHUTDOWN } from './executors/executor.js';
 import type { CommentTarget } from './github-activities.js';
-import { jobCheckpoints, putJobResults } from './job-artifacts.js';
+import { deleteJobArtifacts, jobCheckpoints, putJobResults } from './job-artifacts.js';
 import type { StoreAccess } from './results-store/access.js';
 
 export interface RunJobInput {
@@ -231,6 +231,12 @@ export function createJobActivities(deps: JobActivityDeps) {
           }
           return edit;
         });
+      // A job that ends without results will not be resumed: its checkpoint goes.
+      if (outcome.kind !== 'results') {
+        await deleteJobArtifacts(deps.store, jobKey).catch((err: unknown) =>
+          ctx.log.warn('could not remove the job\'s checkpoint from the results store', { err }),
+        );
+      }
       switch (outcome.kind) {
         case 'cancelled':
           throw new CancelledFailure('the request was cancelled; the job was stopped');
