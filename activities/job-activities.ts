@@ -234,7 +234,7 @@ export function createJobActivities(deps: JobActivityDeps) {
       // A job that ends without results will not be resumed: its checkpoint goes.
       if (outcome.kind !== 'results') {
         await deleteJobArtifacts(deps.store, jobKey).catch((err: unknown) =>
-          ctx.log.warn('could not remove the job\'s checkpoint from the results store', { err }),
+          ctx.log.warn("could not remove the job's checkpoint from the results store", { err }),
         );
       }
       switch (outcome.kind) {
