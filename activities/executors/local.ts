@@ -75,9 +75,12 @@ export function createLocalExecutor(workRoot: string, env: Record<string, string
         if (event === null) return;
         if (event.type === 'checkpoint') {
           seen.checkpoint = event;
-          saved = readFile(checkpointFile, 'utf8').then(
-            (text) => job.checkpoints.save(text),
-            () => undefined,
+          // One after another: each reads the file as it is then, never an older one after a newer.
+          saved = saved.then(() =>
+            readFile(checkpointFile, 'utf8').then(
+              (text) => job.checkpoints.save(text),
+              () => undefined,
+            ),
           );
         }
         hooks.onProgress(event);
