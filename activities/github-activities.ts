@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { type BenchbotConfig, findRepo } from '../core/config/index.js';
 import { authorizeByComment, permissionAtLeast, refusalMessage } from '../core/request/authorization.js';
@@ -8,6 +9,7 @@ import { type ReactionContent, react, upsertMarkedComment } from './github/comme
 import { repositoryPermission } from './github/permissions.js';
 import { type PullRequestSides, pullRequestHead, resolvePullRequestSides } from './github/refs.js';
 import { createGitHubSession } from './github/session.js';
+import type { StoreAccess } from './results-store/access.js';
 
 export interface GitHubActivityDeps {
   config: BenchbotConfig;
@@ -15,6 +17,8 @@ export interface GitHubActivityDeps {
   logger: Logger;
   /** The Web UI base URL as actually served (an embedded server may have picked its port). */
   uiUrl: string | null;
+  /** Where the status comment finds a recorded run's report (see publishStatus's reportOf). */
+  store?: StoreAccess;
   retryAfterUnitMs?: number;
 }
 
@@ -53,16 +57,35 @@ export function createGitHubActivities(deps: GitHubActivityDeps) {
     });
   };
 
+  const storedReport = async (runId: string): Promise<string> => {
+    if (deps.store === undefined) throw new Error('publishStatus with reportOf needs the results store');
+    const stored = await deps.store.use((s) => s.runReport(runId));
+    if (stored?.report == null) {
+      throw ApplicationFailure.nonRetryable(
+        `run ${runId} has no report in the results store (was the store replaced while the request ran?)`,
+        'InvalidResults',
+      );
+    }
+    return stored.report;
+  };
+
   return {
     /** Posts or edits this request's one comment with a reply; returns its id. */
     async publishReply(input: CommentTarget & { text: string }): Promise<number> {
       return publish(input, input.text);
     },
 
-    /** Posts or edits this request's status comment; returns its id. */
-    async publishStatus(input: CommentTarget & { view: Omit<StatusView, 'workflowUrl'> }): Promise<number> {
+    /**
+     * Posts or edits this request's status comment; returns its id. With `reportOf` (a recorded
+     * run's id) the report comes from the results store, so it crosses the workflow's history once.
+     */
+    async publishStatus(
+      input: CommentTarget & { view: Omit<StatusView, 'workflowUrl'>; reportOf?: string },
+    ): Promise<number> {
       const url = workflowUrl(deps.uiUrl, deps.config.temporal.namespace, currentWorkflowId());
-      return publish(input, renderStatusComment({ ...input.view, workflowUrl: url }));
+      const view = { ...input.view, workflowUrl: url };
+      if (input.reportOf !== undefined) view.report = await storedReport(input.reportOf);
+      return publish(input, renderStatusComment(view));
     },
 
     async reactToComment(input: {

@@ -6,10 +6,13 @@ import { type BenchbotConfig, findRepo, type RepoConfig } from '../core/config/i
 import { buildJobSpec } from '../core/job-spec.js';
 import type { StatusView } from '../core/request/status-comment.js';
 import { type JobSide, SUPERSEDED } from '../core/request/types.js';
-import { type BenchbotResults, parseResults, type RunReason } from '../core/results/index.js';
+import { type JobResult, summarizeResults } from '../core/results/claim-check.js';
+import { parseResults, type RunReason } from '../core/results/index.js';
 import { describeCodeUnderTestFailure, type ProgressEvent } from '../core/runner-protocol.js';
 import { type Executor, RUNNER_LOST, WORKER_SHUTDOWN } from './executors/executor.js';
 import type { CommentTarget } from './github-activities.js';
+import { deleteJobArtifacts, jobCheckpoints, putJobResults } from './job-artifacts.js';
+import type { StoreAccess } from './results-store/access.js';
 
 export interface RunJobInput {
   repo: string;
@@ -33,11 +36,18 @@ export interface RunJobInput {
    * would make the run measure an outdated head) and ends as `Superseded` if it moved.
    */
   measuresPullRequestHead?: boolean;
+  /**
+   * Keep the results in the results store and return a reference and a summary (workflows from
+   * 'results-by-reference' on); without it, the whole results as older workflow code expects.
+   */
+  byReference?: boolean;
 }
 
 export interface JobActivityDeps {
   config: BenchbotConfig;
   executor: Executor;
+  /** Where results (and checkpoints) are kept by reference. */
+  store: StoreAccess;
   logger: Logger;
   /** Edits the request's status comment (the GitHub activity's own implementation). */
   publishStatus: (input: CommentTarget & { view: Omit<StatusView, 'workflowUrl'> }) => Promise<number>;
@@ -97,14 +107,35 @@ function failureKind(error: unknown): string {
   return 'infrastructure-loss';
 }
 
+/**
+ * Stores a finished job's results, retrying within the attempt while the store is down, read-only
+ * or full: the measurements took hours, and the activity's few attempts must not be spent on them.
+ */
+async function keepResults(store: StoreAccess, jobKey: string, text: string): Promise<void> {
+  const ctx = Context.current();
+  for (let delayMs = 1_000; ; delayMs = Math.min(60_000, delayMs * 2)) {
+    try {
+      await putJobResults(store, jobKey, text);
+      return;
+    } catch (error) {
+      if (error instanceof ApplicationFailure && error.nonRetryable) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      ctx.log.warn("could not keep the job's results in the results store; retrying", { message });
+      ctx.heartbeat({ storing: message });
+      await ctx.sleep(delayMs);
+    }
+  }
+}
+
 export function createJobActivities(deps: JobActivityDeps) {
   let running = 0;
   return {
     /**
-     * Runs the benchmark job on the executor and returns its results. Progress becomes heartbeats
+     * Runs the benchmark job on the executor and returns its results (by reference when asked).
+     * Progress becomes heartbeats
      * (which also carry cancellation), a state change of the workflow, and the PR's status line.
      */
-    async runJob(input: RunJobInput): Promise<BenchbotResults> {
+    async runJob(input: RunJobInput): Promise<JobResult> {
       const ctx = Context.current();
       const workflowId = ctx.info.workflowExecution?.workflowId ?? ctx.info.activityId;
       const jobKey = [workflowId, input.platform, input.part].filter((p) => p !== undefined).join(':');
@@ -197,7 +228,11 @@ export function createJobActivities(deps: JobActivityDeps) {
       let kind: string;
       const outcome = await deps.executor
         .run(
-          { spec: built.spec, key: jobKey },
+          {
+            spec: built.spec,
+            key: jobKey,
+            checkpoints: jobCheckpoints(deps.store, jobKey, (message, err) => ctx.log.warn(message, { err })),
+          },
           { onProgress, heartbeat: () => ctx.heartbeat(), signal: cancelled, shutdown },
         )
         .then(
@@ -224,6 +259,12 @@ export function createJobActivities(deps: JobActivityDeps) {
           }
           return edit;
         });
+      // A job that ends without results will not be resumed: its checkpoint goes.
+      if (outcome.kind !== 'results') {
+        await deleteJobArtifacts(deps.store, jobKey).catch((err: unknown) =>
+          ctx.log.warn("could not remove the job's checkpoint from the results store", { err }),
+        );
+      }
       switch (outcome.kind) {
         case 'cancelled':
           throw new CancelledFailure('the request was cancelled; the job was stopped');
@@ -250,7 +291,9 @@ export function createJobActivities(deps: JobActivityDeps) {
               'InvalidResults',
             );
           }
-          return parsed.results;
+          if (!input.byReference) return parsed.results;
+          await keepResults(deps.store, jobKey, outcome.text);
+          return { ref: jobKey, summary: summarizeResults(parsed.results) };
         }
       }
     },

@@ -1,6 +1,8 @@
 import { compareResults, renderMarkdown, summaryLine } from '../core/report/index.js';
+import type { ResultsSource } from '../core/results/claim-check.js';
 import type { BenchbotResults } from '../core/results/index.js';
 import { DEFAULT_OPTIONS } from '../core/stats/index.js';
+import { deleteJobArtifacts, loadJobResults, missingResults, resultsOf } from './job-artifacts.js';
 import type { StoreAccess } from './results-store/access.js';
 
 // Room in a GitHub comment (65,536 characters) for the status header around the report.
@@ -16,25 +18,31 @@ function judge(results: BenchbotResults): { markdown: string; summary: string } 
 
 export function createReportActivities(store: StoreAccess) {
   return {
-    /** The verdicts, as the PR comment's markdown and a one-line summary. */
-    async compareRun({
-      results,
-    }: {
-      results: BenchbotResults;
-    }): Promise<{ markdown: string; summary: string }> {
-      return judge(results);
+    /** The verdicts, as the PR comment's markdown (at most REPORT_BUDGET) and a one-line summary. */
+    async compareRun(source: ResultsSource): Promise<{ markdown: string; summary: string }> {
+      return judge(await resultsOf(store, source));
     },
 
-    /** Writes the run and its report into the history, once: the run id makes a retried write a no-op. */
-    async recordRun(input: {
-      runId: string;
-      results: BenchbotResults;
-      pullRequest: number | null;
-      /** Absent in histories recorded before requesters were stored. */
-      requester?: string;
-    }): Promise<string> {
-      const { run } = input.results;
-      const { markdown, summary } = judge(input.results);
+    /**
+     * Writes the run and its report into the history, once: the run id makes a retried write a
+     * no-op. Results passed by reference leave the store's artifacts once recorded, so a retry
+     * after that finds the run recorded instead.
+     */
+    async recordRun(
+      input: ResultsSource & {
+        runId: string;
+        pullRequest: number | null;
+        /** Absent in histories recorded before requesters were stored. */
+        requester?: string;
+      },
+    ): Promise<string> {
+      const results = 'results' in input ? input.results : await loadJobResults(store, input.ref);
+      if (results === null) {
+        if ('ref' in input && (await store.use((s) => s.runReport(input.runId))) !== null) return input.runId;
+        throw missingResults('ref' in input ? input.ref : input.runId);
+      }
+      const { run } = results;
+      const { markdown, summary } = judge(results);
       await store.use((s) =>
         s.recordRun({
           runId: input.runId,
@@ -43,13 +51,14 @@ export function createReportActivities(store: StoreAccess) {
           branch: null,
           pullRequest: input.pullRequest,
           reason: run.reason,
-          platforms: [{ platform: run.platform, status: 'ok', results: input.results }],
+          platforms: [{ platform: run.platform, status: 'ok', results }],
           recordedAt: new Date().toISOString(),
           ...(input.requester === undefined ? {} : { requester: input.requester }),
           summary,
           report: markdown,
         }),
       );
+      if ('ref' in input) await deleteJobArtifacts(store, input.ref);
       return input.runId;
     },
   };

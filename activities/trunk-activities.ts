@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { type BenchbotConfig, findRepo, type RepoConfig, type ScheduleConfig } from '../core/config/index.js';
 import { compareResults, renderMarkdown, summaryLine } from '../core/report/index.js';
-import type { BenchbotResults } from '../core/results/index.js';
+import type { ResultsSource } from '../core/results/claim-check.js';
 import { DEFAULT_OPTIONS } from '../core/stats/index.js';
 import { planTrunkRun, type TrunkPlan, type TrunkReason, type TrunkStrategy } from '../core/trunk/plan.js';
 import {
@@ -22,6 +22,7 @@ import { type PlatformSummary, renderTrunkSummary } from '../core/trunk/summary.
 import { branchCommits, refreshMirror } from './git/resolve-refs.js';
 import { updateIssue, upsertMarkedIssue } from './github/issues.js';
 import { createGitHubSession } from './github/session.js';
+import { deleteJobArtifacts, resultsOf } from './job-artifacts.js';
 import type { StoreAccess } from './results-store/access.js';
 import type { PlatformOutcome, RunOnPlatform } from './results-store/index.js';
 
@@ -45,9 +46,9 @@ export interface PreparedTrunkRun {
   baselineSha: string | null;
 }
 
-/** One platform's job, as the workflow collected it. */
+/** One platform's job, as the workflow collected it: results inline (older histories) or by reference. */
 export type TrunkPlatformResult =
-  | { platform: string; status: 'ok'; results: BenchbotResults }
+  | ({ platform: string; status: 'ok' } & ResultsSource)
   | { platform: string; status: 'failed'; failure: string };
 
 export interface RecordTrunkRunInput {
@@ -98,6 +99,11 @@ function platformsOf(repo: RepoConfig, schedule: ScheduleConfig): string[] {
   return platforms;
 }
 
+/** The first run of a branch measures its commit against itself: nothing to suspect. */
+function isAA(input: RecordTrunkRunInput): boolean {
+  return input.baselineSha === input.plan.pick.sha;
+}
+
 function newestOf(runs: ReadonlyArray<RunOnPlatform | null>): RunOnPlatform | null {
   let best: RunOnPlatform | null = null;
   for (const run of runs) {
@@ -117,6 +123,17 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
       `ExecutionStatus = 'Running' AND WorkflowId != '${selfId.replaceAll("'", "\\'")}' AND (` +
       `(WorkflowType = 'benchmarkRequest' AND BenchbotState IN ${ACTIVE_REQUEST_STATES}) OR WorkflowType = '${TRUNK_WORKFLOW_TYPE}')`;
     return (await Context.current().client.workflow.count(query)).count;
+  }
+
+  /** The slowdowns of a run already recorded, from its stored samples. */
+  async function recordedSuspects(input: RecordTrunkRunInput): Promise<PlatformSlowdowns[]> {
+    const run = await store.use((s) => s.getRun(input.runId));
+    if (run === null || isAA(input)) return [];
+    return run.platforms.flatMap((p) => {
+      if (p.status !== 'ok' || p.results === null) return [];
+      const slowdowns = slowdownsOf(compareResults(p.results.benchmarks, DEFAULT_OPTIONS));
+      return slowdowns.length === 0 ? [] : [{ platform: p.platform, slowdowns }];
+    });
   }
 
   return {
@@ -175,15 +192,26 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
      */
     async recordTrunkRun(input: RecordTrunkRunInput): Promise<RecordedTrunkRun> {
       const { plan } = input;
-      const outcomes: PlatformOutcome[] = input.platforms.map((p) =>
+      const byReference = input.platforms.some((p) => 'ref' in p);
+      if (byReference && (await store.use((s) => s.runReport(input.runId))) !== null) {
+        // A retry after the write (and the artifacts' removal): the suspects come again from the
+        // recorded run, whose samples are what was written.
+        return { inserted: false, suspects: await recordedSuspects(input) };
+      }
+      const loaded = await Promise.all(
+        input.platforms.map(async (p) =>
+          p.status === 'ok' ? { ...p, results: await resultsOf(store, p) } : p,
+        ),
+      );
+      const outcomes: PlatformOutcome[] = loaded.map((p) =>
         p.status === 'ok'
           ? { platform: p.platform, status: 'ok', results: p.results }
           : { platform: p.platform, status: 'failed', failure: p.failure },
       );
-      const aa = input.baselineSha === plan.pick.sha;
+      const aa = isAA(input);
       const suspects: PlatformSlowdowns[] = [];
       const summaries: string[] = [];
-      const sections: PlatformSummary[] = input.platforms.map((p) => {
+      const sections: PlatformSummary[] = loaded.map((p) => {
         if (p.status === 'failed') {
           summaries.push(`${p.platform}: failed`);
           return { platform: p.platform, status: 'failed', text: p.failure };
@@ -227,12 +255,15 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
           report: markdown,
         }),
       );
+      await Promise.all(input.platforms.map((p) => ('ref' in p ? deleteJobArtifacts(store, p.ref) : null)));
       return { inserted, suspects };
     },
 
-    /** The suspects that the interleaved re-run found slower again. */
-    async confirmSlowdowns(input: { suspects: Slowdown[]; results: BenchbotResults }): Promise<Slowdown[]> {
-      const again = slowdownsOf(compareResults(input.results.benchmarks, DEFAULT_OPTIONS));
+    /** The suspects that the interleaved re-run found slower again; its results go once judged. */
+    async confirmSlowdowns(input: { suspects: Slowdown[] } & ResultsSource): Promise<Slowdown[]> {
+      const results = await resultsOf(store, input);
+      const again = slowdownsOf(compareResults(results.benchmarks, DEFAULT_OPTIONS));
+      if ('ref' in input) await deleteJobArtifacts(store, input.ref);
       return confirmedSlowdowns(input.suspects, again);
     },
 

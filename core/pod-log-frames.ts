@@ -1,4 +1,4 @@
-// How a runner pod hands files (the checkpoint, results.json, failure.json) back to the executor
+// How a runner pod hands files (its checkpoint after every round, failure.json) back to the executor
 // through its own log, the one channel that needs no credential in the pod and no extra service:
 // each file is gzipped, base64-encoded and cut into chunks printed as JSON lines between a begin
 // and an end line. Chunks stay well under the 16 KiB at which container runtimes split a log line.
@@ -7,9 +7,9 @@
 /** base64 characters per chunk line. */
 export const FRAME_CHUNK_CHARS = 8192;
 
-export type FramedFileName = 'checkpoint.json' | 'results.json' | 'failure.json';
+export type FramedFileName = 'checkpoint.json' | 'failure.json';
 
-const FILE_NAMES: readonly string[] = ['checkpoint.json', 'results.json', 'failure.json'];
+const FILE_NAMES: readonly string[] = ['checkpoint.json', 'failure.json'];
 
 export type FrameLine =
   | { type: 'file-begin'; name: FramedFileName; sha256: string; chunks: number }

@@ -43,10 +43,15 @@ export type ProgressEvent =
       total: number;
     }
   | {
+      /** Written after every measured round (status 'running', with the round) and every benchmark. */
       type: 'checkpoint';
       benchmark: string;
-      status: 'ok' | 'failed';
+      status: 'running' | 'ok' | 'failed';
+      /** The measured round just checkpointed, of `rounds`. */
+      round?: number;
+      rounds?: number;
       attempt: number;
+      /** Benchmarks finished, of the job's. */
       completed: number;
       of: number;
     };
@@ -61,6 +66,14 @@ export function parseProgressLine(line: string): ProgressEvent | null {
   } catch {
     return null;
   }
+}
+
+/** How far a checkpoint got, for messages: `2 of 5 benchmarks done, tpch at round 3 of 10`. */
+export function describeCheckpoint(event: Extract<ProgressEvent, { type: 'checkpoint' }>): string {
+  const done = `${event.completed} of ${event.of} benchmarks done`;
+  return event.round === undefined || event.rounds === undefined
+    ? done
+    : `${done}, ${event.benchmark} at round ${event.round + 1} of ${event.rounds}`;
 }
 
 /** What the PR is told about a failure of the code under test. */

@@ -6,19 +6,23 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { type FramedFileName, frameFile } from '../core/pod-log-frames.js';
-import { parseProgressLine, RUNNER_EXIT } from '../core/runner-protocol.js';
+import { parseCheckpoint, serializeCheckpoint, toLedger, withOnlyRound } from '../core/checkpoint.js';
+import { frameFile } from '../core/pod-log-frames.js';
+import { type ProgressEvent, parseProgressLine, RUNNER_EXIT } from '../core/runner-protocol.js';
 
 // The runner as a Kubernetes Job's container. The pod holds no credential (no service account
 // token, no secrets), so files cannot be uploaded anywhere; instead everything the executor needs
 // leaves through the container's log, which the executor reads with its own permissions:
 //   - the runner's progress lines, passed through unchanged,
-//   - the checkpoint after every finished benchmark (so a retry on another node resumes from it),
-//   - results.json on exit 0, failure.json on exit 3,
+//   - after every measured round, the checkpoint as a ledger (core/checkpoint.ts) carrying that
+//     round's samples only: the executor keeps the whole checkpoint in the results store, merges
+//     each round into it and assembles the results itself, so the log grows with the samples once,
+//   - failure.json on exit 3,
 // each file framed as in core/pod-log-frames.ts. The exit code is the runner's.
 //
 //   node runner/pod-entrypoint.js --job DIR --out DIR [--work-dir DIR]
-// DIR of --job holds spec.json and, when resuming, checkpoint.json (the executor's ConfigMap).
+// DIR of --job holds spec.json and, when resuming, checkpoint.json (the executor's ConfigMap: a
+// ledger of what earlier pods finished, without their samples).
 
 const RUNNER = fileURLToPath(new URL('./bin.js', import.meta.url));
 
@@ -57,12 +61,20 @@ async function main(): Promise<number> {
     ...(existsSync(resumeFrom) ? ['--checkpoint', resumeFrom] : []),
   ];
   const out = createStdout();
-  const emitFile = async (name: FramedFileName) => {
-    const text = await readFile(join(outDir, name)).catch(() => null);
-    if (text === null) return;
+  const emit = async (name: 'checkpoint.json' | 'failure.json', text: Buffer) => {
     const payload = gzipSync(text).toString('base64');
     const sha256 = createHash('sha256').update(text).digest('hex');
     await out.write(`${frameFile({ name, payload, sha256 }).join('\n')}\n`);
+  };
+  const emitCheckpoint = async (event: Extract<ProgressEvent, { type: 'checkpoint' }>) => {
+    const text = await readFile(join(outDir, 'checkpoint.json'), 'utf8').catch(() => null);
+    const parsed = text === null ? null : parseCheckpoint(text);
+    if (!parsed?.ok) return;
+    const delta =
+      event.round === undefined
+        ? toLedger(parsed.checkpoint)
+        : withOnlyRound(parsed.checkpoint, event.benchmark, event.round);
+    await emit('checkpoint.json', Buffer.from(serializeCheckpoint(delta)));
   };
 
   const child = spawn(process.execPath, runnerArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -76,7 +88,8 @@ async function main(): Promise<number> {
   createInterface({ input: child.stdout }).on('line', (line) => {
     pending = pending.then(async () => {
       await out.write(`${line}\n`);
-      if (parseProgressLine(line)?.type === 'checkpoint') await emitFile('checkpoint.json');
+      const event = parseProgressLine(line);
+      if (event?.type === 'checkpoint') await emitCheckpoint(event);
     });
   });
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
@@ -84,8 +97,10 @@ async function main(): Promise<number> {
   );
   await closed;
   await pending;
-  if (code === RUNNER_EXIT.ok) await emitFile('results.json');
-  if (code === RUNNER_EXIT.codeUnderTest) await emitFile('failure.json');
+  if (code === RUNNER_EXIT.codeUnderTest) {
+    const failure = await readFile(join(outDir, 'failure.json')).catch(() => null);
+    if (failure !== null) await emit('failure.json', failure);
+  }
   await out.drained();
   if (signal !== null) return RUNNER_EXIT.infrastructure;
   return code ?? RUNNER_EXIT.infrastructure;

@@ -1,16 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
+import type { CheckpointBenchmark, RoundImport } from '../core/checkpoint.js';
 import type { JobBenchmark, JobSpec } from '../core/job-spec.js';
-import { combineImports, type SideImport } from '../core/results/importers/combine.js';
 import { importResults } from '../core/results/importers/index.js';
 import type { ImportedBenchmark } from '../core/results/importers/types.js';
 import { formatIssue, type SideName } from '../core/results/schema.js';
-import type { CompletedBenchmark } from './checkpoint.js';
 import { describeOutcome, mergeEnv, runCommand } from './exec.js';
 import { planRuns } from './interleave.js';
 import { clearOutput, findOutputFiles } from './output-files.js';
 import type { Progress } from './progress.js';
-import { failedBenchmark } from './results-file.js';
 import type { Worktrees } from './workspace.js';
 
 export interface BenchmarkContext {
@@ -72,24 +70,39 @@ function wallClock(benchmark: JobBenchmark, elapsedNs: bigint): ImportedBenchmar
 }
 
 /**
- * Runs one benchmark's interleaved rounds on both sides. A crash, a timeout or unreadable output
- * fails this benchmark only (with the log tail); the caller goes on with the next.
+ * Runs one benchmark's warm-ups, then the measured rounds that `entry` does not hold yet (a resumed
+ * benchmark keeps the rounds it measured before; its warm-ups run again, on whatever machine this
+ * is). Each round, both sides, is added to `entry` and handed to `onRound` (the runner checkpoints
+ * there). A crash, a timeout or unreadable output fails this benchmark only (with the log tail);
+ * the caller goes on with the next.
  */
 export async function runBenchmark(
   ctx: BenchmarkContext,
   benchmark: JobBenchmark,
-): Promise<CompletedBenchmark> {
+  entry: CheckpointBenchmark,
+  onRound: (round: number) => Promise<void>,
+): Promise<void> {
   const { spec, attempt } = ctx;
   const timeoutMs = benchmark.timeoutSeconds * 1000;
-  const imports: SideImport[] = [];
-  const warnings = new Set<string>();
   const logFile = join(ctx.logDir, `${benchmark.name}.log`);
-  const plan = planRuns(spec.order, benchmark.name, benchmark.warmups, benchmark.iterations);
+  const measured = new Set(entry.rounds.map((r) => r.round));
+  const all = planRuns(spec.order, benchmark.name, benchmark.warmups, benchmark.iterations);
+  const plan = all.filter((run) => run.phase === 'warmup' || !measured.has(run.round));
+  if (!plan.some((run) => run.phase === 'run')) {
+    // Every round was measured before the stop: nothing to warm up for.
+    ctx.progress.advance(all.length);
+    entry.status = 'ok';
+    return;
+  }
+  ctx.progress.advance(all.length - plan.length);
   // A failed benchmark's remaining runs will not happen; count them done so progress keeps moving.
-  const fail = (index: number, reason: string, logTail?: string): CompletedBenchmark => {
+  const fail = (index: number, reason: string, logTail?: string) => {
     ctx.progress.advance(plan.length - index - 1);
-    return failedBenchmark(benchmark.name, attempt, reason, logTail);
+    entry.status = 'failed';
+    entry.failure = logTail === undefined || logTail === '' ? { reason } : { reason, logTail };
+    entry.rounds = [];
   };
+  let round: RoundImport[] = [];
   for (const [index, run] of plan.entries()) {
     const side: SideName = run.side;
     const worktree = ctx.worktrees[side];
@@ -133,19 +146,17 @@ export async function runBenchmark(
         : await readOutput(benchmark, cwd, worktree);
     if (!result.ok) return fail(index, `${label}: ${result.reason}`, outcome.logTail);
     if (run.phase === 'warmup') continue;
-    for (const warning of result.warnings) warnings.add(`${benchmark.name}: ${warning}`);
-    imports.push({ side, file: label, round: run.round, attempt, benchmarks: result.imported });
+    for (const warning of result.warnings) {
+      const line = `${benchmark.name}: ${warning}`;
+      if (!entry.warnings.includes(line)) entry.warnings.push(line);
+    }
+    round.push({ side, benchmarks: result.imported });
+    const next = plan[index + 1];
+    if (next === undefined || next.round !== run.round || next.phase !== 'run') {
+      entry.rounds.push({ round: run.round, attempt, imports: round });
+      round = [];
+      await onRound(run.round);
+    }
   }
-  const combined = combineImports(imports);
-  if (!combined.ok) {
-    return failedBenchmark(benchmark.name, attempt, combined.errors.map(formatIssue).join('; '));
-  }
-  const anyFailed = combined.benchmarks.some((b) => b.status === 'failed');
-  return {
-    name: benchmark.name,
-    attempt,
-    status: anyFailed ? 'failed' : 'ok',
-    benchmarks: combined.benchmarks,
-    warnings: [...warnings],
-  };
+  entry.status = 'ok';
 }

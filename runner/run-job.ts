@@ -1,17 +1,23 @@
 import { execFile } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import {
+  CHECKPOINT_VERSION,
+  type Checkpoint,
+  type CheckpointBenchmark,
+  hasAllSamples,
+} from '../core/checkpoint.js';
+import { assembleResults, benchmarkStatus } from '../core/job-results.js';
 import type { JobSpec } from '../core/job-spec.js';
 import { SIDES, serializeResults } from '../core/results/schema.js';
 import { RUNNER_EXIT } from '../core/runner-protocol.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { buildSide } from './build.js';
-import { type Checkpoint, readCheckpoint, specDigest, writeCheckpoint } from './checkpoint.js';
+import { readCheckpoint, specDigest, writeCheckpoint } from './checkpoint.js';
 import { CodeUnderTestError, InvalidInputError } from './errors.js';
 import { git } from './git.js';
 import { noiseWarnings, readMachineFacts } from './machine-facts.js';
 import { createProgress } from './progress.js';
-import { assembleResults, withoutCollisions } from './results-file.js';
 import { runBenchmark } from './run-benchmark.js';
 import { prepareWorktrees } from './workspace.js';
 
@@ -56,7 +62,7 @@ export async function runJob(options: JobOptions): Promise<number> {
   try {
     await mkdir(logDir, { recursive: true });
     await rm(failurePath, { force: true });
-    const previous = await readCheckpoint(options.checkpointFile ?? checkpointPath, spec);
+    const previous = await readCheckpoint(options.checkpointFile ?? checkpointPath, spec, log);
     const lastAttempt = Math.max(0, ...(previous?.attempts.map((a) => a.attempt) ?? []));
     const attempt = options.attempt ?? lastAttempt + 1;
     if (!(await gitVersion()))
@@ -76,26 +82,37 @@ export async function runJob(options: JobOptions): Promise<number> {
     for (const warning of warnings) log(`warning: ${warning}`);
 
     const checkpoint: Checkpoint = {
-      checkpointVersion: 1,
+      checkpointVersion: CHECKPOINT_VERSION,
       specDigest: specDigest(spec),
       attempts: [
         ...(previous?.attempts ?? []),
-        { attempt, startedAt: options.now().toISOString(), machine, warnings },
+        {
+          attempt,
+          startedAt: options.now().toISOString(),
+          machine,
+          warnings,
+          runnerVersion: options.runnerVersion,
+        },
       ],
-      completed: previous?.completed ?? [],
+      benchmarks: previous?.benchmarks ?? [],
     };
     await writeCheckpoint(checkpointPath, checkpoint);
 
-    const isDone = (name: string) => checkpoint.completed.some((c) => c.name === name);
+    const entryOf = (name: string) => checkpoint.benchmarks.find((b) => b.name === name);
+    const isDone = (name: string) => (entryOf(name)?.status ?? 'running') !== 'running';
+    const finished = () => checkpoint.benchmarks.filter((b) => b.status !== 'running').length;
     const todo = spec.benchmarks.filter((b) => !isDone(b.name));
     const steps = (b: (typeof spec.benchmarks)[number]) => 2 * (b.warmups + b.iterations);
     const buildSteps = spec.build.command === null ? 0 : SIDES.length;
     const total = buildSteps + spec.benchmarks.reduce((sum, b) => sum + steps(b), 0);
     const progress = createProgress(options.writeProgress, total);
     progress.advance(spec.benchmarks.filter((b) => isDone(b.name)).reduce((sum, b) => sum + steps(b), 0));
-    if (checkpoint.completed.length > 0) {
+    if (checkpoint.benchmarks.length > 0) {
+      const rounds = checkpoint.benchmarks
+        .filter((b) => b.status === 'running' && b.rounds.length > 0)
+        .map((b) => `, ${b.rounds.length} rounds of ${b.name}`);
       log(
-        `attempt ${attempt}: resuming, ${checkpoint.completed.length} of ${spec.benchmarks.length} benchmarks already done`,
+        `attempt ${attempt}: resuming, ${finished()} of ${spec.benchmarks.length} benchmarks already done${rounds.join('')}`,
       );
     }
 
@@ -107,27 +124,50 @@ export async function runJob(options: JobOptions): Promise<number> {
         await buildSide(spec, side, worktrees[side], logDir, log);
         progress.advance();
       }
+      const of = spec.benchmarks.length;
       for (const benchmark of todo) {
-        log(`${benchmark.name}: ${benchmark.warmups} warm-up and ${benchmark.iterations} measured rounds`);
-        const ran = await runBenchmark(
+        let entry: CheckpointBenchmark | undefined = entryOf(benchmark.name);
+        if (entry === undefined) {
+          entry = { name: benchmark.name, status: 'running', attempt, rounds: [], warnings: [] };
+          checkpoint.benchmarks.push(entry);
+        }
+        entry.attempt = attempt;
+        const left = benchmark.iterations - entry.rounds.length;
+        log(`${benchmark.name}: ${benchmark.warmups} warm-up and ${left} measured rounds`);
+        await runBenchmark(
           { spec, worktrees, attempt, pinCpus, logDir, progress, log },
           benchmark,
+          entry,
+          async (round) => {
+            await writeCheckpoint(checkpointPath, checkpoint);
+            const rounds = benchmark.iterations;
+            const status = 'running';
+            progress.checkpoint({
+              benchmark: benchmark.name,
+              status,
+              round,
+              rounds,
+              attempt,
+              completed: finished(),
+              of,
+            });
+          },
         );
-        const entry = withoutCollisions(checkpoint.completed, ran);
-        checkpoint.completed.push(entry);
         await writeCheckpoint(checkpointPath, checkpoint);
-        progress.checkpoint({
-          benchmark: benchmark.name,
-          status: entry.status,
-          attempt,
-          completed: checkpoint.completed.length,
-          of: spec.benchmarks.length,
-        });
-        log(`${benchmark.name}: ${entry.status}`);
+        const status = benchmarkStatus(entry);
+        progress.checkpoint({ benchmark: benchmark.name, status, attempt, completed: finished(), of });
+        log(`${benchmark.name}: ${status}`);
       }
     }
 
-    const assembled = assembleResults(spec, checkpoint, options.now().toISOString(), options.runnerVersion);
+    if (!hasAllSamples(checkpoint)) {
+      // Resumed from a ledger (on Kubernetes): the earlier rounds' samples are with the executor,
+      // which assembles the results from its copy of the checkpoint.
+      progress.finish();
+      log('done; the executor holds the earlier rounds and assembles the results');
+      return RUNNER_EXIT.ok;
+    }
+    const assembled = assembleResults(spec, checkpoint, options.now().toISOString());
     if (!assembled.ok) throw new Error(assembled.error);
     await writeFileAtomic(join(outDir, 'results.json'), serializeResults(assembled.results));
     progress.finish();

@@ -88,15 +88,16 @@ function createExecutor(config: BenchbotConfig, env: NodeJS.ProcessEnv): Executo
 export async function createWorkers(options: WorkerOptions): Promise<BenchbotWorkers> {
   const { connection, config } = options;
   const taskQueue = options.taskQueue ?? config.temporal.taskQueue;
+  // One store (a SQLite connection or a PostgreSQL pool) for every activity of this worker.
+  const store = createStoreAccess(config, options.env);
   const github = createGitHubActivities({
     config,
     env: options.env,
     logger: options.logger,
     uiUrl: options.uiUrl,
+    store,
     ...(options.retryAfterUnitMs === undefined ? {} : { retryAfterUnitMs: options.retryAfterUnitMs }),
   });
-  // One store (a SQLite connection or a PostgreSQL pool) for every activity of this worker.
-  const store = createStoreAccess(config, options.env);
   const reports = createReportActivities(store);
   const trunk = createTrunkActivities({
     config,
@@ -146,6 +147,7 @@ export async function createWorkers(options: WorkerOptions): Promise<BenchbotWor
     activities: createJobActivities({
       config,
       executor: createExecutor(config, options.env),
+      store,
       logger: options.logger,
       publishStatus: github.publishStatus,
       pullRequestHead: github.pullRequestHead,

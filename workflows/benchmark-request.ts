@@ -28,6 +28,7 @@ import {
   type RequestOutcome,
   SUPERSEDED,
 } from '../core/request/types.js';
+import { resultsSource } from '../core/results/claim-check.js';
 import {
   BENCHMARKS,
   PULL_REQUEST,
@@ -249,15 +250,19 @@ async function runBenchmarks(
     baseline: baseline ?? { ref: request?.baseline.ref ?? null, label: 'merge base', sha: null },
     changed: changed ?? { ref: request?.changed.ref ?? null, label: 'PR head', sha: null },
   });
-  const publish = async (extra: Partial<Omit<StatusView, 'workflowUrl'>> = {}) => {
+  const publish = async (extra: Partial<Omit<StatusView, 'workflowUrl'>> = {}, reportOf?: string) => {
     if (target)
       commentId = await github.publishStatus({
         ...target,
         knownCommentId: commentId,
         view: { ...view(), ...extra },
+        ...(reportOf === undefined ? {} : { reportOf }),
       });
   };
 
+  // Results travel by reference (the store keeps them) and the report crosses the history once,
+  // in the outcome: a request's history stays small whatever the suite's size.
+  const byReference = patched('results-by-reference');
   const jobs = jobActivities();
   let supersededWhileQueued = false;
   try {
@@ -307,6 +312,7 @@ async function runBenchmarks(
           pullRequest: source.kind === 'comment' ? source.pr : null,
           status: target ? { target, view: view() } : null,
           ...(supersedes ? { measuresPullRequestHead: true } : {}),
+          ...(byReference ? { byReference: true } : {}),
         }),
       )
       .finally(() => {
@@ -331,23 +337,23 @@ async function runBenchmarks(
       jobScope.cancel();
     }
     if (live.state !== 'queued') jobStartedAt = Date.now();
-    const results = await job;
+    const results = resultsSource(await job);
     jobStartedAt ??= startedAt;
 
     // No comment edit for this state: comparing takes milliseconds and the report follows, and
     // every write counts against GitHub's pace (see activities/job-activities.ts).
     setState('comparing');
-    const comparison = await report.compareRun({ results });
+    const comparison = await report.compareRun(results);
     const runId = await report.recordRun({
       runId: workflowId,
-      results,
+      ...results,
       pullRequest: source.kind === 'comment' ? source.pr : null,
       requester: source.requester,
     });
     upsertMemo({ jobSeconds: Math.round((Date.now() - jobStartedAt) / 1000) });
     setState('done');
     await Promise.all([
-      publish({ report: comparison.markdown }),
+      byReference ? publish({}, runId) : publish({ report: comparison.markdown }),
       source.kind === 'comment'
         ? github.reactToComment({ repo: source.repo, commentId: source.commentId, content: 'rocket' })
         : null,

@@ -2,12 +2,14 @@ import {
   ApplicationFailure,
   defineQuery,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { TrunkActivities, TrunkPlatformResult } from '../activities/trunk-activities.js';
+import { resultsSource } from '../core/results/claim-check.js';
 import { REPOSITORY } from '../core/search-attributes.js';
 import type { PlanMode, TrunkReason } from '../core/trunk/plan.js';
 import type { PlatformSlowdowns } from '../core/trunk/regression.js';
@@ -76,6 +78,8 @@ export async function trunkRun(input: TrunkRunInput): Promise<TrunkOutcome> {
     return { outcome: 'idle', why: plan.why, mode: plan.mode, queueDepth: plan.queueDepth };
   }
   const baselineSha = prepared.baselineSha ?? plan.pick.sha;
+  // Results travel by reference: the store keeps them until the run is recorded (or judged).
+  const byReference = patched('results-by-reference');
   const jobs = jobActivities();
   const sides = {
     baseline: { ref: prepared.branch, label: 'previous', sha: baselineSha, env: {} },
@@ -91,6 +95,7 @@ export async function trunkRun(input: TrunkRunInput): Promise<TrunkOutcome> {
       status: null,
       platform,
       ...(part === undefined ? {} : { part }),
+      ...(byReference ? { byReference: true } : {}),
     });
 
   step = 'queued';
@@ -98,7 +103,7 @@ export async function trunkRun(input: TrunkRunInput): Promise<TrunkOutcome> {
   const platforms: TrunkPlatformResult[] = await Promise.all(
     prepared.platforms.map(async (platform): Promise<TrunkPlatformResult> => {
       try {
-        return { platform, status: 'ok', results: await runOn(platform) };
+        return { platform, status: 'ok', ...resultsSource(await runOn(platform)) };
       } catch (err) {
         if (isCancellation(err)) throw err;
         return { platform, status: 'failed', failure: failureText(err) };
@@ -122,10 +127,10 @@ export async function trunkRun(input: TrunkRunInput): Promise<TrunkOutcome> {
     await Promise.all(
       recorded.suspects.map(async (suspect): Promise<PlatformSlowdowns> => {
         try {
-          const results = await runOn(suspect.platform, 'confirm');
+          const results = resultsSource(await runOn(suspect.platform, 'confirm'));
           return {
             platform: suspect.platform,
-            slowdowns: await trunk.confirmSlowdowns({ suspects: suspect.slowdowns, results }),
+            slowdowns: await trunk.confirmSlowdowns({ suspects: suspect.slowdowns, ...results }),
           };
         } catch (err) {
           if (isCancellation(err)) throw err;

@@ -6,6 +6,18 @@ export interface ExecutorJob {
   spec: JobSpec;
   /** Stable across retries of one request: a retry finds the previous attempt's checkpoint. */
   key: string;
+  /** Where the job's checkpoint is kept between attempts, for whichever worker runs the next. */
+  checkpoints: CheckpointStore;
+}
+
+/**
+ * The job's checkpoint (core/checkpoint.ts) in the results store, shared by every worker: a retry
+ * on another machine resumes from it. Saving is best effort: a store that is down costs the
+ * resumability of the rounds since the last save, never the job.
+ */
+export interface CheckpointStore {
+  load(): Promise<string | null>;
+  save(text: string): Promise<void>;
 }
 
 export interface ExecutorHooks {

@@ -10,9 +10,19 @@ import {
 } from '@kubernetes/client-node';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import {
+  type Checkpoint,
+  mergeCheckpoint,
+  parseCheckpoint,
+  serializeCheckpoint,
+  toLedger,
+} from '../../core/checkpoint.js';
+import { assembleResults } from '../../core/job-results.js';
 import { createFrameDecoder, type FramedFile, type FramedFileName } from '../../core/pod-log-frames.js';
+import { serializeResults } from '../../core/results/schema.js';
 import {
   type CodeUnderTestFailure,
+  describeCheckpoint,
   type ProgressEvent,
   parseProgressLine,
   RUNNER_EXIT,
@@ -41,11 +51,12 @@ import { apiPodLogs, createLineTracker, type PodLogs } from './kubernetes/pod-lo
 import { classify, type Observation } from './kubernetes/pod-state.js';
 
 // One batch/v1 Job per attempt of the runJob activity. The pod has no credential; the spec (and
-// the checkpoint to resume from) reach it in a ConfigMap, and everything comes back through its
-// log (see runner/pod-entrypoint.ts): progress lines, the checkpoint after each benchmark, and at
-// the end results.json or failure.json, gzipped and framed. The executor keeps the latest
-// checkpoint in the activity's heartbeat details, so the retry after a preemption, on whatever
-// worker picks it up, starts its pod from there.
+// the ledger of what earlier pods finished) reach it in a ConfigMap, and everything comes back
+// through its log (see runner/pod-entrypoint.ts): progress lines, after every round a ledger with
+// that round's samples, and failure.json on a failure of the code under test, gzipped and framed.
+// The executor merges each round into the whole checkpoint, which it keeps in the results store
+// (the heartbeat carries only its digest and size), and assembles the results from it at the end:
+// the retry after a preemption, on whatever worker picks it up, starts its pod from there.
 
 /** What the activity's attempt knows and can record (Temporal's activity context by default). */
 export interface AttemptContext {
@@ -60,8 +71,8 @@ export interface KubernetesHeartbeat {
   job: string;
   phase: string;
   progress?: ProgressEvent;
-  /** The runner's latest checkpoint, gzip+base64, and the sha256 of its JSON. */
-  checkpoint?: { payload: string; sha256: string };
+  /** The latest checkpoint kept in the results store: the sha256 and size of its JSON. */
+  checkpoint?: { sha256: string; bytes: number };
 }
 
 export interface KubernetesExecutorOptions {
@@ -118,7 +129,15 @@ function unframe(file: { payload: string; sha256: string }): string | null {
 }
 
 function previousHeartbeat(value: unknown): Partial<KubernetesHeartbeat> {
-  return typeof value === 'object' && value !== null ? (value as Partial<KubernetesHeartbeat>) : {};
+  if (typeof value !== 'object' || value === null) return {};
+  const beat = value as Partial<KubernetesHeartbeat>;
+  // Workers before the claim check heartbeated the checkpoint itself; only a reference stays.
+  return typeof beat.checkpoint?.bytes === 'number' ? beat : { ...beat, checkpoint: undefined };
+}
+
+function parsedOrNull(text: string | null): Checkpoint | null {
+  const parsed = text === null ? null : parseCheckpoint(text);
+  return parsed?.ok ? parsed.checkpoint : null;
 }
 
 function sleep(ms: number, wake: AbortSignal): Promise<void> {
@@ -254,8 +273,11 @@ export function createKubernetesExecutor(options: KubernetesExecutorOptions): Ex
       const heartbeat = () => ctx.heartbeat({ ...beat });
       if (hooks.signal.aborted) return { kind: 'cancelled' };
 
-      const checkpointJson = beat.checkpoint === undefined ? null : unframe(beat.checkpoint);
-      const name = await attachOrCreate(job.key, ctx.attempt, specJson, checkpointJson);
+      // The whole checkpoint, from the store; the pod gets its ledger and adds rounds to it.
+      let checkpoint = parsedOrNull(await job.checkpoints.load());
+      const ledger = checkpoint === null ? null : serializeCheckpoint(toLedger(checkpoint));
+      let saved: Promise<void> = Promise.resolve();
+      const name = await attachOrCreate(job.key, ctx.attempt, specJson, ledger);
       beat.job = name;
       heartbeat();
 
@@ -267,8 +289,12 @@ export function createKubernetesExecutor(options: KubernetesExecutorOptions): Ex
         const text = unframe(file);
         if (text === null) return;
         files.set(file.name, text);
-        if (file.name === 'checkpoint.json') {
-          beat.checkpoint = { payload: file.payload, sha256: file.sha256 };
+        const incoming = file.name === 'checkpoint.json' ? parsedOrNull(text) : null;
+        if (incoming !== null) {
+          checkpoint = mergeCheckpoint(checkpoint, incoming);
+          const whole = serializeCheckpoint(checkpoint);
+          saved = job.checkpoints.save(whole);
+          beat.checkpoint = { sha256: sha256(whole), bytes: Buffer.byteLength(whole) };
           heartbeat();
         }
       };
@@ -371,10 +397,10 @@ export function createKubernetesExecutor(options: KubernetesExecutorOptions): Ex
           if (hooks.shutdown.aborted) {
             // The Job is not this worker's to stop: it keeps running, and the retry adopts it.
             await stopFollowing();
+            await saved;
             heartbeat();
-            const done = beat.progress?.type === 'checkpoint' ? beat.progress.completed : null;
             throw workerShutdown(
-              `the worker shut down while Job ${namespace}/${name} ran; the Job keeps running and the retry follows it${done === null ? '' : ` (${done} benchmarks done)`}`,
+              `the worker shut down while Job ${namespace}/${name} ran; the Job keeps running and the retry follows it${progressNote(beat)}`,
             );
           }
           let obs: Observation | null = null;
@@ -412,16 +438,19 @@ export function createKubernetesExecutor(options: KubernetesExecutorOptions): Ex
                 break;
               case 'exited':
                 await readRest(verdict.pod, FINAL_LOG_TIMEOUT_MS);
-                return outcomeOf(verdict.exitCode, verdict.reason, files, tail());
+                await saved;
+                return outcomeOf(verdict.exitCode, verdict.reason, files, tail(), () =>
+                  resultsOf(job.spec, checkpoint),
+                );
               case 'lost': {
                 // What the runner printed before it went: the newest checkpoint, if the log is
                 // still there to read.
                 await readRest(verdict.pod, LOST_LOG_TIMEOUT_MS);
                 await deleteJob(name);
+                await saved;
                 heartbeat();
-                const done = beat.progress?.type === 'checkpoint' ? beat.progress.completed : null;
                 throw runnerLost(
-                  `${verdict.reason} (Job ${namespace}/${name}); the retry resumes from the runner's checkpoint${done === null ? '' : ` (${done} benchmarks done)`}`,
+                  `${verdict.reason} (Job ${namespace}/${name}); the retry resumes from the runner's checkpoint${progressNote(beat)}`,
                 );
               }
               case 'fatal':
@@ -449,19 +478,30 @@ export function createKubernetesExecutor(options: KubernetesExecutorOptions): Ex
   };
 }
 
+function progressNote(beat: KubernetesHeartbeat): string {
+  return beat.progress?.type === 'checkpoint' ? ` (${describeCheckpoint(beat.progress)})` : '';
+}
+
+/** The results file from the merged checkpoint: every round's samples came through the log. */
+function resultsOf(spec: ExecutorJob['spec'], checkpoint: Checkpoint | null): string {
+  const assembled =
+    checkpoint === null
+      ? { ok: false as const, error: 'no checkpoint came through' }
+      : assembleResults(spec, checkpoint, new Date().toISOString());
+  if (assembled.ok) return serializeResults(assembled.results);
+  throw new Error(
+    `the runner finished but not every round came through the pod's log (${assembled.error}); the retry measures the missing rounds again`,
+  );
+}
+
 function outcomeOf(
   exitCode: number,
   reason: string | null,
   files: Map<FramedFileName, string>,
   tail: string,
+  results: () => string,
 ): ExecutorOutcome {
-  if (exitCode === RUNNER_EXIT.ok) {
-    const text = files.get('results.json');
-    if (text !== undefined) return { kind: 'results', text };
-    throw new Error(
-      "the runner finished but its results did not come through the pod's log (rotated by the kubelet? results travel in the log, up to its containerLogMaxSize, 10 MiB by default)",
-    );
-  }
+  if (exitCode === RUNNER_EXIT.ok) return { kind: 'results', text: results() };
   if (exitCode === RUNNER_EXIT.codeUnderTest) {
     const text = files.get('failure.json');
     if (text !== undefined)

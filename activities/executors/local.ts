@@ -4,8 +4,10 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { furthest, parseCheckpoint } from '../../core/checkpoint.js';
 import {
   type CodeUnderTestFailure,
+  describeCheckpoint,
   type ProgressEvent,
   parseProgressLine,
   RUNNER_EXIT,
@@ -47,6 +49,8 @@ export function createLocalExecutor(workRoot: string, env: Record<string, string
       // this marker, so even the ones a killed worker left behind can be found and stopped.
       const marker = `BENCHBOT_JOB=${dir}`;
       await killMarked(marker);
+      const checkpointFile = join(out, 'checkpoint.json');
+      await resumeFrom(job, checkpointFile);
 
       const child = spawn(
         process.execPath,
@@ -64,10 +68,21 @@ export function createLocalExecutor(workRoot: string, env: Record<string, string
       const seen: { checkpoint: Extract<ProgressEvent, { type: 'checkpoint' }> | null } = {
         checkpoint: null,
       };
+      // Each checkpoint goes to the store, for a retry on another machine (this disk is not shared).
+      let saved: Promise<void> = Promise.resolve();
       createInterface({ input: child.stdout }).on('line', (line) => {
         const event = parseProgressLine(line);
         if (event === null) return;
-        if (event.type === 'checkpoint') seen.checkpoint = event;
+        if (event.type === 'checkpoint') {
+          seen.checkpoint = event;
+          // One after another: each reads the file as it is then, never an older one after a newer.
+          saved = saved.then(() =>
+            readFile(checkpointFile, 'utf8').then(
+              (text) => job.checkpoints.save(text),
+              () => undefined,
+            ),
+          );
+        }
         hooks.onProgress(event);
       });
       const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
@@ -85,6 +100,7 @@ export function createLocalExecutor(workRoot: string, env: Record<string, string
       hooks.shutdown.addEventListener('abort', onShutdown, { once: true });
       try {
         const [code, signal] = await exited;
+        await saved;
         if (stoppedFor === 'cancel') return { kind: 'cancelled' };
         if (code === RUNNER_EXIT.ok)
           return { kind: 'results', text: await readFile(join(out, 'results.json'), 'utf8') };
@@ -101,7 +117,7 @@ export function createLocalExecutor(workRoot: string, env: Record<string, string
           // The last heartbeat before the attempt fails is what the Web UI shows for it.
           if (last !== null) hooks.onProgress(last);
           throw workerShutdown(
-            `the worker shut down during the job; the retry resumes from the runner's checkpoint${last === null ? '' : ` (${last.completed} of ${last.of} benchmarks done)`}`,
+            `the worker shut down during the job; the retry resumes from the runner's checkpoint${last === null ? '' : ` (${describeCheckpoint(last)})`}`,
           );
         }
         throw new Error(
@@ -114,6 +130,22 @@ export function createLocalExecutor(workRoot: string, env: Record<string, string
       }
     },
   };
+}
+
+/**
+ * Puts the job's furthest checkpoint where the runner resumes from: its own file when this machine
+ * ran the job before, or the store's, written by whichever worker ran the previous attempt.
+ */
+async function resumeFrom(job: ExecutorJob, file: string): Promise<void> {
+  const parse = (text: string | null) => {
+    const parsed = text === null ? null : parseCheckpoint(text);
+    return parsed?.ok ? parsed.checkpoint : null;
+  };
+  const stored = await job.checkpoints.load().catch(() => null);
+  const storedCheckpoint = parse(stored);
+  if (stored === null || storedCheckpoint === null) return;
+  const local = parse(await readFile(file, 'utf8').catch(() => null));
+  if (furthest(local, storedCheckpoint) === storedCheckpoint) await writeFile(file, stored);
 }
 
 /**

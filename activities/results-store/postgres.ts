@@ -267,6 +267,17 @@ export class PostgresResultsStore implements ResultsStore {
     });
   }
 
+  async runReport(runId: string): Promise<{ summary: string | null; report: string | null } | null> {
+    return this.read('reading a report', async (db) => {
+      const { rows } = await prepared<{ summary: string | null; report: string | null }>(
+        db,
+        'SELECT summary, report FROM runs WHERE run_key = $1',
+        [runId],
+      );
+      return rows[0] ?? null;
+    });
+  }
+
   async listRuns(query: RunListQuery): Promise<RunListing[]> {
     checkLimit(query.limit);
     return this.read('listing runs', async (db) => {

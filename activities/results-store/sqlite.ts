@@ -116,6 +116,7 @@ const SQL = {
   runById: `SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`,
   runIdByKey: 'SELECT id FROM runs WHERE run_key = ?',
   reportById: 'SELECT report FROM runs WHERE id = ?',
+  reportByKey: 'SELECT summary, report FROM runs WHERE run_key = ?',
   skippedByRun: 'SELECT sha, reason, queue_depth FROM skipped_commits WHERE run_id = ? ORDER BY id',
   platformRunsByRun: `SELECT pr.*, r.recorded_ms FROM platform_runs pr JOIN runs r ON r.id = pr.run_id
     WHERE pr.run_id = ? ORDER BY pr.id`,
@@ -362,6 +363,15 @@ export class SqliteResultsStore implements ResultsStore {
     return this.read('reading a run', () => {
       const row = this.statements.runIdByKey.get(runId) as { id: number } | undefined;
       return row === undefined ? null : this.storedRun(row.id);
+    });
+  }
+
+  async runReport(runId: string): Promise<{ summary: string | null; report: string | null } | null> {
+    return this.read('reading a report', () => {
+      const row = this.statements.reportByKey.get(runId) as
+        | { summary: string | null; report: string | null }
+        | undefined;
+      return row ?? null;
     });
   }
 

@@ -238,6 +238,8 @@ export interface ResultsStore {
   runsBySha(repository: string, sha: string): Promise<StoredRun[]>;
   /** One run by its id (the workflow id), every platform, samples and report included. */
   getRun(runId: string): Promise<StoredRun | null>;
+  /** A recorded run's one-line summary and report, without its samples; null for an unknown run. */
+  runReport(runId: string): Promise<{ summary: string | null; report: string | null } | null>;
   /** Every kind of run (pull-request, manual, trunk), newest first, without samples. */
   listRuns(query: RunListQuery): Promise<RunListing[]>;
   /** Every repository with at least one recorded run, sorted by name. */

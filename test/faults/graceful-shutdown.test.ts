@@ -77,9 +77,14 @@ describe('operability of a running worker', () => {
         'out',
         'checkpoint.json',
       );
-      await until('the first benchmark to be checkpointed', async () => {
-        const { completed } = JSON.parse(await readFile(checkpointFile, 'utf8')) as { completed: unknown[] };
-        return completed.length === 1 ? true : null;
+      type Checkpointed = { benchmarks: { name: string; status: string; rounds: unknown[] }[] };
+      await until('the first benchmark and a round of the second to be checkpointed', async () => {
+        const text = await readFile(checkpointFile, 'utf8').catch(() => '{"benchmarks":[]}');
+        const { benchmarks } = JSON.parse(text) as Checkpointed;
+        const second = benchmarks.find((b) => b.name === 'second');
+        return benchmarks.find((b) => b.name === 'tiny')?.status === 'ok' && (second?.rounds.length ?? 0) > 0
+          ? true
+          : null;
       });
 
       // The job holds one of the two slots; the request shows as running.
@@ -103,11 +108,13 @@ describe('operability of a running worker', () => {
       const handle = client.workflow.getHandle(workflowId);
       const pending = (await handle.describe()).raw.pendingActivities?.[0];
       expect(pending?.activityType?.name).toBe('runJob');
-      expect(pending?.lastFailure?.message).toMatch(/worker shut down.*resumes.*1 of 2 benchmarks done/);
+      expect(pending?.lastFailure?.message).toMatch(
+        /worker shut down.*resumes.*1 of 2 benchmarks done, second at round \d of 3/,
+      );
       expect(pending?.lastFailure?.applicationFailureInfo?.type).toBe('WorkerShutdown');
       const details = pending?.heartbeatDetails?.payloads?.[0];
       expect(details && defaultPayloadConverter.fromPayload(details)).toMatchObject({
-        progress: { type: 'checkpoint', benchmark: 'tiny', completed: 1, of: 2 },
+        progress: { type: 'checkpoint', benchmark: 'second', status: 'running', completed: 1, of: 2 },
       });
 
       // Every line the worker logged while a request's activity ran names the request.
@@ -125,7 +132,8 @@ describe('operability of a running worker', () => {
       worker.start();
       await worker.waitFor('ready.');
       await expectEachReportedOnce(world, client, [{ source, workflowId }], config);
-      // `tiny` was done before the shutdown and is not run again; `second` is finished by attempt 2.
+      // `tiny` was done before the shutdown and is not run again; `second` kept the rounds of attempt
+      // 1 and was finished by attempt 2.
       const store = await openResultsStore(config, process.env, { readonly: true });
       try {
         const [run] = await store.runsBySha(world.repo, world.fixture.shas.slow);
@@ -135,7 +143,7 @@ describe('operability of a running worker', () => {
             [...new Set(b.samples.changed?.map((s) => s.attempt))],
           ]),
         );
-        expect(attempts).toEqual({ Tiny: [1], Second: [2] });
+        expect(attempts).toEqual({ Tiny: [1], Second: [1, 2] });
       } finally {
         await store.close();
       }

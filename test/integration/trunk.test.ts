@@ -363,6 +363,16 @@ describe('trunk tracking on Temporal Schedules', () => {
         expect(issues[0]?.title).toContain(`${r3.slice(0, 10)}..${r3.slice(0, 10)}: Hot`);
         expect(issues[0]?.body).toContain(`<!-- benchbot:regression:${repo}:main:${r3}..${r3} -->`);
         expect(issues[0]?.author.login).toBe(BOT);
+        // Both jobs' results and checkpoints went by reference and left the store once used.
+        const store = await openResultsStore(cfg, process.env, { readonly: true });
+        try {
+          for (const job of [`${regression.runId}:local-a`, `${regression.runId}:local-a:confirm`]) {
+            expect(await store.getArtifact(`${job}:results`)).toBeNull();
+            expect(await store.getArtifact(`${job}:checkpoint`)).toBeNull();
+          }
+        } finally {
+          await store.close();
+        }
       },
       { env },
     );

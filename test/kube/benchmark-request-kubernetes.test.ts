@@ -14,8 +14,8 @@ import { type ControlPlane, createNamespace, startControlPlane } from './control
 import { type FakeCluster, startFakeCluster } from './fake-cluster.js';
 
 // The done-when of the Kubernetes executor: a request from a PR comment runs as Jobs on the real
-// API server, its first pod is preempted after one benchmark, the retry resumes from the
-// checkpoint carried in the activity's heartbeat, and the PR gets exactly one report.
+// API server, its first pod is preempted after its first measured round, the retry resumes from
+// the checkpoint the worker keeps in the results store, and the PR gets exactly one report.
 
 const REPO = 'acme/widgets';
 const BOT = 'benchbot[bot]';

@@ -1,7 +1,15 @@
+import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BatchV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type ExecutorHooks, RUNNER_LOST, WORKER_SHUTDOWN } from '../../activities/executors/executor.js';
+import {
+  type ExecutorHooks,
+  type ExecutorJob,
+  RUNNER_LOST,
+  WORKER_SHUTDOWN,
+} from '../../activities/executors/executor.js';
 import {
   jobName,
   LABEL_WORKFLOW,
@@ -13,7 +21,11 @@ import {
   type KubernetesExecutorOptions,
   type KubernetesHeartbeat,
 } from '../../activities/executors/kubernetes.js';
+import { jobCheckpoints } from '../../activities/job-artifacts.js';
+import { createStoreAccess, type StoreAccess } from '../../activities/results-store/access.js';
+import { parseCheckpoint } from '../../core/checkpoint.js';
 import type { ProgressEvent } from '../../core/runner-protocol.js';
+import { testConfig } from '../integration/test-config.js';
 import { benchmark, type FixtureRepo, makeFixtureRepo, makeSpec } from '../runner/fixture-repo.js';
 import { type ControlPlane, createNamespace, startControlPlane } from './control-plane.js';
 import { type KubeletMode, startFakeCluster } from './fake-cluster.js';
@@ -24,15 +36,35 @@ vi.setConfig({ testTimeout: 120_000 });
 let plane: ControlPlane;
 let fixture: FixtureRepo;
 let nsCounter = 0;
+// Checkpoints are kept in a real results store, as the worker keeps them.
+const storeDir = mkdtempSync(join(tmpdir(), 'benchbot-kube-store-'));
+let store: StoreAccess;
 
 beforeAll(async () => {
   [plane, fixture] = await Promise.all([startControlPlane(), makeFixtureRepo()]);
+  const config = testConfig(
+    `version: 1\nresults: { path: ${JSON.stringify(join(storeDir, 'results.sqlite'))} }\nrepos: []\n`,
+  );
+  store = createStoreAccess(config, process.env);
 });
 
 afterAll(async () => {
   await plane?.stop();
+  await store?.close();
+  await rm(storeDir, { recursive: true, force: true });
   if (fixture) await rm(fixture.dir, { recursive: true, force: true });
 });
+
+/** The job as the job activity hands it to the executor. */
+function jobOf(spec: ExecutorJob['spec'], key: string): ExecutorJob {
+  return {
+    spec,
+    key,
+    checkpoints: jobCheckpoints(store, key, (message, error) => {
+      throw new Error(`${message}: ${String(error)}`);
+    }),
+  };
+}
 
 /** A namespace and a fake cluster of its own per test, so tests share nothing. */
 async function setup(
@@ -101,13 +133,15 @@ describe('Kubernetes executor on a real API server', () => {
     try {
       const executor = executorFor(config, attempt(1).context, 500);
       const { hooks: h, events } = hooks();
-      const outcome = await executor.run({ spec: spec(), key: 'bench:acme/widget:comment:1' }, h);
+      const outcome = await executor.run(jobOf(spec(), 'bench:acme/widget:comment:1'), h);
       expect(outcome.kind).toBe('results');
       if (outcome.kind !== 'results') return;
       const results = JSON.parse(outcome.text) as { benchmarks: { name: string }[] };
       expect(results.benchmarks.map((b) => b.name).sort()).toEqual(['Hot', 'Steady']);
       expect(dropped).toBe(true);
-      expect(events.filter((e) => e.type === 'checkpoint')).toHaveLength(2);
+      // A checkpoint after each of the 2 x 4 rounds, and one as each benchmark ends.
+      expect(events.filter((e) => e.type === 'checkpoint' && e.status !== 'running')).toHaveLength(2);
+      expect(events.filter((e) => e.type === 'checkpoint' && e.status === 'running')).toHaveLength(8);
       expect(events.at(-1)).toMatchObject({ type: 'progress', phase: 'done' });
 
       const name = jobName('bench:acme/widget:comment:1', 1);
@@ -125,7 +159,7 @@ describe('Kubernetes executor on a real API server', () => {
     }
   });
 
-  it('turns a preemption into a retryable error whose heartbeat carries the checkpoint; the retry resumes', async () => {
+  it('turns a preemption into a retryable error; the heartbeat names the stored checkpoint, the retry resumes by round', async () => {
     let preempted = false;
     const { cluster, config, namespace } = await setup({
       onLine: (pod, line, c) => {
@@ -139,13 +173,19 @@ describe('Kubernetes executor on a real API server', () => {
       const key = 'bench:acme/widget:comment:2';
       const first = attempt(1);
       const run1 = executorFor(config, first.context, 500);
-      await expect(run1.run({ spec: spec(), key }, hooks().hooks)).rejects.toMatchObject({
+      await expect(run1.run(jobOf(spec(), key), hooks().hooks)).rejects.toMatchObject({
         type: RUNNER_LOST,
         nonRetryable: false,
         message: expect.stringMatching(/PreemptionByScheduler.*resumes/s),
       });
+      // The heartbeat carries a reference; the checkpoint itself is in the store.
       const details = first.last();
-      expect(details?.checkpoint?.payload).toBeTruthy();
+      const stored = await jobCheckpoints(store, key, () => {}).load();
+      expect(details?.checkpoint).toEqual({
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        bytes: Buffer.byteLength(stored ?? ''),
+      });
+      expect(JSON.stringify(details).length).toBeLessThan(2_000);
       // The preempted attempt's Job is gone.
       const batch = plane.kubeConfig.makeApiClient(BatchV1Api);
       await waitFor(
@@ -160,25 +200,39 @@ describe('Kubernetes executor on a real API server', () => {
       const second = attempt(2, details);
       const run2 = executorFor(config, second.context, 500);
       const { hooks: h, events } = hooks();
-      const outcome = await run2.run({ spec: spec(), key }, h);
+      const outcome = await run2.run(jobOf(spec(), key), h);
       expect(outcome.kind).toBe('results');
-      // Only the benchmark that was cut off ran again.
-      expect(events.filter((e) => e.type === 'checkpoint')).toHaveLength(1);
+      // Only the rounds not measured before the preemption ran again.
+      const rounds = events.filter((e) => e.type === 'checkpoint' && e.status === 'running');
+      expect(rounds.length).toBeLessThan(8);
       const cm = await plane.kubeConfig
         .makeApiClient(CoreV1Api)
         .readNamespacedConfigMap({ name: jobName(key, 2), namespace });
       expect(Object.keys(cm.data ?? {}).sort()).toEqual(['checkpoint.json', 'spec.json']);
+      // The ConfigMap holds the ledger: what is done, without a sample.
+      const ledger = parseCheckpoint(cm.data?.['checkpoint.json'] ?? '');
+      expect(ledger.ok && ledger.checkpoint.benchmarks.flatMap((b) => b.rounds).length).toBeGreaterThan(0);
+      expect(cm.data?.['checkpoint.json']).not.toContain('imports');
       if (outcome.kind === 'results') {
-        // hot's samples are from the preempted first attempt, steady's from the second.
-        type Results = { benchmarks: { name: string; samples: { baseline?: { attempt?: number }[] } }[] };
-        const attempts = (JSON.parse(outcome.text) as Results).benchmarks.map((b) => [
-          b.name,
-          [...new Set(b.samples.baseline?.map((s) => s.attempt))],
-        ]);
-        expect(attempts.sort()).toEqual([
-          ['Hot', [1]],
-          ['Steady', [2]],
-        ]);
+        // hot's first rounds are from the preempted first attempt, the rest from the second; every
+        // round is there once, on both sides.
+        type Sample = { round?: number; attempt?: number };
+        type Results = {
+          benchmarks: { name: string; samples: { baseline?: Sample[]; changed?: Sample[] } }[];
+        };
+        const results = JSON.parse(outcome.text) as Results;
+        const attempts = Object.fromEntries(
+          results.benchmarks.map((b) => [
+            b.name,
+            [...new Set(b.samples.baseline?.map((s) => s.attempt))].sort(),
+          ]),
+        );
+        expect(attempts).toEqual({ Hot: [1, 2], Steady: [2] });
+        for (const b of results.benchmarks) {
+          for (const side of [b.samples.baseline, b.samples.changed]) {
+            expect([...new Set(side?.map((s) => s.round))].sort()).toEqual([0, 1, 2, 3]);
+          }
+        }
       }
     } finally {
       await cluster.stop();
@@ -189,10 +243,7 @@ describe('Kubernetes executor on a real API server', () => {
     const { cluster, config } = await setup();
     try {
       const executor = executorFor(config, attempt(1).context, 500);
-      const outcome = await executor.run(
-        { spec: spec('broken'), key: 'bench:acme/widget:comment:3' },
-        hooks().hooks,
-      );
+      const outcome = await executor.run(jobOf(spec('broken'), 'bench:acme/widget:comment:3'), hooks().hooks);
       expect(outcome).toMatchObject({ kind: 'code-under-test', failure: { kind: 'build', side: 'changed' } });
       if (outcome.kind === 'code-under-test' && outcome.failure.kind === 'build')
         expect(outcome.failure.logTail).toContain("expected ';'");
@@ -209,7 +260,7 @@ describe('Kubernetes executor on a real API server', () => {
     try {
       const executor = executorFor(config, attempt(1).context, 300);
       const key = `bench:acme/widget:comment:${mode}`;
-      const error = await executor.run({ spec: spec(), key }, hooks().hooks).catch((e: unknown) => e);
+      const error = await executor.run(jobOf(spec(), key), hooks().hooks).catch((e: unknown) => e);
       expect(error).toMatchObject({ nonRetryable: true, type: 'KubernetesJobNotStarted' });
       expect(String((error as Error).message)).toMatch(message);
       const batch = plane.kubeConfig.makeApiClient(BatchV1Api);
@@ -228,7 +279,7 @@ describe('Kubernetes executor on a real API server', () => {
       const executor = executorFor(config, attempt(1).context, 300);
       const key = 'bench:acme/widget:comment:5';
       const { hooks: h, events } = hooks(cancel.signal);
-      const running = executor.run({ spec: spec(), key }, h);
+      const running = executor.run(jobOf(spec(), key), h);
       await waitFor('the runner to start', () => events.length > 0);
       cancel.abort();
       expect(await running).toEqual({ kind: 'cancelled' });
@@ -247,7 +298,7 @@ describe('Kubernetes executor on a real API server', () => {
     try {
       const executor = executorFor(config, attempt(1).context, 300);
       const { hooks: h, events } = hooks();
-      const running = executor.run({ spec: spec(), key: 'bench:acme/widget:comment:6' }, h);
+      const running = executor.run(jobOf(spec(), 'bench:acme/widget:comment:6'), h);
       await waitFor('the runner to start', () => events.length > 0);
       await cluster.deleteNode();
       await expect(running).rejects.toThrow(/node .* is gone|ended the runner/);
@@ -278,20 +329,20 @@ describe('Kubernetes executor on a real API server', () => {
         },
         300,
       );
-      await expect(run1.run({ spec: spec(), key }, h)).rejects.toMatchObject({
+      await expect(run1.run(jobOf(spec(), key), h)).rejects.toMatchObject({
         type: WORKER_SHUTDOWN,
         nonRetryable: false,
         message: expect.stringMatching(/Job keeps running/),
       });
       expect(first.last()).toMatchObject({ job: jobName(key, 1) });
-      expect(first.last()?.checkpoint?.payload).toBeTruthy();
+      expect(first.last()?.checkpoint?.bytes).toBeGreaterThan(0);
       const batch = plane.kubeConfig.makeApiClient(BatchV1Api);
       expect((await batch.readNamespacedJob({ name: jobName(key, 1), namespace })).metadata?.name).toBe(
         jobName(key, 1),
       );
 
       const run2 = executorFor(config, attempt(2, first.last()).context, 300);
-      const outcome = await run2.run({ spec: spec(), key }, hooks().hooks);
+      const outcome = await run2.run(jobOf(spec(), key), hooks().hooks);
       expect(outcome.kind).toBe('results');
       const jobs = await batch.listNamespacedJob({
         namespace,
@@ -311,10 +362,10 @@ describe('Kubernetes executor on a real API server', () => {
       const first = executorFor(config, attempt(1).context, 300);
       const { hooks: h1, events } = hooks();
       // The first worker "dies": its run is never awaited for, and a second attempt starts.
-      const orphan = first.run({ spec: spec(), key }, h1).catch(() => null);
+      const orphan = first.run(jobOf(spec(), key), h1).catch(() => null);
       await waitFor('the runner to start', () => events.length > 0);
       const second = executorFor(config, attempt(2).context, 300);
-      const outcome = await second.run({ spec: spec(), key }, hooks().hooks);
+      const outcome = await second.run(jobOf(spec(), key), hooks().hooks);
       expect(outcome.kind).toBe('results');
       const jobs = await plane.kubeConfig
         .makeApiClient(BatchV1Api)

@@ -22,10 +22,14 @@ describe('log line tracker', () => {
 describe('framed files', () => {
   it('round-trips a multi-chunk file and drops a frame with a lost chunk', () => {
     const payload = 'x'.repeat(FRAME_CHUNK_CHARS * 2 + 5);
-    const lines = frameFile({ name: 'results.json', payload, sha256: 'abc' });
+    const lines = frameFile({ name: 'checkpoint.json', payload, sha256: 'abc' });
     expect(lines).toHaveLength(5);
     const whole = createFrameDecoder();
-    expect(lines.map((l) => whole.push(l)).at(-1)).toEqual({ name: 'results.json', payload, sha256: 'abc' });
+    expect(lines.map((l) => whole.push(l)).at(-1)).toEqual({
+      name: 'checkpoint.json',
+      payload,
+      sha256: 'abc',
+    });
     const damaged = createFrameDecoder();
     expect(
       lines

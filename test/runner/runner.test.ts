@@ -155,7 +155,14 @@ describe('benchmarking two commits', () => {
     expect(last?.total).toBe(2 + 2 * (13 + 21 + 6 + 4 + 2));
     const done = events.filter((e) => e.type === 'progress').map((e) => e.done as number);
     expect(done).toEqual([...done].sort((a, b) => a - b));
-    expect(events.filter((e) => e.type === 'checkpoint').map((e) => [e.benchmark, e.status])).toEqual([
+    const finished = events.filter((e) => e.type === 'checkpoint' && e.status !== 'running');
+    // A checkpoint after every measured round, and one as each benchmark ends.
+    const hotRounds = events.filter(
+      (e) => e.type === 'checkpoint' && e.benchmark === 'hot' && e.status === 'running',
+    );
+    expect(hotRounds.map((e) => e.round)).toEqual(range(hotRounds.length));
+    expect(hotRounds.length).toBeGreaterThan(1);
+    expect(finished.map((e) => [e.benchmark, e.status])).toEqual([
       ['hot', 'ok'],
       ['steady', 'ok'],
       ['startup', 'ok'],
@@ -235,7 +242,7 @@ describe('CPU pinning', () => {
 });
 
 describe('a run killed mid-way', () => {
-  it('resumes from its checkpoint: same benchmarks, no duplicates, attempts recorded', async () => {
+  it('resumes from its checkpoint by round: same rounds, no duplicates, attempts recorded', async () => {
     const out = await outDir();
     const names = ['first', 'second', 'third'];
     const benchmarks = names.map((name) =>
@@ -258,7 +265,8 @@ describe('a run killed mid-way', () => {
 
     const second = await runRunner(['--spec', specFile, '--out', out]);
     expect(second.code, second.stderr).toBe(0);
-    expect(second.stderr).toMatch(/attempt 2: resuming, 1 of 3 benchmarks already done/);
+    // Rounds 0 and 1 of "second" were checkpointed before the kill; round 2 was cut off.
+    expect(second.stderr).toMatch(/attempt 2: resuming, 1 of 3 benchmarks already done, 2 rounds of second/);
     expect(second.stderr).toMatch(/reusing the clone/);
     const results = await readResults(out);
     expect(results.benchmarks.map((b) => [b.name, b.status])).toEqual(names.map((n) => [n, 'ok']));
@@ -268,11 +276,24 @@ describe('a run killed mid-way', () => {
         [...new Set([...(b.samples.baseline ?? []), ...(b.samples.changed ?? [])].map((s) => s.attempt))],
       ]),
     );
-    expect(attempts).toEqual({ first: [1], second: [2], third: [2] });
+    expect(attempts).toEqual({ first: [1], second: [1, 2], third: [2] });
     for (const b of results.benchmarks) {
       expect(rounds(b.samples.baseline)).toEqual(range(6));
       expect(rounds(b.samples.changed)).toEqual(range(6));
+      // Both sides of each round ran in the same attempt, so the pairs hold.
+      const attemptOf = (side: 'baseline' | 'changed') =>
+        (b.samples[side] ?? []).map((x) => [x.round, x.attempt]).sort((p, q) => (p[0] ?? 0) - (q[0] ?? 0));
+      expect(attemptOf('baseline')).toEqual(attemptOf('changed'));
     }
+    const second2 = results.benchmarks.find((b) => b.name === 'second');
+    expect(second2?.samples.baseline?.map((x) => [x.round, x.attempt])).toEqual(
+      expect.arrayContaining([
+        [0, 1],
+        [1, 1],
+        [2, 2],
+        [5, 2],
+      ]),
+    );
     // The resumed run announced the skipped benchmark's steps as done from the start.
     const firstEvent = progressLines(second.stdout)[0];
     expect(firstEvent).toMatchObject({ phase: 'clone', done: 2 * 7 });

@@ -532,6 +532,13 @@ describe.each([SQLITE, POSTGRES])('$name store', (kind) => {
       // A trunk run without those facts reads them as null.
       await s.recordRun(trunkRun('r1', sha(1), '2026-01-02T00:00:00Z'));
       expect(await s.getRun('r1')).toMatchObject({ requester: null, summary: null, report: null });
+      // The report alone, without the samples (what the status comment loads).
+      expect(await s.runReport('bench:apache/datafusion:comment:7')).toEqual({
+        summary: '1 faster, 0 slower, 0 unchanged',
+        report: '## Benchmark report\n\n| q1 | -5% |',
+      });
+      expect(await s.runReport('r1')).toEqual({ summary: null, report: null });
+      expect(await s.runReport('no-such-run')).toBeNull();
     });
 
     it('listRuns shows every kind of run newest first, filtered by repository and kind, page by page', async () => {

@@ -1,0 +1,162 @@
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { jobName } from '../../activities/executors/kubernetes/job-manifest.js';
+import { openResultsStore } from '../../activities/results-store/index.js';
+import { commentRequestId } from '../../core/request/ids.js';
+import type { CommentSource } from '../../core/request/types.js';
+import { benchmarkRequest } from '../../workflows/index.js';
+import { type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
+import { testConfig } from '../integration/test-config.js';
+import { withWorker } from '../integration/worker-harness.js';
+import { type FixtureRepo, makeFixtureRepo } from '../runner/fixture-repo.js';
+import { expectEverySampleKept, historyBytes, WIDE, wideBenchmark } from '../support/wide-suite.js';
+import { type ControlPlane, createNamespace, startControlPlane } from './control-plane.js';
+import { type FakeCluster, startFakeCluster } from './fake-cluster.js';
+
+// Issue 21's test at scale on Kubernetes: a PR comment asks for a 200 x 100 x 5 suite, run as Jobs
+// on the real API server; the first pod is preempted after its second round. The pod's ConfigMap
+// and heartbeats stay small (a ledger, a digest), every round's samples come through the pod logs
+// into the store, and the PR gets one report of every sample.
+
+const REPO = 'acme/widgets';
+const BOT = 'benchbot[bot]';
+const NAMESPACE = 'benchmarking';
+const HISTORY_LIMIT = 200 * 1024;
+
+let plane: ControlPlane;
+let cluster: FakeCluster;
+let fake: FakeGitHub;
+let fixture: FixtureRepo;
+const podsSeen = new Set<string>();
+const framesByPod = new Map<string, number>();
+let preempted: string | null = null;
+const dataDir = mkdtempSync(join(tmpdir(), 'benchbot-kube-scale-'));
+
+vi.setConfig({ testTimeout: 600_000 });
+
+beforeAll(async () => {
+  [plane, fixture] = await Promise.all([startControlPlane(), makeFixtureRepo()]);
+  await createNamespace(plane.kubeConfig, NAMESPACE);
+  cluster = await startFakeCluster({
+    kubeConfig: plane.kubeConfig,
+    namespace: NAMESPACE,
+    onLine: (pod, line, c) => {
+      podsSeen.add(pod);
+      if (!line.startsWith('{"type":"file-end","name":"checkpoint.json"')) return;
+      const frames = (framesByPod.get(pod) ?? 0) + 1;
+      framesByPod.set(pod, frames);
+      if (preempted === null && frames === 2) {
+        preempted = pod;
+        void c.preempt(pod, 'TerminationByKubelet');
+      }
+    },
+  });
+  fake = await startFakeGitHub({
+    users: [
+      { login: BOT, token: 'bot-token' },
+      { login: 'alice', token: 'alice-token' },
+    ],
+  });
+  fake.createRepo({ owner: 'acme', name: 'widgets', gitPath: join(fixture.dir, 'project') });
+  fake.setPermission(REPO, 'alice', 'maintain');
+});
+
+afterAll(async () => {
+  await cluster?.stop();
+  await plane?.stop();
+  await fake?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+  if (fixture) await rm(fixture.dir, { recursive: true, force: true });
+});
+
+const config = () =>
+  testConfig(`
+version: 1
+dataDir: ${JSON.stringify(dataDir)}
+github: { apiUrl: ${JSON.stringify(fake.url)}, botLogin: "${BOT}" }
+executor:
+  kind: kubernetes
+  kubernetes: { namespace: ${NAMESPACE}, runnerImage: "benchbot-runner:test", cpu: "2", memory: 2Gi, pendingGraceSeconds: 60 }
+repos:
+  - name: ${REPO}
+    url: ${JSON.stringify(fixture.url)}
+    build: { command: "sh build.sh", env: { BENCH_FLAVOR: x } }
+    benchmarks:
+      - ${wideBenchmark()}
+`);
+
+describe('a suite of 200 functions x 100 samples x 5 rounds on Kubernetes', () => {
+  it('survives a preemption after two rounds: one report, every sample kept, a small history', async () => {
+    const pr = await fake.openPullRequest(REPO, {
+      author: 'alice',
+      head: { ref: 'slow' },
+      base: { ref: 'main' },
+    });
+    const body = 'run benchmark wide';
+    const view = fake.addComment(REPO, pr, { author: 'alice', body, authorAssociation: 'MEMBER' });
+    const source: CommentSource = {
+      kind: 'comment',
+      repo: REPO,
+      pr,
+      commentId: view.id,
+      requester: 'alice',
+      association: 'MEMBER',
+      body,
+    };
+    const workflowId = commentRequestId(REPO, source.commentId);
+    await withWorker(
+      config(),
+      async ({ client, taskQueue }) => {
+        const handle = await client.workflow.start(benchmarkRequest, {
+          taskQueue,
+          workflowId,
+          args: [{ source }],
+        });
+        // The resumed pod's ConfigMap holds the ledger of the first pod's rounds, not their samples.
+        const configMap = async () =>
+          await plane.kubeConfig
+            .makeApiClient(CoreV1Api)
+            .readNamespacedConfigMap({ name: jobName(workflowId, 2), namespace: NAMESPACE })
+            .catch(() => null);
+        const ledger = await poll("the second attempt's ConfigMap", configMap);
+        const ledgerText = ledger.data?.['checkpoint.json'] ?? '';
+        expect(ledgerText).toContain('"rounds":[{"round":0,"attempt":1},{"round":1,"attempt":1}');
+        expect(Buffer.byteLength(ledgerText)).toBeLessThan(4_096);
+        expect(await handle.result()).toMatchObject({ outcome: 'done' });
+        const bytes = await historyBytes(handle);
+        console.log(`history of ${workflowId}: ${bytes} bytes`);
+        expect(bytes).toBeLessThan(HISTORY_LIMIT);
+      },
+      { env: { GITHUB_TOKEN: 'bot-token', KUBECONFIG: plane.kubeconfigPath } },
+    );
+    expect(preempted).not.toBeNull();
+    // One pod per attempt: the preempted one and its resumed successor.
+    expect(podsSeen.size).toBe(2);
+    const reports = fake.comments(REPO, pr).filter((c) => c.author === BOT);
+    expect(reports).toHaveLength(1);
+    expect(reports[0]?.body).toContain('✅ done');
+    expect(reports[0]?.body).toMatch(/\| `F199` \|[^\n]*\| 500 \/ 500 \|/);
+
+    const store = await openResultsStore(config(), process.env, { readonly: true });
+    try {
+      expect(await expectEverySampleKept(store, workflowId)).toBe(
+        WIDE.functions * WIDE.samples * WIDE.rounds * 2,
+      );
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+async function poll<T>(what: string, fn: () => Promise<T | null>): Promise<T> {
+  for (let i = 0; i < 3000; i++) {
+    const value = await fn();
+    if (value !== null) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
