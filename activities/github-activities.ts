@@ -44,6 +44,9 @@ function currentWorkflowId(): string {
 
 export function createGitHubActivities(deps: GitHubActivityDeps) {
   const { octokit, whoAmI } = createGitHubSession(deps);
+  // Every status comment, the final report included, says so when jobs run unsandboxed.
+  const { executor } = deps.config;
+  const unsandboxed = executor.kind === 'local' && executor.local.sandbox === 'none';
   const publish = async (target: CommentTarget, text: string) => {
     const marker = commentMarker(currentWorkflowId());
     return upsertMarkedComment(octokit(), await whoAmI(), {
@@ -62,7 +65,7 @@ export function createGitHubActivities(deps: GitHubActivityDeps) {
     /** Posts or edits this request's status comment; returns its id. */
     async publishStatus(input: CommentTarget & { view: Omit<StatusView, 'workflowUrl'> }): Promise<number> {
       const url = workflowUrl(deps.uiUrl, deps.config.temporal.namespace, currentWorkflowId());
-      return publish(input, renderStatusComment({ ...input.view, workflowUrl: url }));
+      return publish(input, renderStatusComment({ ...input.view, workflowUrl: url, unsandboxed }));
     },
 
     async reactToComment(input: {

@@ -206,17 +206,44 @@ async function provideChromium() {
     say(`${CHROMIUM} is missing: ${hint}`);
     return;
   }
-  say('installing chromium with apt-get (for the dashboard tests)…');
+  await aptInstall('chromium', 'for the dashboard tests');
+}
+
+/** Installs a Debian package with apt-get when running as root, updating the lists if needed. */
+async function aptInstall(pkg, why) {
+  say(`installing ${pkg} with apt-get (${why})…`);
   const aptStarted = Date.now();
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   try {
-    await run('apt-get', ['install', '-y', 'chromium'], { env });
+    await run('apt-get', ['install', '-y', pkg], { env });
   } catch {
     say('apt-get install failed; updating the package lists and trying again…');
     await run('apt-get', ['update'], { env });
-    await run('apt-get', ['install', '-y', 'chromium'], { env });
+    await run('apt-get', ['install', '-y', pkg], { env });
   }
-  say(`chromium installed in ${((Date.now() - aptStarted) / 1000).toFixed(0)} s`);
+  say(`${pkg} installed in ${((Date.now() - aptStarted) / 1000).toFixed(0)} s`);
+}
+
+/** bubblewrap, the local executor's sandbox for code from pull requests (see README, Security). */
+async function provideBubblewrap() {
+  const found = onPath('bwrap');
+  if (found) {
+    say(`bwrap: ${found}`);
+    return;
+  }
+  const hint =
+    "install Debian's bubblewrap (sudo apt-get install -y bubblewrap): without it the local executor refuses pull-request runs";
+  if (process.platform !== 'linux') {
+    say(
+      `no sandbox on ${process.platform}: pull-request runs need executor.local.sandbox: none or the Kubernetes executor`,
+    );
+    return;
+  }
+  if (process.getuid?.() !== 0 || !onPath('apt-get')) {
+    say(`bwrap is missing: ${hint}`);
+    return;
+  }
+  await aptInstall('bubblewrap', 'the sandbox for pull-request code');
 }
 
 /**
@@ -235,6 +262,7 @@ const started = Date.now();
 await installNpmDependencies();
 await provideTemporalCli();
 await provideChromium();
+await provideBubblewrap();
 await provideKubeTestBinaries();
 say(
   `ready in ${((Date.now() - started) / 1000).toFixed(0)} s. Next: npm start (runs benchbot), npm test (tests it)`,

@@ -38,6 +38,8 @@ export interface StatusView {
   report?: string | null;
   failure?: FailureView | null;
   cancelledBy?: string | null;
+  /** Set by the worker (never the workflow) when jobs run without the local sandbox. */
+  unsandboxed?: boolean;
 }
 
 const HEADLINE: Record<RequestState, string> = {
@@ -85,6 +87,9 @@ export function fenced(text: string, lang = 'text'): string {
   return `${fence}${lang}\n${text.replace(/\n+$/, '')}\n${fence}`;
 }
 
+export const UNSANDBOXED_NOTE =
+  "> ⚠️ **Unsandboxed run:** this worker runs the pull request's code as its own processes (`executor.local.sandbox: none`), with access to everything the worker can reach.";
+
 /** The one status comment of a request, rendered whole each time it changes. */
 export function renderStatusComment(view: StatusView): string {
   const position = view.state === 'queued' && view.queuePosition ? ` (position ${view.queuePosition})` : '';
@@ -99,6 +104,7 @@ export function renderStatusComment(view: StatusView): string {
     sideRow('changed', view.changed),
     '',
   ];
+  if (view.unsandboxed) lines.push(UNSANDBOXED_NOTE, '');
   if (view.progress && (view.state === 'building' || view.state === 'running')) {
     lines.push(`**Progress:** ${describeProgress(view.progress)}`, '');
   }
