@@ -17,6 +17,8 @@ export class WorkerProcess {
     private readonly configFile: string,
     readonly logFile: string,
     private readonly logLevel: 'info' | 'warn' = 'warn',
+    /** More of the worker's own environment (e.g. secrets a test checks no job can read). */
+    private readonly env: Record<string, string> = {},
   ) {}
 
   start(): void {
@@ -28,6 +30,7 @@ export class WorkerProcess {
       env: {
         ...process.env,
         ...TOKEN_ENV,
+        ...this.env,
         BENCHBOT_CONFIG: this.configFile,
         BENCHBOT_LOG_LEVEL: this.logLevel,
       },
@@ -64,6 +67,11 @@ export class WorkerProcess {
     const [code] = await exited;
     clearTimeout(timer);
     return code;
+  }
+
+  /** Whether the process is still there (not killed by anything but this object). */
+  alive(): boolean {
+    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
   }
 
   log(): string {
