@@ -65,7 +65,7 @@ const executors = Object.fromEntries(
       hostEnv: process.env,
       passEnv: [],
       isolation: isolation[mode],
-      wallMinutes: 60,
+      wallTimeMs: 3_600_000,
       logger: pino({ level: 'error' }),
     }),
   ]),

@@ -26,6 +26,8 @@ export const SYSTEM_TREES: readonly string[] = [
   '/lib64',
   '/libx32',
   '/etc',
+  // CPU topology and frequencies, which build tools and the runner's machine facts read.
+  '/sys',
 ];
 
 /** Credentials a host may keep under /etc; hidden where they exist. */

@@ -132,7 +132,7 @@ async function createExecutor(
     hostEnv: env,
     passEnv: local.passEnv,
     isolation,
-    wallMinutes: local.limits.wallMinutes,
+    wallTimeMs: local.limits.wallMinutes * 60_000,
     logger: options.logger,
   });
   return { executor, sandbox: description };

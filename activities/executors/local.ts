@@ -20,6 +20,7 @@ import {
   type ExecutorHooks,
   type ExecutorJob,
   type ExecutorOutcome,
+  JOB_TIMED_OUT,
   SANDBOX_UNAVAILABLE,
   workerShutdown,
 } from './executor.js';
@@ -53,7 +54,8 @@ export interface LocalExecutorOptions {
   hostEnv: Readonly<Record<string, string | undefined>>;
   passEnv: readonly string[];
   isolation: RunnerIsolation;
-  wallMinutes: number;
+  /** executor.local.limits.wallMinutes, in ms. */
+  wallTimeMs: number;
   logger: Logger;
 }
 
@@ -206,14 +208,14 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
       const onShutdown = stopFor('shutdown');
       hooks.signal.addEventListener('abort', onCancel, { once: true });
       hooks.shutdown.addEventListener('abort', onShutdown, { once: true });
-      const wallTimer = setTimeout(stopFor('wall-time'), options.wallMinutes * 60_000);
+      const wallTimer = setTimeout(stopFor('wall-time'), options.wallTimeMs);
       try {
         const [code, signal] = await exited;
         if (stoppedFor === 'cancel') return { kind: 'cancelled' };
         if (stoppedFor === 'wall-time')
           throw ApplicationFailure.nonRetryable(
-            `the job ran longer than executor.local.limits.wallMinutes (${options.wallMinutes} min) and was stopped`,
-            'JobTimedOut',
+            `the job ran longer than executor.local.limits.wallMinutes (${Math.round(options.wallTimeMs / 60_000)} min) and was stopped`,
+            JOB_TIMED_OUT,
           );
         if (code === RUNNER_EXIT.ok)
           return { kind: 'results', text: await readFile(join(out, 'results.json'), 'utf8') };
