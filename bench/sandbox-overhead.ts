@@ -19,7 +19,9 @@ import type { ExecutorHooks } from '../activities/executors/executor.js';
 import { createLocalExecutor, type RunnerIsolation } from '../activities/executors/local.js';
 import { probeSandbox, type SandboxSettings } from '../activities/executors/local-sandbox.js';
 import { parseResults } from '../core/results/index.js';
+import { COMMAND_SANDBOX_ENV } from '../core/sandbox.js';
 import { medianWithCi } from '../core/stats/index.js';
+import { runCommand } from '../runner/exec.js';
 import { benchmark, makeFixtureRepo, makeSpec } from '../test/runner/fixture-repo.js';
 
 const { values } = parseArgs({
@@ -114,6 +116,23 @@ async function job(mode: Mode, rep: number): Promise<JobFigures> {
   return { runsMs, pct: pct(m), widthPct: pct(hi) - pct(lo), holdsZero: lo <= 0 && hi >= 0 };
 }
 
+/** The command box's fixed cost: runs of `true`, timed by the runner's own path, boxed or not. */
+async function startupMs(boxed: boolean, logFile: string): Promise<number> {
+  if (boxed) process.env[COMMAND_SANDBOX_ENV] = 'bubblewrap';
+  else delete process.env[COMMAND_SANDBOX_ENV];
+  const outcome = await runCommand({
+    command: 'true',
+    cwd: tmpdir(),
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    timeoutMs: 10_000,
+    logFile,
+    logHeader: 'startup',
+    pinCpus: null,
+  });
+  delete process.env[COMMAND_SANDBOX_ENV];
+  return Number(outcome.elapsedNs) / 1e6;
+}
+
 const figures: Record<Mode, JobFigures[]> = { sandboxed: [], plain: [] };
 const loadBefore = os.loadavg()[0] ?? 0;
 for (let rep = 0; rep < REPETITIONS; rep++) {
@@ -121,6 +140,12 @@ for (let rep = 0; rep < REPETITIONS; rep++) {
   for (const mode of order) figures[mode].push(await job(mode, rep));
   const last = (mode: Mode) => median(figures[mode].at(-1)?.runsMs ?? []).toFixed(1);
   log(`repetition ${rep + 1}/${REPETITIONS}: sandboxed ${last('sandboxed')} ms, plain ${last('plain')} ms`);
+}
+const startup = { boxed: [] as number[], plain: [] as number[] };
+const startupLog = join(workRoot, 'startup.log');
+for (let i = 0; i < 200; i++) {
+  startup.boxed.push(await startupMs(true, startupLog));
+  startup.plain.push(await startupMs(false, startupLog));
 }
 const loadAfter = os.loadavg()[0] ?? 0;
 await rm(workRoot, { recursive: true, force: true });
@@ -172,4 +197,8 @@ console.log(
   `sandbox cost per job (sandboxed median / plain median of the same repetition): ${overheadPerRep
     .map((x) => `${x.toFixed(1)}%`)
     .join(', ')}`,
+);
+console.log(
+  `command start-up (\`true\`, 200 runs each, interleaved): boxed ${median(startup.boxed).toFixed(2)} ms, ` +
+    `plain ${median(startup.plain).toFixed(2)} ms: ${(median(startup.boxed) - median(startup.plain)).toFixed(2)} ms added to every timed run`,
 );

@@ -3,7 +3,7 @@
 // turns it into argv, so what the sandbox mounts, hides and limits can be read and tested here.
 //
 // Two boxes, one inside the other:
-//   job box      prlimit -> choom -> bwrap -> [setpriv] -> the runner (PID 1 of its namespace)
+//   job box      prlimit -> choom -> bwrap -> [setpriv] -> the runner, in a PID namespace of its own
 //                Only the job's folder is writable; benchbot's data folder, config and other jobs'
 //                folders are not mounted; the worker's processes are not in its PID namespace.
 //   command box  bwrap -> sh -c <command>, once per build or benchmark command, started by the
@@ -118,8 +118,9 @@ export function jobUid(jobKey: string): number {
 }
 
 /**
- * The job box's full command line. The caller passes fd 3 as a pipe: bwrap writes the runner's
- * pid there (`--info-fd`), which is what a graceful stop signals.
+ * The job box's full command line. Killing its process (bwrap) ends the runner and everything in
+ * the box; the runner writes its checkpoint atomically after each benchmark, so a stop loses no
+ * finished work.
  */
 export function jobSandboxArgv(box: JobSandbox): string[] {
   const { processes, memoryBytes } = box.limits;
@@ -176,12 +177,9 @@ export function jobSandboxArgv(box: JobSandbox): string[] {
     '--unshare-uts',
     '--unshare-cgroup-try',
     ...(box.network ? [] : ['--unshare-net']),
+    // bwrap's init (PID 1) dies with the worker, and the namespace with it. The runner must not be
+    // PID 1 itself: a namespace's init ignores the parent-death signal, so it would outlive the worker.
     '--die-with-parent',
-    // The runner is PID 1: nothing in its namespace can kill it (the kernel drops signals to a
-    // namespace's init that it has no handler for, SIGKILL included), and it hears SIGTERM.
-    '--as-pid-1',
-    '--info-fd',
-    '3',
     ...mounts,
     '--chdir',
     box.jobDir,

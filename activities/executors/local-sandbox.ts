@@ -86,7 +86,7 @@ export async function prepareJobSandbox(input: {
   const readOnly = (
     await existing([...RUNNER_FILES, ...(node ? [node] : []), ...(repository ? [repository] : [])])
   ).map((p) => p.path);
-  // The config's paths are required: a typo should fail the job loudly, not run without a toolchain.
+  // The config's paths were checked at start (probeSandbox); one gone since fails the job loudly.
   readOnly.push(...settings.readOnlyPaths);
   const secrets = await existing([...ETC_SECRETS, ...settings.hidden]);
   const uid = sandboxUid(input.jobKey);
@@ -108,14 +108,14 @@ export async function prepareJobSandbox(input: {
   };
 }
 
-/** Starts a job box: stdin closed, stdout as asked, stderr and fd 3 (bwrap's info) as pipes. */
-export async function spawnBox(
+/** Starts a job box: stdin closed, stdout as asked, stderr a pipe. */
+export function spawnBox(
   box: JobSandbox,
   env: Record<string, string>,
   stdout: 'pipe' | 'ignore',
-): Promise<ChildProcess> {
+): ChildProcess {
   const [file, ...args] = jobSandboxArgv(box);
-  return spawn(file as string, args, { detached: true, env, stdio: ['ignore', stdout, 'pipe', 'pipe'] });
+  return spawn(file as string, args, { detached: true, env, stdio: ['ignore', stdout, 'pipe'] });
 }
 
 function onPath(name: string, path: string | undefined): boolean {
@@ -137,17 +137,23 @@ export async function probeSandbox(settings: SandboxSettings): Promise<SandboxSt
   for (const tool of ['prlimit', 'choom', 'setpriv'])
     if (!onPath(tool, settings.path))
       return { available: false, reason: `${tool} is not on PATH: install util-linux` };
+  for (const path of settings.readOnlyPaths)
+    if ((await hostPath(path)) === null)
+      return {
+        available: false,
+        reason: `executor.local.readOnlyPaths names ${path}, which does not exist: fix or remove it`,
+      };
   const jobDir = await mkdtemp(join(tmpdir(), 'benchbot-sandbox-probe-'));
   try {
     const box = await prepareJobSandbox({
-      settings: { ...settings, readOnlyPaths: [] },
+      settings,
       jobKey: 'probe',
       jobDir,
       ownedPaths: [],
       repositoryUrl: '',
       command: ['/bin/true'],
     });
-    const child = await spawnBox(box, { PATH: settings.path ?? '/usr/bin:/bin' }, 'ignore');
+    const child = spawnBox(box, { PATH: settings.path ?? '/usr/bin:/bin' }, 'ignore');
     const timer = setTimeout(() => child.kill('SIGKILL'), PROBE_TIMEOUT_MS);
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {

@@ -1,5 +1,4 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -98,25 +97,14 @@ function startUnsandboxed(
 }
 
 /**
- * The runner in its job box: PID 1 of its own namespace, so killing bwrap ends the runner and all
- * its commands at once (and `--die-with-parent` does the same when the worker dies).
+ * The runner in its job box. A stop kills the box: everything in it goes at once, and the runner's
+ * checkpoint (written atomically after each benchmark) keeps what was finished. bwrap's
+ * `--die-with-parent` does the same when the worker dies.
  */
-async function startSandboxed(box: JobSandbox, env: Record<string, string>): Promise<StartedRunner> {
-  const child = (await spawnBox(box, env, 'pipe')) as ChildProcessByStdio<null, Readable, Readable>;
-  // bwrap reports the runner's pid (as this worker sees it) on fd 3 once the box is up.
-  let runnerPid: number | null = null;
-  let info = '';
-  (child.stdio[3] as Readable).on('data', (chunk: Buffer) => {
-    info += chunk.toString();
-    const pid = /"child-pid":\s*(\d+)/.exec(info)?.[1];
-    if (pid !== undefined) runnerPid = Number(pid);
-  });
+function startSandboxed(box: JobSandbox, env: Record<string, string>): StartedRunner {
+  const child = spawnBox(box, env, 'pipe') as ChildProcessByStdio<null, Readable, Readable>;
   const kill = () => killPid(child.pid);
-  return {
-    child,
-    terminate: () => (runnerPid === null ? kill() : killPid(runnerPid, 'SIGTERM')),
-    kill,
-  };
+  return { child, terminate: kill, kill };
 }
 
 export function createLocalExecutor(options: LocalExecutorOptions): Executor {
@@ -164,12 +152,11 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
         await writeFile(join(folders.HOME, '.gitconfig'), `[safe]\n\tdirectory = ${repository}/.git\n`);
       const env = runnerEnv(options.hostEnv, options.passEnv, {
         ...folders,
-
         BENCHBOT_JOB: dir,
         ...(sandboxed ? { [COMMAND_SANDBOX_ENV]: 'bubblewrap' } : {}),
       });
       const runner = sandboxed
-        ? await startSandboxed(
+        ? startSandboxed(
             await prepareJobSandbox({
               settings: isolation.settings,
               jobKey: job.key,
@@ -195,12 +182,16 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
         if (event.type === 'checkpoint') seen.checkpoint = event;
         hooks.onProgress(event);
       });
-      const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+      // A runner that cannot even start (a tool missing since the start-up check) is lost infrastructure.
+      const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+        child.once('exit', (code, signal) => resolve([code, signal]));
+        child.once('error', reject);
+      });
       const ticker = setInterval(() => hooks.heartbeat(), HEARTBEAT_MS);
       let stoppedFor: 'cancel' | 'shutdown' | 'wall-time' | null = null;
       const stopFor = (reason: 'cancel' | 'shutdown' | 'wall-time') => () => {
         stoppedFor ??= reason;
-        // The runner stops its commands on SIGTERM and exits; its checkpoint is already on disk.
+        // Unboxed, the runner stops its commands on SIGTERM and exits; its checkpoint is on disk.
         runner.terminate();
         setTimeout(runner.kill, KILL_GRACE_MS).unref();
       };

@@ -27,6 +27,7 @@ const REPO = `security/sandbox-${randomUUID().slice(0, 8)}`;
 const TOKEN = 'bot-token';
 const DATABASE_URL = 'postgres://benchbot:hunter2-db-password@db.internal/benchbot';
 const LEFTOVER = '4242.5';
+const SLOWPOKE_SECONDS = '3600.5';
 
 let fake: FakeGitHub;
 let fixture: FixtureRepo;
@@ -65,6 +66,10 @@ function configText(configFile: string): string {
   const benchmarks = Object.entries(attacks(configFile)).map(
     ([name, command]) =>
       `      - { name: ${name}, command: ${JSON.stringify(command)}, output: { path: ${name}.txt, format: go-bench }, iterations: 1, warmups: 0, timeoutMinutes: 1 }`,
+  );
+  // Long enough to kill the worker under it.
+  benchmarks.push(
+    `      - { name: slowpoke, command: "sleep ${SLOWPOKE_SECONDS}", output: { path: slowpoke.txt, format: go-bench }, iterations: 1, warmups: 0 }`,
   );
   return `
 version: 1
@@ -145,20 +150,58 @@ async function processesWithArgument(needle: string): Promise<number[]> {
   return pids;
 }
 
+/** The worker as `benchbot start` runs it, with a config file in its data folder and secrets in its environment. */
+function startable() {
+  const configFile = join(dataDir, 'benchbot.yaml');
+  const text = configText(configFile);
+  writeFileSync(configFile, text);
+  const worker = new WorkerProcess(
+    configFile,
+    join(tmpdir(), `benchbot-security-${randomUUID()}.log`),
+    'info',
+    {
+      BENCHBOT_DATABASE_URL: DATABASE_URL,
+    },
+  );
+  return { config: testConfig(text), worker, configFile };
+}
+
 describe('a hostile pull request on the sandboxed local executor', () => {
+  it('goes down with a worker killed outright: nothing of the job outlives it', async () => {
+    const { config, worker } = startable();
+    const connection = await Connection.connect({ address: inject('temporalAddress') });
+    const client = new Client({ connection });
+    const source = comment('run benchmark slowpoke');
+    const workflowId = commentRequestId(REPO, source.commentId);
+    try {
+      worker.start();
+      await worker.waitFor('ready.');
+      await client.workflow.start(benchmarkRequest, {
+        taskQueue: config.temporal.taskQueue,
+        workflowId,
+        args: [{ source }],
+      });
+      await waitUntil(
+        'the benchmark runs',
+        async () => (await processesWithArgument(SLOWPOKE_SECONDS)).length > 0,
+      );
+      await worker.kill();
+      await waitUntil(
+        'the box is gone',
+        async () => (await processesWithArgument(SLOWPOKE_SECONDS)).length === 0,
+      );
+    } finally {
+      await client.workflow
+        .getHandle(workflowId)
+        .terminate('test over')
+        .catch(() => undefined);
+      await worker.stop();
+      await connection.close();
+    }
+  });
+
   it('reads no secret, writes nowhere else, kills nothing outside, and leaves nothing behind', async () => {
-    const configFile = join(dataDir, 'benchbot.yaml');
-    const text = configText(configFile);
-    writeFileSync(configFile, text);
-    const config = testConfig(text);
-    const worker = new WorkerProcess(
-      configFile,
-      join(tmpdir(), `benchbot-security-${randomUUID()}.log`),
-      'info',
-      {
-        BENCHBOT_DATABASE_URL: DATABASE_URL,
-      },
-    );
+    const { config, worker, configFile } = startable();
     const connection = await Connection.connect({ address: inject('temporalAddress') });
     try {
       worker.start();
@@ -173,9 +216,13 @@ describe('a hostile pull request on the sandboxed local executor', () => {
       expect(hostile.comments).toHaveLength(1);
       const report = hostile.comments[0]?.body ?? '';
       expect(report).toContain('✅ done');
-      // Only the fork bomb failed; every attack that would have shown itself by failing did not.
+      // Every attack that would have shown itself by failing did not; the fork bomb writes no result.
+      // The killer may take down its own shell (the box's /proc numbers processes as the job box
+      // does, so `pkill node` names the command's own PID): what counts is that the runner went on
+      // to the canary, and the worker is still there.
       const failed = [...report.matchAll(/⛔ failed: `([a-z]+)/g)].map((m) => m[1]);
-      expect(failed).toEqual(['forkbomb']);
+      expect(failed).toContain('forkbomb');
+      expect(failed.filter((name) => name !== 'forkbomb' && name !== 'killer')).toEqual([]);
       expect(report).not.toMatch(/FOUND-SECRET|READ |WROTE |SAW-OTHER-JOB/);
 
       // Nothing written outside the job folder reached the host.
@@ -203,6 +250,14 @@ describe('a hostile pull request on the sandboxed local executor', () => {
     }
   });
 });
+
+async function waitUntil(what: string, check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting until ${what}`);
+}
 
 describe('a worker that cannot sandbox', () => {
   const plain = (sandbox: 'bubblewrap' | 'none') =>
