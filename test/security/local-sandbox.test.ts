@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
@@ -43,8 +43,9 @@ function attacks(configFile: string): Record<string, string> {
   return {
     // Every process's environment the box shows, for the worker's token and database password.
     environ: `if cat /proc/[0-9]*/environ 2>/dev/null | tr '\\0' '\\n' | grep -e GITHUB_TOKEN -e ${TOKEN} -e hunter2; then echo FOUND-SECRET; exit 1; fi; ${result('environ')}`,
-    // The data folder (results, the config, another request's job folder) must not be there at all.
-    files: `for f in ${dataDir}/decoy.txt ${configFile} ${otherJob}/secret.txt; do if cat "$f" 2>/dev/null; then echo READ "$f"; exit 1; fi; done; if test -e ${otherJob}; then echo SAW-OTHER-JOB; exit 1; fi; if [ "$(ls -A ${dataDir})" != work ]; then ls -A ${dataDir}; exit 1; fi; ${result('files')}`,
+    // The data folder (results, the config, another request's job folder) and the worker's home
+    // (~/.kube, ~/.config/gh, ~/.ssh) must not be there at all.
+    files: `for f in ${dataDir}/decoy.txt ${configFile} ${otherJob}/secret.txt; do if cat "$f" 2>/dev/null; then echo READ "$f"; exit 1; fi; done; if test -e ${otherJob}; then echo SAW-OTHER-JOB; exit 1; fi; if [ "$(ls -A ${dataDir})" != work ]; then ls -A ${dataDir}; exit 1; fi; if ls -A ${homedir()} 2>/dev/null | grep -q .; then echo SAW-WORKER-HOME; exit 1; fi; ${result('files')}`,
     // Writing anywhere but the job's own folder.
     write: `w=0; for f in ${dataDir}/evil ${dataDir}/work/evil ${PROJECT_ROOT}/runner/evil ${PROJECT_ROOT}/node_modules/evil ${fixtureProject()}/evil /etc/evil /tmp/evil /evil; do if (echo pwned > "$f") 2>/dev/null; then echo WROTE "$f"; w=1; fi; done; [ $w = 0 ] && ${result('write')}`,
     // Killing everything it can signal, its parent, PID 1, and anything called node or benchbot.
@@ -223,7 +224,7 @@ describe('a hostile pull request on the sandboxed local executor', () => {
       const failed = [...report.matchAll(/⛔ failed: `([a-z]+)/g)].map((m) => m[1]);
       expect(failed).toContain('forkbomb');
       expect(failed.filter((name) => name !== 'forkbomb' && name !== 'killer')).toEqual([]);
-      expect(report).not.toMatch(/FOUND-SECRET|READ |WROTE |SAW-OTHER-JOB/);
+      expect(report).not.toMatch(/FOUND-SECRET|READ |WROTE |SAW-OTHER-JOB|SAW-WORKER-HOME/);
 
       // Nothing written outside the job folder reached the host.
       for (const path of [
