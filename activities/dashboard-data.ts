@@ -43,14 +43,14 @@ const ALL_RUNS = 1_000_000_000;
 
 export interface DashboardData {
   /** Every configured repository, branch and platform that has trunk runs. */
-  index(): SeriesSummary[];
+  index(): Promise<SeriesSummary[]>;
   /** The trend page of one repository/branch/platform; null when nothing is recorded there. */
-  seriesPage(key: SeriesKey, filters?: SeriesFilters): SeriesPageView | null;
+  seriesPage(key: SeriesKey, filters?: SeriesFilters): Promise<SeriesPageView | null>;
   /** One benchmark's series (one per metric and group), with change points. */
-  benchmarkSeries(key: SeriesKey, benchmark: string): TrendSeries[];
-  runPage(repository: string, runId: string, sha: string): RunPageView | null;
+  benchmarkSeries(key: SeriesKey, benchmark: string): Promise<TrendSeries[]>;
+  runPage(repository: string, runId: string, sha: string): Promise<RunPageView | null>;
   /** Every run of a series with all its platforms recorded under `keys`, for a static export. */
-  runPages(keys: readonly SeriesKey[]): RunPageView[];
+  runPages(keys: readonly SeriesKey[]): Promise<RunPageView[]>;
 }
 
 function seriesKeys(config: BenchbotConfig): SeriesKey[] {
@@ -156,8 +156,8 @@ export function createDashboardData(
     return found;
   };
 
-  const benchmarkNames = (key: SeriesKey): string[] => {
-    const runs = store.lastRuns({ ...key, limit: BENCHMARK_DISCOVERY_RUNS });
+  const benchmarkNames = async (key: SeriesKey): Promise<string[]> => {
+    const runs = await store.lastRuns({ ...key, limit: BENCHMARK_DISCOVERY_RUNS });
     const names = new Set<string>();
     for (const run of [...runs].reverse()) {
       for (const s of run.platform.summaries) if (s.status === 'ok') names.add(s.name);
@@ -165,9 +165,9 @@ export function createDashboardData(
     return [...names];
   };
 
-  const benchmarkSeries = (key: SeriesKey, benchmark: string): TrendSeries[] => {
+  const benchmarkSeries = async (key: SeriesKey, benchmark: string): Promise<TrendSeries[]> => {
     const groups = new Map<string, SeriesPoint[]>();
-    for (const p of store.series({ ...key, benchmark })) {
+    for (const p of await store.series({ ...key, benchmark })) {
       const id = JSON.stringify([p.group.kind, p.group.name ?? null, p.metric]);
       const list = groups.get(id);
       if (list === undefined) groups.set(id, [p]);
@@ -188,20 +188,24 @@ export function createDashboardData(
   };
 
   return {
-    index() {
-      return seriesKeys(config).flatMap((key) => {
-        const latest = store.latestRun(key);
-        if (latest === null) return [];
-        const names = benchmarkNames(key);
+    async index() {
+      const summaries: SeriesSummary[] = [];
+      for (const key of seriesKeys(config)) {
+        const latest = await store.latestRun(key);
+        if (latest === null) continue;
+        const names = await benchmarkNames(key);
         const first = names[0];
-        const runs = first === undefined ? 0 : onePerRun(store.series({ ...key, benchmark: first })).length;
-        return [{ ...key, runs, benchmarks: names.length, latestAt: latest.run.recordedAt }];
-      });
+        const runs =
+          first === undefined ? 0 : onePerRun(await store.series({ ...key, benchmark: first })).length;
+        summaries.push({ ...key, runs, benchmarks: names.length, latestAt: latest.run.recordedAt });
+      }
+      return summaries;
     },
 
-    seriesPage(key, filters = NO_FILTERS) {
-      if (store.latestRun(key) === null) return null;
-      const all = benchmarkNames(key).flatMap((name) => benchmarkSeries(key, name));
+    async seriesPage(key, filters = NO_FILTERS) {
+      if ((await store.latestRun(key)) === null) return null;
+      const all: TrendSeries[] = [];
+      for (const name of await benchmarkNames(key)) all.push(...(await benchmarkSeries(key, name)));
       const runs = new Map<string, TrendPoint>();
       for (const s of all) for (const p of s.points) runs.set(p.runId, p);
       const stamps = runStamps([...runs.values()].sort((a, b) => a.recordedAt.localeCompare(b.recordedAt)));
@@ -216,7 +220,7 @@ export function createDashboardData(
       const coverage =
         firstT === undefined || lastT === undefined
           ? []
-          : store.coverage({
+          : await store.coverage({
               ...key,
               from: new Date(Math.max(window.from, startOfDay(firstT))).toISOString(),
               to: new Date(Math.min(window.to + 1, startOfDay(lastT) + DAY_MS)).toISOString(),
@@ -233,15 +237,15 @@ export function createDashboardData(
 
     benchmarkSeries,
 
-    runPage(repository, runId, sha) {
-      const run = store.runsBySha(repository, sha).find((r) => r.runId === runId);
+    async runPage(repository, runId, sha) {
+      const run = (await store.runsBySha(repository, sha)).find((r) => r.runId === runId);
       return run === undefined ? null : runView(run, run.platforms, config.github.webUrl);
     },
 
-    runPages(keys) {
+    async runPages(keys) {
       const runs = new Map<string, { run: RunRecord; platforms: StoredPlatformRun[] }>();
       for (const key of keys) {
-        for (const { run, platform } of store.lastRuns({ ...key, limit: ALL_RUNS })) {
+        for (const { run, platform } of await store.lastRuns({ ...key, limit: ALL_RUNS })) {
           const entry = runs.get(run.runId) ?? { run, platforms: [] };
           entry.platforms.push(platform);
           runs.set(run.runId, entry);
@@ -270,20 +274,22 @@ export async function queueView(
 }
 
 /** For `benchbot history`: the change points of each named benchmark's whole series, one line each. */
-export function changePointLines(
+export async function changePointLines(
   store: ResultsStore,
   config: BenchbotConfig,
   key: SeriesKey,
   benchmarks: readonly string[],
-): string[] {
+): Promise<string[]> {
   const data = createDashboardData(store, config);
-  const lines = benchmarks.flatMap((name) =>
-    data.benchmarkSeries(key, name).flatMap((series) =>
-      series.changePoints.map((cp, k) => {
-        const at = series.points[cp.index] as TrendPoint;
-        return `  ${name} ${series.metric}: CP${k + 1} before ${at.sha.slice(0, 10)} (${at.recordedAt.slice(0, 10)}): median ${formatValue(cp.before, series.unit)} -> ${formatValue(cp.after, series.unit)}, ${changeLabel(cp, series.direction)}, p = ${cp.pValue.toFixed(3)}`;
-      }),
-    ),
+  const all: Array<{ name: string; series: TrendSeries }> = [];
+  for (const name of benchmarks) {
+    for (const series of await data.benchmarkSeries(key, name)) all.push({ name, series });
+  }
+  const lines = all.flatMap(({ name, series }) =>
+    series.changePoints.map((cp, k) => {
+      const at = series.points[cp.index] as TrendPoint;
+      return `  ${name} ${series.metric}: CP${k + 1} before ${at.sha.slice(0, 10)} (${at.recordedAt.slice(0, 10)}): median ${formatValue(cp.before, series.unit)} -> ${formatValue(cp.after, series.unit)}, ${changeLabel(cp, series.direction)}, p = ${cp.pValue.toFixed(3)}`;
+    }),
   );
   return lines.length === 0
     ? []

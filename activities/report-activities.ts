@@ -1,36 +1,41 @@
-import type { BenchbotConfig } from '../core/config/index.js';
 import { compareResults, renderMarkdown, summaryLine } from '../core/report/index.js';
 import type { BenchbotResults } from '../core/results/index.js';
 import { DEFAULT_OPTIONS } from '../core/stats/index.js';
-import { createStoreAccess } from './results-store/access.js';
+import type { StoreAccess } from './results-store/access.js';
 
 // Room in a GitHub comment (65,536 characters) for the status header around the report.
 const REPORT_BUDGET = 60_000;
 
-export function createReportActivities(config: BenchbotConfig) {
-  const store = createStoreAccess(config);
-  const activities = {
+function judge(results: BenchbotResults): { markdown: string; summary: string } {
+  const comparison = compareResults(results.benchmarks, DEFAULT_OPTIONS);
+  return {
+    markdown: renderMarkdown(comparison, { budget: REPORT_BUDGET }),
+    summary: summaryLine(comparison),
+  };
+}
+
+export function createReportActivities(store: StoreAccess) {
+  return {
     /** The verdicts, as the PR comment's markdown and a one-line summary. */
     async compareRun({
       results,
     }: {
       results: BenchbotResults;
     }): Promise<{ markdown: string; summary: string }> {
-      const comparison = compareResults(results.benchmarks, DEFAULT_OPTIONS);
-      return {
-        markdown: renderMarkdown(comparison, { budget: REPORT_BUDGET }),
-        summary: summaryLine(comparison),
-      };
+      return judge(results);
     },
 
-    /** Writes the run into the history, once: the run id makes a retried write a no-op. */
+    /** Writes the run and its report into the history, once: the run id makes a retried write a no-op. */
     async recordRun(input: {
       runId: string;
       results: BenchbotResults;
       pullRequest: number | null;
+      /** Absent in histories recorded before requesters were stored. */
+      requester?: string;
     }): Promise<string> {
       const { run } = input.results;
-      store.use((s) =>
+      const { markdown, summary } = judge(input.results);
+      await store.use((s) =>
         s.recordRun({
           runId: input.runId,
           repository: run.repository,
@@ -40,12 +45,14 @@ export function createReportActivities(config: BenchbotConfig) {
           reason: run.reason,
           platforms: [{ platform: run.platform, status: 'ok', results: input.results }],
           recordedAt: new Date().toISOString(),
+          ...(input.requester === undefined ? {} : { requester: input.requester }),
+          summary,
+          report: markdown,
         }),
       );
       return input.runId;
     },
   };
-  return { activities, close: store.close };
 }
 
-export type ReportActivities = ReturnType<typeof createReportActivities>['activities'];
+export type ReportActivities = ReturnType<typeof createReportActivities>;

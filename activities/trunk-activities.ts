@@ -1,10 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { type BenchbotConfig, findRepo, type RepoConfig, type ScheduleConfig } from '../core/config/index.js';
-import { compareResults, renderMarkdown } from '../core/report/index.js';
+import { compareResults, renderMarkdown, summaryLine } from '../core/report/index.js';
 import type { BenchbotResults } from '../core/results/index.js';
 import { DEFAULT_OPTIONS } from '../core/stats/index.js';
 import { planTrunkRun, type TrunkPlan, type TrunkReason, type TrunkStrategy } from '../core/trunk/plan.js';
@@ -21,13 +20,14 @@ import {
 import { TRUNK_WORKFLOW_TYPE, windowSeconds } from '../core/trunk/schedules.js';
 import { type PlatformSummary, renderTrunkSummary } from '../core/trunk/summary.js';
 import { branchCommits, refreshMirror } from './git/resolve-refs.js';
-import { upsertMarkedIssue } from './github/issues.js';
+import { updateIssue, upsertMarkedIssue } from './github/issues.js';
 import { createGitHubSession } from './github/session.js';
-import { createStoreAccess } from './results-store/access.js';
+import type { StoreAccess } from './results-store/access.js';
 import type { PlatformOutcome, RunOnPlatform } from './results-store/index.js';
 
 export interface TrunkActivityDeps {
   config: BenchbotConfig;
+  store: StoreAccess;
   env: NodeJS.ProcessEnv;
   logger: Logger;
   retryAfterUnitMs?: number;
@@ -62,7 +62,6 @@ export interface RecordTrunkRunInput {
 
 export interface RecordedTrunkRun {
   inserted: boolean;
-  summaryFile: string;
   /** Significant slowdowns against the previous commit, per platform (none for an A/A run). */
   suspects: PlatformSlowdowns[];
 }
@@ -109,8 +108,7 @@ function newestOf(runs: ReadonlyArray<RunOnPlatform | null>): RunOnPlatform | nu
 }
 
 export function createTrunkActivities(deps: TrunkActivityDeps) {
-  const { config } = deps;
-  const store = createStoreAccess(config);
+  const { config, store } = deps;
   const { octokit, whoAmI } = createGitHubSession(deps);
 
   /** Benchmark requests waiting or running, and other trunk runs: the line a new job would join. */
@@ -121,7 +119,7 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
     return (await Context.current().client.workflow.count(query)).count;
   }
 
-  const activities = {
+  return {
     /**
      * What this run of a schedule measures: the commits since the last recorded run of the branch,
      * the queue depth, and the pure plan made from them.
@@ -134,16 +132,18 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
       const [repo, schedule] = scheduleOrFail(config, input.repo, input.schedule);
       const platforms = platformsOf(repo, schedule);
       const branch = schedule.branch;
-      const lookup = (status?: 'ok') =>
+      const lookup = async (status?: 'ok') =>
         newestOf(
-          store.use((s) =>
-            platforms.map((platform) =>
-              s.latestRun({ repository: repo.name, branch, platform, ...(status ? { status } : {}) }),
+          await store.use((s) =>
+            Promise.all(
+              platforms.map((platform) =>
+                s.latestRun({ repository: repo.name, branch, platform, ...(status ? { status } : {}) }),
+              ),
             ),
           ),
         );
-      const last = lookup();
-      const lastOk = lookup('ok');
+      const last = await lookup();
+      const lastOk = await lookup('ok');
       const mirror = await refreshMirror(repo.url, join(config.dataDir, 'git-cache'));
       const after = last?.run.commitRange?.to ?? last?.platform.sides.changed?.sha ?? null;
       const { commits, continued } = await branchCommits(mirror, branch, { after });
@@ -170,8 +170,8 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
     },
 
     /**
-     * Writes the whole run, every platform, in one transaction (the only writer of trunk runs), and
-     * its job summary beside the store; returns the slowdowns that need confirming.
+     * Writes the whole run, every platform and its job-summary report, in one transaction (the only
+     * writer of trunk runs); returns the slowdowns that need confirming.
      */
     async recordTrunkRun(input: RecordTrunkRunInput): Promise<RecordedTrunkRun> {
       const { plan } = input;
@@ -180,24 +180,16 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
           ? { platform: p.platform, status: 'ok', results: p.results }
           : { platform: p.platform, status: 'failed', failure: p.failure },
       );
-      const { inserted } = store.use((s) =>
-        s.recordRun({
-          runId: input.runId,
-          repository: input.repo,
-          branch: input.branch,
-          pullRequest: null,
-          reason: input.reason,
-          commitRange: plan.range,
-          skipped: plan.skipped,
-          platforms: outcomes,
-          recordedAt: new Date().toISOString(),
-        }),
-      );
       const aa = input.baselineSha === plan.pick.sha;
       const suspects: PlatformSlowdowns[] = [];
+      const summaries: string[] = [];
       const sections: PlatformSummary[] = input.platforms.map((p) => {
-        if (p.status === 'failed') return { platform: p.platform, status: 'failed', text: p.failure };
+        if (p.status === 'failed') {
+          summaries.push(`${p.platform}: failed`);
+          return { platform: p.platform, status: 'failed', text: p.failure };
+        }
         const comparison = compareResults(p.results.benchmarks, DEFAULT_OPTIONS);
+        summaries.push(`${p.platform}: ${summaryLine(comparison)}`);
         const slowdowns = aa ? [] : slowdownsOf(comparison);
         if (slowdowns.length > 0) suspects.push({ platform: p.platform, slowdowns });
         return {
@@ -220,11 +212,22 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
         skipped: plan.skipped,
         platforms: sections,
       });
-      const dir = join(config.dataDir, 'trunk-summaries');
-      await mkdir(dir, { recursive: true });
-      const summaryFile = join(dir, `${input.runId.replace(/[^A-Za-z0-9._-]+/g, '_')}.md`);
-      await writeFile(summaryFile, `${markdown}\n`);
-      return { inserted, summaryFile, suspects };
+      const { inserted } = await store.use((s) =>
+        s.recordRun({
+          runId: input.runId,
+          repository: input.repo,
+          branch: input.branch,
+          pullRequest: null,
+          reason: input.reason,
+          commitRange: plan.range,
+          skipped: plan.skipped,
+          platforms: outcomes,
+          recordedAt: new Date().toISOString(),
+          summary: summaries.join(' · '),
+          report: markdown,
+        }),
+      );
+      return { inserted, suspects };
     },
 
     /** The suspects that the interleaved re-run found slower again. */
@@ -233,7 +236,10 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
       return confirmedSlowdowns(input.suspects, again);
     },
 
-    /** Opens the regression's issue, or updates it: the hidden marker means never a second one. */
+    /**
+     * Opens the regression's issue, or updates it: the store remembers the issue of each marker for
+     * every worker, and the hidden marker finds it again should the store not know it yet.
+     */
     async reportRegression(
       input: Omit<RegressionIssueInput, 'compareUrl'>,
     ): Promise<{ number: number; created: boolean }> {
@@ -241,15 +247,24 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
         ...input,
         compareUrl: `${config.github.webUrl}/${input.repo}/compare/${input.baselineSha}...${input.changedSha}`,
       };
-      return upsertMarkedIssue(octokit(), await whoAmI(), {
+      const issue = {
         repo: input.repo,
         marker: regressionMarker(full),
         title: regressionTitle(full),
         body: renderRegressionIssue(full),
-      });
+      };
+      const known = await store.use((s) => s.alertIssue(issue.marker));
+      if (known !== null) {
+        await updateIssue(octokit(), known.issueNumber, issue);
+        return { number: known.issueNumber, created: false };
+      }
+      const upserted = await upsertMarkedIssue(octokit(), await whoAmI(), issue);
+      await store.use((s) =>
+        s.saveAlertIssue({ key: issue.marker, repository: input.repo, issueNumber: upserted.number }),
+      );
+      return upserted;
     },
   };
-  return { activities, close: store.close };
 }
 
-export type TrunkActivities = ReturnType<typeof createTrunkActivities>['activities'];
+export type TrunkActivities = ReturnType<typeof createTrunkActivities>;

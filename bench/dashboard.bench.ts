@@ -74,12 +74,12 @@ async function main(): Promise<void> {
   });
   try {
     const seedStart = performance.now();
-    seedStore(config, { runs, benchmarks });
+    await seedStore(config, { runs, benchmarks });
     const seedSeconds = (performance.now() - seedStart) / 1000;
     const key = { repository: REPO, branch: BRANCH, platform: PLATFORM };
     const path = `series?${new URLSearchParams({ repo: REPO, branch: BRANCH, platform: PLATFORM })}`;
 
-    const server = await startDashboardServer({ config, host: '127.0.0.1', port: 0 });
+    const server = await startDashboardServer({ config, env: process.env, host: '127.0.0.1', port: 0 });
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     const cold = await measure(page, server.url + path);
     const warm: Timing[] = [];
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
 
     const exportStart = performance.now();
     const site = join(dir, 'site');
-    const { pages } = exportDashboard(config, site);
+    const { pages } = await exportDashboard(config, process.env, site);
     const exportSeconds = (performance.now() - exportStart) / 1000;
     const seriesFile = join(site, exportLinks.series(key));
     const exported: Timing[] = [];

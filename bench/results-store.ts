@@ -101,12 +101,12 @@ function quantile(xs: readonly number[], q: number): number {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))] as number;
 }
 
-function timed(reps: number, call: () => unknown): { median: number; p95: number } {
-  call();
+async function timed(reps: number, call: () => Promise<unknown>): Promise<{ median: number; p95: number }> {
+  await call();
   const times: number[] = [];
   for (let r = 0; r < reps; r++) {
     const start = performance.now();
-    call();
+    await call();
     times.push(performance.now() - start);
   }
   return { median: quantile(times, 0.5), p95: quantile(times, 0.95) };
@@ -114,7 +114,7 @@ function timed(reps: number, call: () => unknown): { median: number; p95: number
 
 const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(0));
 
-function main(): void {
+async function main(): Promise<void> {
   const runCount = option('runs', 10_000);
   const reps = option('reps', 50);
   const dir = mkdtempSync(join(tmpdir(), 'bench-results-store-'));
@@ -126,11 +126,11 @@ function main(): void {
     const writeStart = performance.now();
     for (const run of runs) {
       const start = performance.now();
-      store.recordRun(run);
+      await store.recordRun(run);
       writeTimes.push(performance.now() - start);
     }
     const writeTotal = performance.now() - writeStart;
-    store.close();
+    await store.close();
     const bytes = statSync(file).size;
 
     const openStart = performance.now();
@@ -142,7 +142,7 @@ function main(): void {
     const q = { repository: REPO, branch: 'main', platform: PLATFORM };
     const lastMs = Date.parse(last.recordedAt);
     const day = (ms: number) => new Date(ms).toISOString();
-    const queries: Array<[string, () => unknown]> = [
+    const queries: Array<[string, () => Promise<unknown>]> = [
       ['latestRun (platform)', () => store.latestRun(q)],
       ['latestRun (platform + benchmark)', () => store.latestRun({ ...q, benchmark: 'q17' })],
       ['lastRuns, limit 10', () => store.lastRuns({ ...q, limit: 10 })],
@@ -159,11 +159,12 @@ function main(): void {
         () => store.coverage({ ...q, from: day(START_MS), to: day(lastMs + HOUR_MS) }),
       ],
     ];
-    const rows = queries.map(([label, call]) => {
-      const t = timed(reps, call);
-      return `| ${label} | ${fmt(t.median)} | ${fmt(t.p95)} |`;
-    });
-    store.close();
+    const rows: string[] = [];
+    for (const [label, call] of queries) {
+      const t = await timed(reps, call);
+      rows.push(`| ${label} | ${fmt(t.median)} | ${fmt(t.p95)} |`);
+    }
+    await store.close();
 
     const db = new Database(file, { readonly: true });
     const points = (db.prepare('SELECT count(*) AS n FROM points').get() as { n: number }).n;
@@ -187,4 +188,4 @@ function main(): void {
   }
 }
 
-main();
+await main();

@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync
 import { homedir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEBIAN_POSTGRES_ROOT, findPostgresBin } from './postgres-bin.mjs';
 
 const TEMPORAL_CLI_VERSION = '1.5.1';
 const MIN_TEMPORAL = [1, 5, 0];
@@ -193,25 +194,11 @@ async function provideTemporalCli() {
   say(`tools/bin/temporal -> ${resolve(chosen)}`);
 }
 
-const CHROMIUM = '/usr/bin/chromium';
+const canAptInstall = () => process.getuid?.() === 0 && onPath('apt-get') !== null;
 
-/** Debian's Chromium, which the dashboard's browser tests drive (playwright-core, no bundled browser). */
-async function provideChromium() {
-  if (existsSync(CHROMIUM)) {
-    say(`chromium: ${CHROMIUM}`);
-    return;
-  }
-  const hint = "install Debian's chromium (sudo apt-get install -y chromium) for the dashboard tests";
-  if (process.getuid?.() !== 0 || !onPath('apt-get')) {
-    say(`${CHROMIUM} is missing: ${hint}`);
-    return;
-  }
-  await aptInstall('chromium', 'for the dashboard tests');
-}
-
-/** Installs a Debian package with apt-get when running as root, updating the lists if needed. */
-async function aptInstall(pkg, why) {
-  say(`installing ${pkg} with apt-get (${why})…`);
+/** `apt-get install`, refreshing the package lists once when it fails (a fresh image has none). */
+async function aptInstall(pkg, purpose) {
+  say(`installing ${pkg} with apt-get (for ${purpose})…`);
   const aptStarted = Date.now();
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   try {
@@ -224,6 +211,46 @@ async function aptInstall(pkg, why) {
   say(`${pkg} installed in ${((Date.now() - aptStarted) / 1000).toFixed(0)} s`);
 }
 
+const CHROMIUM = '/usr/bin/chromium';
+
+/** Debian's Chromium, which the dashboard's browser tests drive (playwright-core, no bundled browser). */
+async function provideChromium() {
+  if (existsSync(CHROMIUM)) {
+    say(`chromium: ${CHROMIUM}`);
+    return;
+  }
+  const hint = "install Debian's chromium (sudo apt-get install -y chromium) for the dashboard tests";
+  if (!canAptInstall()) {
+    say(`${CHROMIUM} is missing: ${hint}`);
+    return;
+  }
+  await aptInstall('chromium', 'the dashboard tests');
+}
+
+/**
+ * Debian's PostgreSQL, whose initdb and pg_ctl the results-store tests run: each test run makes
+ * its own throwaway server (test/support/postgres.ts), so nothing is started or configured here.
+ */
+async function providePostgres() {
+  const found = findPostgresBin();
+  if (found) {
+    say(`postgresql: ${found}`);
+    return;
+  }
+  const hint =
+    "install Debian's postgresql (sudo apt-get install -y postgresql), or put PostgreSQL's initdb and pg_ctl on PATH, for the results-store tests";
+  if (!canAptInstall()) {
+    say(`PostgreSQL's initdb and pg_ctl are missing: ${hint}`);
+    return;
+  }
+  await aptInstall('postgresql', 'the results-store tests');
+  const installed = findPostgresBin();
+  if (!installed) {
+    fail(`apt-get installed postgresql, but no ${DEBIAN_POSTGRES_ROOT}/<major>/bin has initdb and pg_ctl`);
+  }
+  say(`postgresql: ${installed}`);
+}
+
 /** bubblewrap, the local executor's sandbox for code from pull requests (see README, Security). */
 async function provideBubblewrap() {
   const found = onPath('bwrap');
@@ -231,19 +258,19 @@ async function provideBubblewrap() {
     say(`bwrap: ${found}`);
     return;
   }
-  const hint =
-    "install Debian's bubblewrap (sudo apt-get install -y bubblewrap): without it the local executor refuses pull-request runs";
   if (process.platform !== 'linux') {
     say(
       `no sandbox on ${process.platform}: pull-request runs need executor.local.sandbox: none or the Kubernetes executor`,
     );
     return;
   }
-  if (process.getuid?.() !== 0 || !onPath('apt-get')) {
+  const hint =
+    "install Debian's bubblewrap (sudo apt-get install -y bubblewrap): without it the local executor refuses pull-request runs";
+  if (!canAptInstall()) {
     say(`bwrap is missing: ${hint}`);
     return;
   }
-  await aptInstall('bubblewrap', 'the sandbox for pull-request code');
+  await aptInstall('bubblewrap', 'the sandbox of pull-request code');
 }
 
 /**
@@ -263,6 +290,7 @@ await installNpmDependencies();
 await provideTemporalCli();
 await provideChromium();
 await provideBubblewrap();
+await providePostgres();
 await provideKubeTestBinaries();
 say(
   `ready in ${((Date.now() - started) / 1000).toFixed(0)} s. Next: npm start (runs benchbot), npm test (tests it)`,

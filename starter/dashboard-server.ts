@@ -24,6 +24,8 @@ import { servedLinks } from './dashboard-links.js';
 
 export interface DashboardServerOptions {
   config: BenchbotConfig;
+  /** Where a PostgreSQL store's URL is read from (the variable `results.urlEnv` names). */
+  env: NodeJS.ProcessEnv;
   host: string;
   port: number;
   /** The live queue; omitted, pages show none. */
@@ -78,52 +80,53 @@ function problemPage(status: number, message: string): string {
 }
 
 /** The results store, opened on first use so a dashboard started before any run still serves. */
-function lazyData(config: BenchbotConfig): { get(): DashboardData; close(): void } {
-  let store: ResultsStore | null = null;
-  let data: DashboardData | null = null;
+function lazyData(
+  config: BenchbotConfig,
+  env: NodeJS.ProcessEnv,
+): { get(): Promise<DashboardData>; close(): Promise<void> } {
+  let opened: Promise<{ store: ResultsStore; data: DashboardData }> | null = null;
   return {
-    get() {
-      if (data === null) {
-        try {
-          store = openResultsStore(config, { readonly: true });
-        } catch (err) {
+    async get() {
+      opened ??= openResultsStore(config, env, { readonly: true }).then(
+        (store) => ({ store, data: createDashboardData(store, config) }),
+        (err: unknown) => {
+          opened = null;
           throw new HttpProblem(
             503,
-            `${(err as Error).message} (no results yet? The store at ${config.results.path} appears after the first recorded run.)`,
+            `${(err as Error).message} (no results yet? The store appears with the first recorded run.)`,
           );
-        }
-        data = createDashboardData(store, config);
-      }
-      return data;
+        },
+      );
+      return (await opened).data;
     },
-    close() {
-      store?.close();
-      store = null;
-      data = null;
+    async close() {
+      const open = opened;
+      opened = null;
+      await open?.then(({ store }) => store.close()).catch(() => undefined);
     },
   };
 }
 
 async function route(
   url: URL,
-  data: () => DashboardData,
+  data: () => Promise<DashboardData>,
   options: DashboardServerOptions,
 ): Promise<[string, string, Record<string, string>?]> {
   const params = url.searchParams;
   const queue = async () => (options.queue === undefined ? null : await options.queue());
   switch (url.pathname) {
     case '/':
-      return [HTML, renderIndexPage(data().index(), servedLinks, await queue())];
+      return [HTML, renderIndexPage(await (await data()).index(), servedLinks, await queue())];
     case '/series': {
       const key = seriesKey(params);
-      const view = data().seriesPage(key, filtersFrom(params));
+      const view = await (await data()).seriesPage(key, filtersFrom(params));
       if (view === null)
         throw new HttpProblem(404, `no runs recorded for ${key.repository} ${key.branch} on ${key.platform}`);
       return [HTML, renderSeriesPage(view, servedLinks, { queue: await queue(), runsScript: null })];
     }
     case '/run': {
       const repository = required(params, 'repo');
-      const view = data().runPage(repository, required(params, 'id'), required(params, 'sha'));
+      const view = await (await data()).runPage(repository, required(params, 'id'), required(params, 'sha'));
       if (view === null)
         throw new HttpProblem(404, `no run ${params.get('id')} of ${repository} is recorded`);
       return [HTML, renderRunPage(view, servedLinks)];
@@ -133,9 +136,9 @@ async function route(
       const key = seriesKey(params);
       const benchmark = required(params, 'benchmark');
       const metric = params.get('metric');
-      const series = data()
-        .benchmarkSeries(key, benchmark)
-        .find((s) => metric === null || s.metric === metric);
+      const series = (await (await data()).benchmarkSeries(key, benchmark)).find(
+        (s) => metric === null || s.metric === metric,
+      );
       if (series === undefined)
         throw new HttpProblem(
           404,
@@ -160,7 +163,7 @@ async function route(
 }
 
 export async function startDashboardServer(options: DashboardServerOptions): Promise<DashboardServer> {
-  const data = lazyData(options.config);
+  const data = lazyData(options.config, options.env);
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       send(res, 405, 'text/plain', 'only GET\n', { allow: 'GET, HEAD' });
@@ -184,7 +187,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      data.close();
+      await data.close();
     },
   };
 }
@@ -230,7 +233,12 @@ export async function startDashboardBeside(
     uiUrl,
   );
   try {
-    const server = await startDashboardServer({ config, ...config.dashboard, queue: temporal.queue });
+    const server = await startDashboardServer({
+      config,
+      env: process.env,
+      ...config.dashboard,
+      queue: temporal.queue,
+    });
     progress(`dashboard: ${server.url}`);
     return {
       async close() {

@@ -205,6 +205,41 @@ program
     process.exitCode = await coverage(await loadConfigOrExit(configPath()), opts);
   });
 
+const runs = program.command('runs').description('the recorded runs: list them, or show one');
+runs
+  .command('list', { isDefault: true })
+  .description('recorded runs of every kind (pull-request, manual, trunk), newest first (the default)')
+  .option('--repo <owner/name>', 'only this repository')
+  .option('--reason <kind>', 'pull-request, manual or trunk')
+  .option('--last <N>', 'the last N runs', '20')
+  .option('--format <format>', 'text or json', 'text')
+  .action(async (opts: import('./commands/runs.js').RunsOptions) => {
+    const { runsCommand } = await import('./commands/runs.js');
+    process.exitCode = await runsCommand(await loadConfigOrExit(configPath()), opts);
+  });
+runs
+  .command('show')
+  .description('one run: its report (markdown), or the whole run with its samples (json)')
+  .argument('<id>', 'the run id (the workflow id), as `benchbot runs` lists it')
+  .option('--format <format>', 'markdown or json', 'markdown')
+  .action(async (id: string, opts: { format?: string }) => {
+    const { runsShowCommand } = await import('./commands/runs.js');
+    process.exitCode = await runsShowCommand(await loadConfigOrExit(configPath()), id, opts);
+  });
+
+program
+  .command('store')
+  .description('the results store')
+  .command('migrate')
+  .description(
+    "bring the configured store to this version's schema; with --from, copy an old SQLite store's runs into it",
+  )
+  .option('--from <file.sqlite>', 'a results.sqlite of any benchbot version (read, never written)')
+  .action(async (opts: { from?: string }) => {
+    const { storeMigrate } = await import('./commands/store.js');
+    process.exitCode = await storeMigrate(await loadConfigOrExit(configPath()), opts);
+  });
+
 program
   .command('dashboard')
   .description('serve the dashboard (trends, change points, coverage, queue), or write it as a static site')

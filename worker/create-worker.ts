@@ -12,6 +12,7 @@ import { createPollerActivities } from '../activities/poller/poll-comments.js';
 import { createQueueActivities } from '../activities/queue-activities.js';
 import { createReportActivities } from '../activities/report-activities.js';
 import { createRepositoryActivities } from '../activities/repository-activities.js';
+import { createStoreAccess } from '../activities/results-store/access.js';
 import { createTriggerActivities } from '../activities/trigger-validation.js';
 import { createTrunkActivities } from '../activities/trunk-activities.js';
 import type { BenchbotConfig } from '../core/config/index.js';
@@ -153,9 +154,12 @@ export async function createWorkers(options: WorkerOptions): Promise<BenchbotWor
     uiUrl: options.uiUrl,
     ...(options.retryAfterUnitMs === undefined ? {} : { retryAfterUnitMs: options.retryAfterUnitMs }),
   });
-  const reports = createReportActivities(config);
+  // One store (a SQLite connection or a PostgreSQL pool) for every activity of this worker.
+  const store = createStoreAccess(config, options.env);
+  const reports = createReportActivities(store);
   const trunk = createTrunkActivities({
     config,
+    store,
     env: options.env,
     logger: options.logger,
     ...(options.retryAfterUnitMs === undefined ? {} : { retryAfterUnitMs: options.retryAfterUnitMs }),
@@ -182,8 +186,8 @@ export async function createWorkers(options: WorkerOptions): Promise<BenchbotWor
         logger: options.logger,
         ...(options.retryAfterUnitMs === undefined ? {} : { retryAfterUnitMs: options.retryAfterUnitMs }),
       }),
-      ...reports.activities,
-      ...trunk.activities,
+      ...reports,
+      ...trunk,
     },
   });
   const executor = await createExecutor(options);
@@ -221,8 +225,7 @@ export async function createWorkers(options: WorkerOptions): Promise<BenchbotWor
     states: () => Object.fromEntries(workers.map((w) => [w.options.taskQueue, w.getState()])),
     async run() {
       const settled = await Promise.allSettled(workers.map((w) => w.run().finally(shutdown)));
-      reports.close();
-      trunk.close();
+      await store.close();
       const failed = settled.find((s) => s.status === 'rejected');
       if (failed) throw failed.reason;
     },

@@ -310,6 +310,7 @@ async function runBenchmarks(
       runId: workflowId,
       results,
       pullRequest: source.kind === 'comment' ? source.pr : null,
+      requester: source.requester,
     });
     upsertMemo({ jobSeconds: Math.round((Date.now() - jobStartedAt) / 1000) });
     setState('done');

@@ -29,7 +29,6 @@ export type TrunkOutcome =
       windowSeconds: number;
       queueDepth: number;
       platforms: Array<{ platform: string; status: 'ok' | 'failed' }>;
-      summaryFile: string;
       /** Slowdowns the first run saw, and those the confirmation run saw again. */
       suspected: PlatformSlowdowns[];
       confirmed: PlatformSlowdowns[];
@@ -165,7 +164,6 @@ export async function trunkRun(input: TrunkRunInput): Promise<TrunkOutcome> {
     windowSeconds: plan.windowSeconds,
     queueDepth: plan.queueDepth,
     platforms: platforms.map((p) => ({ platform: p.platform, status: p.status })),
-    summaryFile: recorded.summaryFile,
     suspected: recorded.suspects,
     confirmed,
     issue,

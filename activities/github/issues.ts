@@ -9,6 +9,16 @@ export interface MarkedIssue {
   body: string;
 }
 
+/** Edits the title and body of an issue we opened (state untouched: its owner may have closed it). */
+export async function updateIssue(octokit: GitHubClient, number: number, issue: MarkedIssue): Promise<void> {
+  await octokit.rest.issues.update({
+    ...ownerRepo(issue.repo),
+    issue_number: number,
+    title: issue.title,
+    body: issue.body,
+  });
+}
+
 /**
  * Opens the issue that carries `marker`, or edits the one we opened before (open or closed: a
  * closed one stays closed, its owner decided). Safe to retry at any point: a retry after a lost
@@ -31,12 +41,7 @@ export async function upsertMarkedIssue(
       (i) => i.pull_request === undefined && i.body?.includes(issue.marker) === true,
     );
     if (found) {
-      await octokit.rest.issues.update({
-        ...where,
-        issue_number: found.number,
-        title: issue.title,
-        body: issue.body,
-      });
+      await updateIssue(octokit, found.number, issue);
       return { number: found.number, created: false };
     }
   }

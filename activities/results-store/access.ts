@@ -3,8 +3,8 @@ import type { BenchbotConfig } from '../../core/config/index.js';
 import { openResultsStore } from './index.js';
 import { type ResultsStore, ResultsStoreError } from './store.js';
 
-// Problems a retry cannot fix; the others (a full or read-only disk, a busy file) keep the run in
-// the workflow until the activity succeeds.
+// Problems a retry cannot fix; the others (an unreachable server, refused credentials, a full or
+// read-only disk, a busy file) keep the run in the workflow until the activity succeeds.
 const PERMANENT_STORE_ERRORS = new Set([
   'invalid-run',
   'newer-database',
@@ -14,26 +14,26 @@ const PERMANENT_STORE_ERRORS = new Set([
 
 export interface StoreAccess {
   /** Runs `fn` on the store, opened on first use; a store error reopens it next time. */
-  use<T>(fn: (store: ResultsStore) => T): T;
-  close(): void;
+  use<T>(fn: (store: ResultsStore) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
 }
 
-/** The store as activities use it: one connection per worker, errors typed for Temporal's retries. */
-export function createStoreAccess(config: BenchbotConfig): StoreAccess {
-  let store: ResultsStore | null = null;
-  const close = () => {
-    const open = store;
-    store = null;
-    open?.close();
+/** The store as activities use it: one connection (pool) per worker, errors typed for Temporal's retries. */
+export function createStoreAccess(config: BenchbotConfig, env: NodeJS.ProcessEnv): StoreAccess {
+  let opening: Promise<ResultsStore> | null = null;
+  const close = async () => {
+    const open = opening;
+    opening = null;
+    await open?.then((store) => store.close()).catch(() => undefined);
   };
   return {
-    use(fn) {
+    async use(fn) {
       try {
-        store ??= openResultsStore(config);
-        return fn(store);
+        opening ??= openResultsStore(config, env);
+        return await fn(await opening);
       } catch (err) {
         if (err instanceof ResultsStoreError) {
-          close();
+          await close();
           if (PERMANENT_STORE_ERRORS.has(err.kind))
             throw ApplicationFailure.nonRetryable(err.message, 'InvalidResults');
         }

@@ -1,38 +1,43 @@
 import Database from 'better-sqlite3';
-import { latestAttempts } from '../../core/report/round-pairs.js';
 import {
-  type BenchbotResults,
-  type Benchmark,
-  type BenchmarkGroup,
-  type Direction,
-  type GroupKind,
-  RESULTS_SCHEMA,
-  type RunReason,
-  type Sample,
-  SIDES,
-  type SideName,
-} from '../../core/results/schema.js';
-import { DEFAULT_OPTIONS, medianWithCi } from '../../core/stats/index.js';
-import { checkVersion, migrate } from './migrations.js';
+  type BenchmarkRow,
+  type CoverageRow,
+  listedPlatform,
+  type PlatformRunRow,
+  type PointRow,
+  platformRun,
+  type RunRow,
+  runRecord,
+  type SeriesIdRow,
+  type SideRow,
+  type SkippedRow,
+  seriesPoint,
+} from './rows.js';
 import {
-  type BenchmarkSummary,
-  type CommitRange,
-  type CoverageDay,
-  type CoverageQuery,
-  type LastRunsQuery,
-  type LatestRunQuery,
-  type PlatformOutcome,
-  type PlatformStatus,
-  type RecordRunInput,
-  type ResultsStore,
-  ResultsStoreError,
-  type RunOnPlatform,
-  type RunRecord,
-  type SeriesPoint,
-  type SeriesQuery,
-  type SideStats,
-  type StoredPlatformRun,
-  type StoredRun,
+  alreadyRecordedElsewhere,
+  checkLimit,
+  checkShaPrefix,
+  coverageDays,
+  type PlatformWrite,
+  prefixRange,
+  prepareRun,
+} from './run-writes.js';
+import { BUSY_TIMEOUT_MS, sqliteStoreError } from './sqlite-errors.js';
+import { checkVersion, migrate } from './sqlite-migrations.js';
+import type {
+  AlertIssue,
+  CoverageDay,
+  CoverageQuery,
+  LastRunsQuery,
+  LatestRunQuery,
+  RecordRunInput,
+  ResultsStore,
+  RunListing,
+  RunListQuery,
+  RunOnPlatform,
+  SeriesPoint,
+  SeriesQuery,
+  StoredRun,
 } from './store.js';
 
 export interface OpenSqliteOptions {
@@ -40,20 +45,14 @@ export interface OpenSqliteOptions {
   readonly?: boolean;
 }
 
-/** How long a writer waits for another process's transaction before giving up. */
-const BUSY_TIMEOUT_MS = 10_000;
-const DAY_MS = 86_400_000;
-const MAX_COVERAGE_DAYS = 3660;
-const SHA_PREFIX = /^[0-9a-f]{4,64}$/;
-
 /** Opens (creating and migrating when writable) the SQLite results store in `file`. */
-export function openSqliteResultsStore(file: string, options: OpenSqliteOptions = {}): ResultsStore {
+export function openSqliteResultsStore(file: string, options: OpenSqliteOptions = {}): SqliteResultsStore {
   const readonly = options.readonly === true;
   let db: Database.Database;
   try {
     db = new Database(file, { readonly, fileMustExist: readonly });
   } catch (error) {
-    throw storeError(error, file, 'opening the results store');
+    throw sqliteStoreError(error, file, 'opening the results store');
   }
   try {
     return new SqliteResultsStore(db, file);
@@ -63,122 +62,29 @@ export function openSqliteResultsStore(file: string, options: OpenSqliteOptions 
   }
 }
 
-// Row shapes as SQLite returns them.
-interface RunRow {
-  id: number;
-  run_key: string;
-  repository: string;
-  branch: string | null;
-  pull_request: number | null;
-  reason: RunReason;
-  commit_from: string | null;
-  commit_to: string | null;
-  commit_count: number | null;
-  recorded_at: string;
-}
-interface SkippedRow {
-  sha: string;
-  reason: string;
-  queue_depth: number | null;
-}
-interface PlatformRunRow {
-  id: number;
-  run_id: number;
-  recorded_ms: number;
-  platform: string;
-  status: PlatformStatus;
-  failure: string | null;
-  baseline_ref: string | null;
-  baseline_sha: string | null;
-  changed_ref: string | null;
-  changed_sha: string | null;
-  results_schema_version: number | null;
-  metadata: string | null;
-}
-interface BenchmarkRow {
-  id: number;
-  name: string;
-  metric: string;
-  group_kind: GroupKind;
-  group_name: string | null;
-  unit: string;
-  direction: Direction;
-  status: PlatformStatus;
-  failure_reason: string | null;
-  failure_log_tail: string | null;
-  raw_samples: number;
-}
-interface SideRow {
-  benchmark_result_id: number;
-  side: SideName;
-  n: number;
-  median: number | null;
-  ci_lo: number | null;
-  ci_hi: number | null;
-  samples: Buffer;
-  rounds: string | null;
-  attempts: string | null;
-}
+// SQLite keeps booleans as 0/1.
+type SqliteBenchmarkRow = Omit<BenchmarkRow, 'raw_samples'> & { raw_samples: number };
 interface RunAt {
   id: number;
   recorded_ms: number;
 }
-interface SeriesIdRow {
-  id: number;
-  group_kind: GroupKind;
-  group_name: string | null;
-  metric: string;
-}
-interface PointRow {
-  recorded_ms: number;
-  run_id: number;
-  run_key: string;
-  recorded_at: string;
-  reason: RunReason;
-  pull_request: number | null;
-  commit_from: string | null;
-  commit_to: string | null;
-  commit_count: number | null;
-  side: SideName;
-  sha: string;
-  unit: string;
-  direction: Direction;
-  n: number;
-  median: number;
-  ci_lo: number | null;
-  ci_hi: number | null;
-}
-interface CoverageRow {
-  day: string;
-  runs: number;
-  failed_runs: number;
-  commits_covered: number;
-  skipped: number;
-}
-
-// What recordRun writes, computed before the write lock is taken.
-interface SideWrite {
-  side: SideName;
-  n: number;
-  median: number | null;
-  ci_lo: number | null;
-  ci_hi: number | null;
-  samples: Buffer;
-  rounds: string | null;
-  attempts: string | null;
-}
-type BenchmarkWrite = Omit<BenchmarkRow, 'id'> & { sides: SideWrite[] };
-type PlatformWrite = Omit<PlatformRunRow, 'id' | 'run_id' | 'recorded_ms'> & { benchmarks: BenchmarkWrite[] };
 
 const SERIES_MATCH = `s.repository = @repository AND coalesce(s.branch, '') = coalesce(@branch, '')
   AND s.platform = @platform`;
+const RUN_COLUMNS = `id, run_key, repository, branch, pull_request, reason, commit_from, commit_to, commit_count,
+  recorded_at, requester, summary`;
+// The kinds of run a listing can ask for (see RunKind).
+const KIND_MATCH = `(@kind IS NULL
+  OR (@kind = 'pull-request' AND r.reason = 'pr-comment')
+  OR (@kind = 'manual' AND r.reason = 'manual' AND r.branch IS NULL)
+  OR (@kind = 'trunk' AND r.branch IS NOT NULL))`;
 
 const SQL = {
   runByKey: 'SELECT id, repository FROM runs WHERE run_key = ?',
   insertRun: `INSERT INTO runs (run_key, repository, branch, pull_request, reason, commit_from, commit_to,
-      commit_count, recorded_at, recorded_ms)
+      commit_count, recorded_at, recorded_ms, requester, summary, report)
     VALUES (@run_key, @repository, @branch, @pull_request, @reason, @commit_from, @commit_to, @commit_count,
-      @recorded_at, @recorded_ms)`,
+      @recorded_at, @recorded_ms, @requester, @summary, @report)`,
   insertSkipped:
     'INSERT INTO skipped_commits (run_id, sha, reason, queue_depth) VALUES (@run_id, @sha, @reason, @queue_depth)',
   insertPlatformRun: `INSERT INTO platform_runs (run_id, platform, status, failure, baseline_ref, baseline_sha,
@@ -199,7 +105,9 @@ const SQL = {
       @median, @ci_lo, @ci_hi)`,
   insertSamples: `INSERT INTO samples (benchmark_result_id, side, samples, rounds, attempts)
     VALUES (@benchmark_result_id, @side, @samples, @rounds, @attempts)`,
-  runById: 'SELECT * FROM runs WHERE id = ?',
+  runById: `SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`,
+  runIdByKey: 'SELECT id FROM runs WHERE run_key = ?',
+  reportById: 'SELECT report FROM runs WHERE id = ?',
   skippedByRun: 'SELECT sha, reason, queue_depth FROM skipped_commits WHERE run_id = ? ORDER BY id',
   platformRunsByRun: `SELECT pr.*, r.recorded_ms FROM platform_runs pr JOIN runs r ON r.id = pr.run_id
     WHERE pr.run_id = ? ORDER BY pr.id`,
@@ -217,6 +125,11 @@ const SQL = {
     WHERE br.platform_run_id = @platform_run_id`,
   lastRuns: `SELECT r.id FROM runs r JOIN platform_runs pr ON pr.run_id = r.id AND pr.platform = @platform
     WHERE r.repository = @repository AND r.branch IS @branch AND (@status IS NULL OR pr.status = @status)
+    ORDER BY r.recorded_ms DESC, r.id DESC LIMIT @limit`,
+  listRuns: `SELECT ${RUN_COLUMNS.replaceAll(/(\w+)/g, 'r.$1')} FROM runs r
+    WHERE (@repository IS NULL OR r.repository = @repository) AND ${KIND_MATCH}
+      AND (@before_ms IS NULL OR r.recorded_ms < @before_ms
+        OR (r.recorded_ms = @before_ms AND r.id < (SELECT id FROM runs WHERE run_key = @before_key)))
     ORDER BY r.recorded_ms DESC, r.id DESC LIMIT @limit`,
   seriesIds: `SELECT id, group_kind, group_name, metric FROM series s WHERE ${SERIES_MATCH} AND s.name = @benchmark
     AND (@metric IS NULL OR s.metric = @metric)`,
@@ -249,58 +162,58 @@ const SQL = {
     FROM points p JOIN runs r ON r.id = p.run_id
     WHERE p.series_id = @series_id AND p.ok AND p.n > 0
     ORDER BY p.recorded_ms DESC, p.run_id DESC, p.side DESC LIMIT @limit`,
+  putArtifact: `INSERT INTO artifacts (key, data, updated_at) VALUES (@key, @data, @updated_at)
+    ON CONFLICT (key) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+  getArtifact: 'SELECT data FROM artifacts WHERE key = ?',
+  deleteArtifacts: 'DELETE FROM artifacts WHERE key >= @lo AND key < @hi',
+  alertIssue: 'SELECT key, repository, issue_number FROM alert_issues WHERE key = ?',
+  saveAlertIssue: `INSERT INTO alert_issues (key, repository, issue_number, updated_at)
+    VALUES (@key, @repository, @issue_number, @updated_at)
+    ON CONFLICT (key) DO UPDATE SET repository = excluded.repository, issue_number = excluded.issue_number,
+      updated_at = excluded.updated_at`,
 } as const;
 
 type Statements = { [K in keyof typeof SQL]: Database.Statement };
 
-/** The SQLite ResultsStore over an open connection; `openSqliteResultsStore` is the usual way in. */
+/**
+ * The SQLite ResultsStore over an open connection. better-sqlite3 is synchronous: each method does its
+ * work at once and hands back a settled promise, so a run is written in one transaction as before.
+ */
 export class SqliteResultsStore implements ResultsStore {
   private readonly statements: Statements;
 
   constructor(
     private readonly db: Database.Database,
-    private readonly file: string,
+    readonly location: string,
   ) {
     try {
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       db.pragma('foreign_keys = ON');
       if (db.readonly) {
-        checkVersion(db, file);
+        checkVersion(db, location);
       } else {
         // WAL lets the dashboard read while a run is being recorded; FULL makes a run the activity
         // reported as recorded survive a power cut, at one fsync per run.
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = FULL');
-        migrate(db, file);
+        migrate(db, location);
       }
       this.statements = Object.fromEntries(
         Object.entries(SQL).map(([name, sql]) => [name, db.prepare(sql)]),
       ) as Statements;
     } catch (error) {
-      throw storeError(error, file, 'opening the results store');
+      throw sqliteStoreError(error, location, 'opening the results store');
     }
   }
 
-  recordRun(input: RecordRunInput): { inserted: boolean } {
-    const problem = runInputProblem(input);
-    if (problem !== null) {
-      throw new ResultsStoreError(
-        'invalid-run',
-        `cannot record run ${JSON.stringify(input.runId)}: ${problem}`,
-      );
-    }
-    const platforms = input.platforms.map(platformWrite);
-    const recordedMs = Date.parse(input.recordedAt);
+  async recordRun(input: RecordRunInput): Promise<{ inserted: boolean }> {
+    const { recordedMs, platforms } = prepareRun(input);
     const s = this.statements;
     const write = () => {
       const existing = s.runByKey.get(input.runId) as { id: number; repository: string } | undefined;
       if (existing !== undefined) {
-        if (existing.repository !== input.repository) {
-          throw new ResultsStoreError(
-            'invalid-run',
-            `run id ${JSON.stringify(input.runId)} is already recorded for ${existing.repository}, not ${input.repository}; give each run its own id`,
-          );
-        }
+        if (existing.repository !== input.repository)
+          throw alreadyRecordedElsewhere(input, existing.repository);
         return { inserted: false };
       }
       const runId = Number(
@@ -315,6 +228,9 @@ export class SqliteResultsStore implements ResultsStore {
           commit_count: input.commitRange?.count ?? null,
           recorded_at: input.recordedAt,
           recorded_ms: recordedMs,
+          requester: input.requester ?? null,
+          summary: input.summary ?? null,
+          report: input.report ?? null,
         }).lastInsertRowid,
       );
       for (const skipped of input.skipped ?? []) {
@@ -331,9 +247,9 @@ export class SqliteResultsStore implements ResultsStore {
     try {
       return this.db.transaction(write).immediate();
     } catch (error) {
-      throw storeError(
+      throw sqliteStoreError(
         error,
-        this.file,
+        this.location,
         `recording run ${JSON.stringify(input.runId)} (nothing was written)`,
       );
     }
@@ -368,7 +284,7 @@ export class SqliteResultsStore implements ResultsStore {
           status,
           failure_reason,
           failure_log_tail,
-          raw_samples,
+          raw_samples: raw_samples ? 1 : 0,
         }).lastInsertRowid,
       );
       for (const { samples, rounds, attempts, ...point } of sides) {
@@ -394,7 +310,7 @@ export class SqliteResultsStore implements ResultsStore {
     });
   }
 
-  latestRun(query: LatestRunQuery): RunOnPlatform | null {
+  async latestRun(query: LatestRunQuery): Promise<RunOnPlatform | null> {
     return this.read('reading the latest run', () => {
       const params = platformParams(query);
       const row =
@@ -413,7 +329,7 @@ export class SqliteResultsStore implements ResultsStore {
     });
   }
 
-  lastRuns(query: LastRunsQuery): RunOnPlatform[] {
+  async lastRuns(query: LastRunsQuery): Promise<RunOnPlatform[]> {
     checkLimit(query.limit);
     return this.read('reading the last runs', () => {
       const rows = this.statements.lastRuns.all({ ...platformParams(query), limit: query.limit }) as Array<{
@@ -423,13 +339,8 @@ export class SqliteResultsStore implements ResultsStore {
     });
   }
 
-  runsBySha(repository: string, sha: string): StoredRun[] {
-    if (!SHA_PREFIX.test(sha)) {
-      throw new ResultsStoreError(
-        'invalid-query',
-        `${JSON.stringify(sha)} is not a commit SHA: give 4 to 64 lowercase hex digits`,
-      );
-    }
+  async runsBySha(repository: string, sha: string): Promise<StoredRun[]> {
+    checkShaPrefix(sha);
     return this.read('reading runs by SHA', () => {
       const rows = this.statements.runsBySha.all({ repository, lo: sha, hi: `${sha}g` }) as Array<{
         id: number;
@@ -438,22 +349,32 @@ export class SqliteResultsStore implements ResultsStore {
     });
   }
 
-  coverage(query: CoverageQuery): CoverageDay[] {
-    const fromMs = Date.parse(query.from);
-    const toMs = Date.parse(query.to);
-    if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || toMs < fromMs) {
-      throw new ResultsStoreError(
-        'invalid-query',
-        `coverage needs ISO 8601 times with from <= to, got from ${JSON.stringify(query.from)} to ${JSON.stringify(query.to)}`,
-      );
-    }
-    const days = utcDays(fromMs, toMs);
-    if (days.length > MAX_COVERAGE_DAYS) {
-      throw new ResultsStoreError(
-        'invalid-query',
-        `coverage over ${days.length} days is more than ${MAX_COVERAGE_DAYS}; ask for a shorter range`,
-      );
-    }
+  async getRun(runId: string): Promise<StoredRun | null> {
+    return this.read('reading a run', () => {
+      const row = this.statements.runIdByKey.get(runId) as { id: number } | undefined;
+      return row === undefined ? null : this.storedRun(row.id);
+    });
+  }
+
+  async listRuns(query: RunListQuery): Promise<RunListing[]> {
+    checkLimit(query.limit);
+    return this.read('listing runs', () => {
+      const rows = this.statements.listRuns.all({
+        repository: query.repository ?? null,
+        kind: query.kind ?? null,
+        before_ms: query.before === undefined ? null : Date.parse(query.before.recordedAt),
+        before_key: query.before?.runId ?? null,
+        limit: query.limit,
+      }) as RunRow[];
+      return rows.map((row) => ({
+        ...runRecord(row, this.statements.skippedByRun.all(row.id) as SkippedRow[]),
+        platforms: (this.statements.platformRunsByRun.all(row.id) as PlatformRunRow[]).map(listedPlatform),
+      }));
+    });
+  }
+
+  async coverage(query: CoverageQuery): Promise<CoverageDay[]> {
+    const { fromMs, toMs, days } = coverageDays(query);
     const rows = this.read(
       'reading coverage',
       () =>
@@ -478,7 +399,7 @@ export class SqliteResultsStore implements ResultsStore {
     });
   }
 
-  series(query: SeriesQuery): SeriesPoint[] {
+  async series(query: SeriesQuery): Promise<SeriesPoint[]> {
     if (query.limit !== undefined) checkLimit(query.limit);
     const limit = query.limit ?? -1;
     const points = this.read('reading a series', () =>
@@ -500,7 +421,54 @@ export class SqliteResultsStore implements ResultsStore {
     return (limit === -1 ? points : points.slice(0, limit)).reverse().map(({ point }) => point);
   }
 
-  close(): void {
+  async putArtifact(key: string, data: Buffer): Promise<void> {
+    try {
+      this.statements.putArtifact.run({ key, data, updated_at: new Date().toISOString() });
+    } catch (error) {
+      throw sqliteStoreError(error, this.location, `keeping ${key}`);
+    }
+  }
+
+  async getArtifact(key: string): Promise<Buffer | null> {
+    return this.read(`reading ${key}`, () => {
+      const row = this.statements.getArtifact.get(key) as { data: Buffer } | undefined;
+      return row?.data ?? null;
+    });
+  }
+
+  async deleteArtifacts(prefix: string): Promise<number> {
+    try {
+      return this.statements.deleteArtifacts.run(prefixRange(prefix)).changes;
+    } catch (error) {
+      throw sqliteStoreError(error, this.location, `removing ${prefix}*`);
+    }
+  }
+
+  async alertIssue(key: string): Promise<AlertIssue | null> {
+    return this.read('reading an alert', () => {
+      const row = this.statements.alertIssue.get(key) as
+        | { key: string; repository: string; issue_number: number }
+        | undefined;
+      return row === undefined
+        ? null
+        : { key: row.key, repository: row.repository, issueNumber: row.issue_number };
+    });
+  }
+
+  async saveAlertIssue(alert: AlertIssue): Promise<void> {
+    try {
+      this.statements.saveAlertIssue.run({
+        key: alert.key,
+        repository: alert.repository,
+        issue_number: alert.issueNumber,
+        updated_at: new Date().toISOString(),
+      });
+    } catch (error) {
+      throw sqliteStoreError(error, this.location, 'remembering an alert issue');
+    }
+  }
+
+  async close(): Promise<void> {
     try {
       // Keeps the planner's statistics fresh as the history grows; cheap when nothing changed.
       if (!this.db.readonly) this.db.pragma('optimize');
@@ -515,7 +483,7 @@ export class SqliteResultsStore implements ResultsStore {
     try {
       return query();
     } catch (error) {
-      throw storeError(error, this.file, action);
+      throw sqliteStoreError(error, this.location, action);
     }
   }
 
@@ -534,19 +502,9 @@ export class SqliteResultsStore implements ResultsStore {
     }) as SeriesIdRow[];
   }
 
-  private runRecord(runId: number): RunRecord {
+  private runRecord(runId: number) {
     const row = this.statements.runById.get(runId) as RunRow;
-    const skipped = this.statements.skippedByRun.all(runId) as SkippedRow[];
-    return {
-      runId: row.run_key,
-      repository: row.repository,
-      branch: row.branch,
-      pullRequest: row.pull_request,
-      reason: row.reason,
-      commitRange: commitRange(row),
-      skipped: skipped.map((s) => ({ sha: s.sha, reason: s.reason, queueDepth: s.queue_depth })),
-      recordedAt: row.recorded_at,
-    };
+    return runRecord(row, this.statements.skippedByRun.all(runId) as SkippedRow[]);
   }
 
   private runOnPlatform(runId: number, platform: string): RunOnPlatform {
@@ -556,43 +514,20 @@ export class SqliteResultsStore implements ResultsStore {
 
   private storedRun(runId: number): StoredRun {
     const rows = this.statements.platformRunsByRun.all(runId) as PlatformRunRow[];
-    return { ...this.runRecord(runId), platforms: rows.map((row) => this.platformRun(row)) };
+    const { report } = this.statements.reportById.get(runId) as { report: string | null };
+    return { ...this.runRecord(runId), platforms: rows.map((row) => this.platformRun(row)), report };
   }
 
-  private platformRun(row: PlatformRunRow): StoredPlatformRun {
-    const benchmarks = this.statements.benchmarksByPlatformRun.all(row.id) as BenchmarkRow[];
+  private platformRun(row: PlatformRunRow) {
+    const benchmarks = (this.statements.benchmarksByPlatformRun.all(row.id) as SqliteBenchmarkRow[]).map(
+      (b) => ({ ...b, raw_samples: b.raw_samples === 1 }),
+    );
     const sides = this.statements.sidesByPlatformRun.all({
       platform_run_id: row.id,
       run_id: row.run_id,
       recorded_ms: row.recorded_ms,
     }) as SideRow[];
-    const sidesByBenchmark = new Map<number, SideRow[]>();
-    for (const side of sides) {
-      sidesByBenchmark.set(side.benchmark_result_id, [
-        ...(sidesByBenchmark.get(side.benchmark_result_id) ?? []),
-        side,
-      ]);
-    }
-    const stored = benchmarks.map((b) => ({ row: b, sides: sidesByBenchmark.get(b.id) ?? [] }));
-    return {
-      platform: row.platform,
-      status: row.status,
-      failure: row.failure,
-      sides: {
-        baseline: storedSide(row.baseline_ref, row.baseline_sha),
-        changed: storedSide(row.changed_ref, row.changed_sha),
-      },
-      results:
-        row.metadata === null
-          ? null
-          : ({
-              schema: RESULTS_SCHEMA,
-              schemaVersion: row.results_schema_version,
-              run: JSON.parse(row.metadata),
-              benchmarks: stored.map(({ row: b, sides: s }) => benchmarkOf(b, s)),
-            } as BenchbotResults),
-      summaries: stored.map(({ row: b, sides: s }) => summaryOf(b, s)),
-    };
+    return platformRun(row, benchmarks, sides);
   }
 }
 
@@ -602,26 +537,6 @@ function platformParams(query: LatestRunQuery) {
     branch: query.branch,
     platform: query.platform,
     status: query.status ?? null,
-  };
-}
-
-function seriesPoint(series: SeriesIdRow, row: PointRow): SeriesPoint {
-  return {
-    runId: row.run_key,
-    recordedAt: row.recorded_at,
-    reason: row.reason,
-    pullRequest: row.pull_request,
-    side: row.side,
-    sha: row.sha,
-    commitRange: commitRange(row),
-    group: group(series),
-    metric: series.metric,
-    unit: row.unit,
-    direction: row.direction,
-    n: row.n,
-    median: row.median,
-    ciLo: row.ci_lo,
-    ciHi: row.ci_hi,
   };
 }
 
@@ -637,251 +552,4 @@ function newest(rows: readonly RunAt[]): RunAt | undefined {
     }
   }
   return best;
-}
-
-function checkLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1) {
-    throw new ResultsStoreError('invalid-query', `limit is ${limit}; give a whole number of at least 1`);
-  }
-}
-
-/** What is wrong with a run before any of it is written, or null; the database checks the rest. */
-function runInputProblem(input: RecordRunInput): string | null {
-  if (input.runId === '') return 'runId is empty; use the workflow id';
-  if (!Number.isFinite(Date.parse(input.recordedAt))) {
-    return `recordedAt ${JSON.stringify(input.recordedAt)} is not an ISO 8601 time`;
-  }
-  if (input.platforms.length === 0) return 'no platforms; a run records at least one platform';
-  const seen = new Set<string>();
-  for (const p of input.platforms) {
-    if (seen.has(p.platform)) return `platform ${p.platform} appears twice; merge its results`;
-    seen.add(p.platform);
-    const problem = platformProblem(input, p);
-    if (problem !== null) return `platform ${p.platform}: ${problem}`;
-  }
-  return null;
-}
-
-function platformProblem(input: RecordRunInput, p: PlatformOutcome): string | null {
-  if (p.status === 'ok' && p.results === undefined) return 'status "ok" needs results';
-  if (p.status === 'failed' && !p.failure) return 'status "failed" needs a failure reason';
-  if (p.status === 'ok' && p.failure !== undefined) return 'a failure is only allowed with status "failed"';
-  if (p.results === undefined) return null;
-  const run = p.results.run;
-  if (run.platform !== p.platform) return `its results are for platform ${run.platform}`;
-  if (run.repository !== input.repository) return `its results are for repository ${run.repository}`;
-  return null;
-}
-
-function platformWrite(p: PlatformOutcome): PlatformWrite {
-  const sides = p.results?.run.sides;
-  return {
-    platform: p.platform,
-    status: p.status,
-    failure: p.failure ?? null,
-    baseline_ref: sides?.baseline?.ref ?? null,
-    baseline_sha: sides?.baseline?.sha ?? null,
-    changed_ref: sides?.changed?.ref ?? null,
-    changed_sha: sides?.changed?.sha ?? null,
-    results_schema_version: p.results?.schemaVersion ?? null,
-    metadata: p.results === undefined ? null : JSON.stringify(p.results.run),
-    benchmarks: (p.results?.benchmarks ?? []).map(benchmarkWrite),
-  };
-}
-
-function benchmarkWrite(b: Benchmark): BenchmarkWrite {
-  return {
-    name: b.name,
-    metric: b.metric,
-    group_kind: b.group.kind,
-    group_name: b.group.name ?? null,
-    unit: b.unit,
-    direction: b.direction,
-    status: b.status,
-    failure_reason: b.failure?.reason ?? null,
-    failure_log_tail: b.failure?.logTail ?? null,
-    raw_samples: b.rawSamples ? 1 : 0,
-    sides: SIDES.flatMap((side) => {
-      const samples = b.samples[side];
-      return samples === undefined ? [] : [sideWrite(side, samples)];
-    }),
-  };
-}
-
-function sideWrite(side: SideName, samples: readonly Sample[]): SideWrite {
-  const stats = sideStats(samples);
-  return {
-    side,
-    n: stats.n,
-    median: stats.median,
-    ci_lo: stats.ciLo,
-    ci_hi: stats.ciHi,
-    samples: encodeValues(samples.map((s) => s.value)),
-    rounds: samples.some((s) => s.round !== undefined)
-      ? JSON.stringify(samples.map((s) => s.round ?? null))
-      : null,
-    attempts: samples.some((s) => s.attempt !== undefined)
-      ? JSON.stringify(samples.map((s) => s.attempt ?? null))
-      : null,
-  };
-}
-
-/** The same median and interval a comparison report shows, at the report's default confidence. */
-function sideStats(samples: readonly Sample[]): SideStats {
-  const values = latestAttempts(samples)
-    .map((s) => s.value)
-    .sort((a, b) => a - b);
-  if (values.length === 0) return { n: 0, median: null, ciLo: null, ciHi: null };
-  const { median, lo, hi } = medianWithCi(values, DEFAULT_OPTIONS.confidence);
-  return { n: values.length, median, ciLo: lo, ciHi: hi };
-}
-
-function encodeValues(values: readonly number[]): Buffer {
-  const buffer = Buffer.alloc(values.length * 8);
-  values.forEach((value, i) => {
-    buffer.writeDoubleLE(value, i * 8);
-  });
-  return buffer;
-}
-
-function decodeSamples(row: SideRow): Sample[] {
-  const rounds = row.rounds === null ? null : (JSON.parse(row.rounds) as Array<number | null>);
-  const attempts = row.attempts === null ? null : (JSON.parse(row.attempts) as Array<number | null>);
-  return Array.from({ length: row.samples.length / 8 }, (_, i) => {
-    const sample: Sample = { value: row.samples.readDoubleLE(i * 8) };
-    const round = rounds?.[i];
-    const attempt = attempts?.[i];
-    if (round !== undefined && round !== null) sample.round = round;
-    if (attempt !== undefined && attempt !== null) sample.attempt = attempt;
-    return sample;
-  });
-}
-
-function group(row: { group_kind: GroupKind; group_name: string | null }): BenchmarkGroup {
-  return row.group_name === null ? { kind: row.group_kind } : { kind: row.group_kind, name: row.group_name };
-}
-
-function benchmarkOf(row: BenchmarkRow, sides: readonly SideRow[]): Benchmark {
-  const samples: Benchmark['samples'] = {};
-  for (const side of sides) samples[side.side] = decodeSamples(side);
-  const benchmark: Benchmark = {
-    name: row.name,
-    group: group(row),
-    metric: row.metric,
-    unit: row.unit,
-    direction: row.direction,
-    samples,
-    rawSamples: row.raw_samples === 1,
-    status: row.status,
-  };
-  if (row.failure_reason !== null) {
-    benchmark.failure =
-      row.failure_log_tail === null
-        ? { reason: row.failure_reason }
-        : { reason: row.failure_reason, logTail: row.failure_log_tail };
-  }
-  return benchmark;
-}
-
-function summaryOf(row: BenchmarkRow, sides: readonly SideRow[]): BenchmarkSummary {
-  const stats = (name: SideName): SideStats | null => {
-    const side = sides.find((s) => s.side === name);
-    return side === undefined ? null : { n: side.n, median: side.median, ciLo: side.ci_lo, ciHi: side.ci_hi };
-  };
-  return {
-    group: group(row),
-    name: row.name,
-    metric: row.metric,
-    unit: row.unit,
-    direction: row.direction,
-    status: row.status,
-    baseline: stats('baseline'),
-    changed: stats('changed'),
-  };
-}
-
-function storedSide(ref: string | null, sha: string | null) {
-  return ref === null || sha === null ? null : { ref, sha };
-}
-
-function commitRange(row: {
-  commit_from: string | null;
-  commit_to: string | null;
-  commit_count: number | null;
-}): CommitRange | null {
-  return row.commit_from === null || row.commit_to === null
-    ? null
-    : { from: row.commit_from, to: row.commit_to, count: row.commit_count };
-}
-
-function utcDays(fromMs: number, toMs: number): string[] {
-  const days: string[] = [];
-  for (let t = Math.floor(fromMs / DAY_MS) * DAY_MS; t < toMs; t += DAY_MS) {
-    days.push(new Date(t).toISOString().slice(0, 10));
-  }
-  return days;
-}
-
-/** SQLite's failures in words that name the file and what to do; anything else passes through. */
-function storeError(error: unknown, file: string, action: string): unknown {
-  if (error instanceof ResultsStoreError) return error;
-  if (error instanceof Database.SqliteError) {
-    const code = error.code;
-    const what = `${action} failed`;
-    if (code.startsWith('SQLITE_READONLY')) {
-      return new ResultsStoreError(
-        'read-only',
-        `${what}: ${file} is read-only (${error.message}); make the file, its -wal/-shm files and its folder writable by the benchbot worker, or point results.path elsewhere`,
-        { cause: error },
-      );
-    }
-    if (code === 'SQLITE_FULL') {
-      return new ResultsStoreError(
-        'disk-full',
-        `${what}: the disk holding ${file} is full (${error.message}); free space there or point results.path at a bigger disk`,
-        { cause: error },
-      );
-    }
-    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-      return new ResultsStoreError(
-        'busy',
-        `${what}: ${file} stayed locked by another process for ${BUSY_TIMEOUT_MS / 1000}s; retry, and check nothing holds a long write transaction on it`,
-        { cause: error },
-      );
-    }
-    if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
-      return new ResultsStoreError(
-        'not-a-results-database',
-        `${what}: ${file} is not a usable SQLite database (${error.message}); move it aside or point results.path at another file`,
-        { cause: error },
-      );
-    }
-    if (code.startsWith('SQLITE_CONSTRAINT')) {
-      return new ResultsStoreError(
-        'invalid-run',
-        `${what}: the run breaks a rule of ${file} (${error.message}); check the results it carries, e.g. with benchbot's results parser`,
-        { cause: error },
-      );
-    }
-    if (
-      code.startsWith('SQLITE_CANTOPEN') ||
-      code.startsWith('SQLITE_PERM') ||
-      code.startsWith('SQLITE_IOERR')
-    ) {
-      return new ResultsStoreError(
-        'cannot-open',
-        `${what}: cannot use ${file} (${error.message}); check that its folder exists and is readable and writable by the benchbot worker`,
-        { cause: error },
-      );
-    }
-    return error;
-  }
-  if (error instanceof TypeError && /directory does not exist/.test(error.message)) {
-    return new ResultsStoreError(
-      'cannot-open',
-      `${action} failed: the folder of ${file} does not exist; create it or point results.path elsewhere`,
-      { cause: error },
-    );
-  }
-  return error;
 }

@@ -6,8 +6,9 @@ import type {
   SideName,
 } from '../../core/results/schema.js';
 
-// The results history: every recorded run, all platforms together. SQLite implements it today; a
-// server database can implement the same interface later, so nothing outside this folder knows SQL.
+// The results history: every recorded run, all platforms together. SQLite (the embedded default) and
+// PostgreSQL (shared by every worker of a deployment) implement the same interface, so nothing outside
+// this folder knows SQL.
 
 export type PlatformStatus = 'ok' | 'failed';
 
@@ -47,6 +48,12 @@ export interface RecordRunInput {
   platforms: PlatformOutcome[];
   /** ISO 8601 with offset; orders the history and buckets coverage by UTC day. */
   recordedAt: string;
+  /** Who asked for the run (a GitHub login, or the user of `benchbot run`); none for a schedule. */
+  requester?: string;
+  /** The report's one-line summary (`3 faster, 1 slower, ...`). */
+  summary?: string;
+  /** The whole markdown report, as the pull request or the trunk summary showed it. */
+  report?: string;
 }
 
 /** Median and confidence interval of one side, computed when the run was recorded. */
@@ -95,10 +102,43 @@ export interface RunRecord {
   commitRange: CommitRange | null;
   skipped: SkippedCommit[];
   recordedAt: string;
+  requester: string | null;
+  summary: string | null;
 }
 
 export interface StoredRun extends RunRecord {
   platforms: StoredPlatformRun[];
+  report: string | null;
+}
+
+/** Which runs a listing shows: pull-request A/B runs, `benchbot run`s, or a branch's trunk runs. */
+export const RUN_KINDS = ['pull-request', 'manual', 'trunk'] as const;
+export type RunKind = (typeof RUN_KINDS)[number];
+
+export interface RunListQuery {
+  repository?: string;
+  kind?: RunKind;
+  /** At most this many, newest first. */
+  limit: number;
+  /** Only runs recorded before this one (a page's last `cursor`). */
+  before?: RunCursor;
+}
+
+/** Where a listing stopped: pass it back as `before` for the next page. */
+export interface RunCursor {
+  recordedAt: string;
+  runId: string;
+}
+
+/** One platform of a listed run: what it measured, without its samples. */
+export interface ListedPlatform {
+  platform: string;
+  status: PlatformStatus;
+  sides: { baseline: StoredSide | null; changed: StoredSide | null };
+}
+
+export interface RunListing extends RunRecord {
+  platforms: ListedPlatform[];
 }
 
 /** One platform of a run: what per-platform queries return. */
@@ -176,21 +216,51 @@ export interface SeriesPoint {
   ciHi: number | null;
 }
 
+/** The GitHub issue an alert opened, remembered so a later alert edits it instead of searching. */
+export interface AlertIssue {
+  /** The alert's identity (e.g. the regression marker of a repository, branch and commit range). */
+  key: string;
+  repository: string;
+  issueNumber: number;
+}
+
 export interface ResultsStore {
-  /** Writes the whole run, every platform, in one transaction; `inserted` is false for a known runId. */
-  recordRun(input: RecordRunInput): { inserted: boolean };
-  latestRun(query: LatestRunQuery): RunOnPlatform | null;
+  /** Where the store lives, for messages (a file, or a database URL without its password). */
+  readonly location: string;
+  /**
+   * Writes the whole run, every platform, in one transaction; `inserted` is false for a known runId,
+   * also when another worker records the same run at the same moment.
+   */
+  recordRun(input: RecordRunInput): Promise<{ inserted: boolean }>;
+  latestRun(query: LatestRunQuery): Promise<RunOnPlatform | null>;
   /** Newest first. */
-  lastRuns(query: LastRunsQuery): RunOnPlatform[];
+  lastRuns(query: LastRunsQuery): Promise<RunOnPlatform[]>;
   /** Runs that measured the commit on any side, or whose commit range ends there; newest first. */
-  runsBySha(repository: string, sha: string): StoredRun[];
-  coverage(query: CoverageQuery): CoverageDay[];
+  runsBySha(repository: string, sha: string): Promise<StoredRun[]>;
+  /** One run by its id (the workflow id), every platform, samples and report included. */
+  getRun(runId: string): Promise<StoredRun | null>;
+  /** Every kind of run (pull-request, manual, trunk), newest first, without samples. */
+  listRuns(query: RunListQuery): Promise<RunListing[]>;
+  coverage(query: CoverageQuery): Promise<CoverageDay[]>;
   /** Oldest first, in the order the runs were recorded. */
-  series(query: SeriesQuery): SeriesPoint[];
-  close(): void;
+  series(query: SeriesQuery): Promise<SeriesPoint[]>;
+  /**
+   * Large job data kept by reference (claim checks): a job's results file and its checkpoints, which
+   * are too big for Temporal payloads. Writing a key again replaces its data.
+   */
+  putArtifact(key: string, data: Buffer): Promise<void>;
+  getArtifact(key: string): Promise<Buffer | null>;
+  /** Removes every artifact whose key starts with `prefix` (a job's, once it is recorded). */
+  deleteArtifacts(prefix: string): Promise<number>;
+  alertIssue(key: string): Promise<AlertIssue | null>;
+  /** Remembers (or moves) the issue of an alert. */
+  saveAlertIssue(alert: AlertIssue): Promise<void>;
+  close(): Promise<void>;
 }
 
 export type ResultsStoreErrorKind =
+  | 'unreachable'
+  | 'authentication-failed'
   | 'newer-database'
   | 'not-a-results-database'
   | 'needs-migration'
@@ -201,7 +271,7 @@ export type ResultsStoreErrorKind =
   | 'invalid-run'
   | 'invalid-query';
 
-/** A store failure whose message names the file, the problem and the fix. */
+/** A store failure whose message names the file or server, the problem and the fix. */
 export class ResultsStoreError extends Error {
   override readonly name = 'ResultsStoreError';
   constructor(

@@ -314,6 +314,18 @@ export function parseConfig(text: string, file: string): ConfigResult {
     });
     return { ok: false, issues };
   }
+  // yaml only warns of a tag it does not know (`!foo`, `!!python/object`) and keeps the plain value:
+  // whoever wrote the tag meant something benchbot would silently not do.
+  const unknownTags = doc.warnings.filter((warning) => warning.code === 'TAG_RESOLVE_FAILED');
+  if (unknownTags.length > 0) {
+    const issues = unknownTags.map((warning) => {
+      const { line, col } = lineCounter.linePos(warning.pos[0]);
+      const tag = warning.message.replace(/^Unresolved tag: /, '');
+      const message = `unknown YAML tag ${tag}: a benchbot config takes plain values; remove the tag`;
+      return { file, path: '', line, column: col, message };
+    });
+    return { ok: false, issues };
+  }
   const aliasIssues = unexpandableAliases(doc, lineCounter, file);
   if (aliasIssues.length > 0) return { ok: false, issues: aliasIssues };
   const source = new SourceMap(doc, lineCounter);

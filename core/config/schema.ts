@@ -218,10 +218,24 @@ const executorSchema = z.strictObject({
   kubernetes: kubernetesSchema.prefault({}),
 });
 
-const resultsSchema = z.strictObject({
-  store: z.enum(['sqlite']).default('sqlite'),
-  path: nonEmptyString.nullable().default(null),
-});
+// SQLite (a file, the embedded default) or PostgreSQL (shared by every worker of a deployment); the
+// PostgreSQL URL holds a password, so only the name of the variable that carries it is configured.
+const resultsSchema = z
+  .strictObject({
+    store: z.enum(['sqlite', 'postgres']).default('sqlite'),
+    path: nonEmptyString.nullable().default(null),
+    urlEnv: envVarNameSchema.default('BENCHBOT_DATABASE_URL'),
+  })
+  .superRefine((results, ctx) => {
+    if (results.store === 'postgres' && results.path !== null) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['path'],
+        message:
+          'results.path is the SQLite file; with store: postgres the database URL comes from the variable results.urlEnv names. Remove path',
+      });
+    }
+  });
 
 const triggerSchema = z.strictObject({
   associations: z

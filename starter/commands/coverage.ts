@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { branchCommits, refreshMirror } from '../../activities/git/resolve-refs.js';
-import { openResultsStore } from '../../activities/results-store/index.js';
+import { openResultsStore, type ResultsStore } from '../../activities/results-store/index.js';
 import { type BenchbotConfig, findRepo } from '../../core/config/index.js';
 import { type CoverageRun, commitCoverage, renderCoverageText } from '../../core/trunk/coverage.js';
 
@@ -42,16 +42,16 @@ export async function coverageReport(
   }
   const branch = options.branch ?? repo.schedules[0]?.branch ?? repo.defaultBranch;
   const platforms = options.platform === undefined ? repo.platforms : [options.platform];
-  let store: ReturnType<typeof openResultsStore>;
+  let store: ResultsStore;
   try {
-    store = openResultsStore(config, { readonly: true });
+    store = await openResultsStore(config, process.env, { readonly: true });
   } catch (err) {
     return { ok: false, error: (err as Error).message };
   }
   const runs = new Map<string, CoverageRun>();
   try {
     for (const platform of platforms) {
-      for (const { run, platform: outcome } of store.lastRuns({
+      for (const { run, platform: outcome } of await store.lastRuns({
         repository: repo.name,
         branch,
         platform,
@@ -68,7 +68,7 @@ export async function coverageReport(
       }
     }
   } finally {
-    store.close();
+    await store.close();
   }
   let commits: Awaited<ReturnType<typeof branchCommits>>['commits'];
   try {

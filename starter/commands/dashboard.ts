@@ -34,15 +34,19 @@ function write(root: string, file: string, text: string): void {
  * The dashboard as files that open from the file system (file://) or any static host: data is in
  * the pages and in <script> files, never fetched, and the filters run in the page.
  */
-export function exportDashboard(config: BenchbotConfig, dir: string): { pages: number; index: string } {
-  const store = openResultsStore(config, { readonly: true });
+export async function exportDashboard(
+  config: BenchbotConfig,
+  env: NodeJS.ProcessEnv,
+  dir: string,
+): Promise<{ pages: number; index: string }> {
+  const store = await openResultsStore(config, env, { readonly: true });
   try {
     const data = createDashboardData(store, config);
-    const summaries = data.index();
+    const summaries = await data.index();
     write(dir, exportLinks.home, renderIndexPage(summaries, exportLinks, null));
     let pages = 1;
     for (const key of summaries) {
-      const view = data.seriesPage(key);
+      const view = await data.seriesPage(key);
       if (view === null) continue;
       const stamps = runStamps(
         [...new Map(view.series.flatMap((s) => s.points.map((p) => [p.runId, p] as const))).values()].sort(
@@ -72,7 +76,7 @@ export function exportDashboard(config: BenchbotConfig, dir: string): { pages: n
         `exported ${key.repository} ${key.branch} ${key.platform}: ${view.series.length} series, ${view.totalRuns} runs`,
       );
     }
-    for (const run of data.runPages(summaries)) {
+    for (const run of await data.runPages(summaries)) {
       const file = exportRunFile(run.repository, run.runId);
       // Run pages live one folder down; the base makes the export's relative links work there.
       write(dir, file, renderRunPage(run, exportLinks, '<base href="../">'));
@@ -80,7 +84,7 @@ export function exportDashboard(config: BenchbotConfig, dir: string): { pages: n
     }
     return { pages, index: join(dir, exportLinks.home) };
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -89,7 +93,7 @@ export async function dashboard(config: BenchbotConfig, options: DashboardOption
   if (options.export !== undefined) {
     const dir = resolve(options.export);
     try {
-      const { pages, index } = exportDashboard(config, dir);
+      const { pages, index } = await exportDashboard(config, process.env, dir);
       progress(`wrote ${pages} pages to ${dir}; open ${pathToFileURL(index).href}`);
       return 0;
     } catch (err) {
@@ -111,6 +115,7 @@ export async function dashboard(config: BenchbotConfig, options: DashboardOption
   try {
     server = await startDashboardServer({
       config,
+      env: process.env,
       host: options.host ?? config.dashboard.host,
       port,
       queue: temporal.queue,

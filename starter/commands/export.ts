@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { createDashboardData } from '../../activities/dashboard-data.js';
-import { openResultsStore } from '../../activities/results-store/index.js';
+import { openResultsStore, type ResultsStore } from '../../activities/results-store/index.js';
 import { type BenchbotConfig, findRepo } from '../../core/config/index.js';
 import { seriesCsv, seriesSvg } from '../../core/dashboard/index.js';
 
@@ -19,7 +19,7 @@ const FORMATS = ['csv', 'svg'] as const;
 export type ExportResult = { ok: true; text: string; series: number } | { ok: false; error: string };
 
 /** One benchmark's trunk series as CSV or SVG (with its change points), from the results store. */
-export function exportSeries(config: BenchbotConfig, options: ExportOptions): ExportResult {
+export async function exportSeries(config: BenchbotConfig, options: ExportOptions): Promise<ExportResult> {
   const repo = findRepo(config, options.repo);
   if (repo === null) {
     return {
@@ -35,14 +35,14 @@ export function exportSeries(config: BenchbotConfig, options: ExportOptions): Ex
     branch: options.branch ?? repo.schedules[0]?.branch ?? repo.defaultBranch,
     platform: options.platform ?? repo.platforms[0] ?? 'x86-64-linux',
   };
-  let store: ReturnType<typeof openResultsStore>;
+  let store: ResultsStore;
   try {
-    store = openResultsStore(config, { readonly: true });
+    store = await openResultsStore(config, process.env, { readonly: true });
   } catch (err) {
     return { ok: false, error: (err as Error).message };
   }
   try {
-    const all = createDashboardData(store, config).benchmarkSeries(key, options.benchmark);
+    const all = await createDashboardData(store, config).benchmarkSeries(key, options.benchmark);
     const series = all.filter((s) => options.metric === undefined || s.metric === options.metric);
     const chosen = series[0];
     if (chosen === undefined) {
@@ -70,13 +70,13 @@ export function exportSeries(config: BenchbotConfig, options: ExportOptions): Ex
             .join('');
     return { ok: true, text, series: series.length };
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
 /** `benchbot export`: to --out, or to stdout. */
 export async function exportCommand(config: BenchbotConfig, options: ExportOptions): Promise<number> {
-  const result = exportSeries(config, options);
+  const result = await exportSeries(config, options);
   if (!result.ok) {
     console.error(result.error);
     return 2;

@@ -1,5 +1,9 @@
 import { changePointLines } from '../../activities/dashboard-data.js';
-import { openResultsStore } from '../../activities/results-store/index.js';
+import {
+  openResultsStore,
+  type ResultsStore,
+  type SeriesPoint,
+} from '../../activities/results-store/index.js';
 import { type BenchbotConfig, findRepo } from '../../core/config/index.js';
 import {
   HISTORY_FORMATS,
@@ -20,7 +24,7 @@ export interface HistoryOptions {
 export type HistoryResult = { ok: true; text: string } | { ok: false; error: string };
 
 /** The benchmark's trunk series from the results store: the commit each run measured, oldest first. */
-export function historyReport(config: BenchbotConfig, options: HistoryOptions): HistoryResult {
+export async function historyReport(config: BenchbotConfig, options: HistoryOptions): Promise<HistoryResult> {
   const repo = findRepo(config, options.repo);
   if (repo === null) {
     return {
@@ -38,16 +42,16 @@ export function historyReport(config: BenchbotConfig, options: HistoryOptions): 
   }
   const branch = options.branch ?? repo.schedules[0]?.branch ?? repo.defaultBranch;
   const platform = options.platform ?? repo.platforms[0] ?? 'x86-64-linux';
-  let store: ReturnType<typeof openResultsStore>;
+  let store: ResultsStore;
   try {
-    store = openResultsStore(config, { readonly: true });
+    store = await openResultsStore(config, process.env, { readonly: true });
   } catch (err) {
     return { ok: false, error: (err as Error).message };
   }
   try {
     // `--benchmark` may name a configured benchmark (a group of results, e.g. tpch's queries) or
     // one result; the latest run says which results a configured benchmark produces.
-    const latest = store.latestRun({ repository: repo.name, branch, platform });
+    const latest = await store.latestRun({ repository: repo.name, branch, platform });
     const names = new Set([
       options.benchmark,
       ...(latest?.platform.summaries ?? [])
@@ -55,12 +59,13 @@ export function historyReport(config: BenchbotConfig, options: HistoryOptions): 
         .map((s) => s.name),
     ]);
     // A trunk run measures the previous commit too (its baseline); the series is the new ones.
-    const points = [...names]
-      .flatMap((benchmark) =>
-        store
-          .series({ repository: repo.name, branch, platform, benchmark })
-          .map((point) => ({ ...point, benchmark })),
-      )
+    const all: Array<SeriesPoint & { benchmark: string }> = [];
+    for (const benchmark of names) {
+      for (const point of await store.series({ repository: repo.name, branch, platform, benchmark })) {
+        all.push({ ...point, benchmark });
+      }
+    }
+    const points = all
       .filter((p) => p.side === 'changed')
       .sort((a, b) => a.recordedAt.localeCompare(b.recordedAt));
     const runs = [...new Set(points.map((p) => p.runId))].slice(-last);
@@ -91,16 +96,16 @@ export function historyReport(config: BenchbotConfig, options: HistoryOptions): 
     }
     const changePoints =
       format === 'text'
-        ? changePointLines(store, config, { repository: repo.name, branch, platform }, [...names])
+        ? await changePointLines(store, config, { repository: repo.name, branch, platform }, [...names])
         : [];
     return { ok: true, text: [renderHistory(rows, format), ...changePoints].join('\n') };
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
 export async function history(config: BenchbotConfig, options: HistoryOptions): Promise<number> {
-  const result = historyReport(config, options);
+  const result = await historyReport(config, options);
   if (!result.ok) {
     console.error(result.error);
     return 2;

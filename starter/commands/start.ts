@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
+import { openResultsStore } from '../../activities/results-store/index.js';
 import type { BenchbotConfig } from '../../core/config/index.js';
 import { type BenchbotWorkers, createWorkers } from '../../worker/create-worker.js';
 import { startHealthServer } from '../../worker/health-server.js';
@@ -51,6 +52,12 @@ export async function start(config: BenchbotConfig, configFile: string | null = 
   process.on('SIGTERM', shutdown);
 
   try {
+    // Migrated here, once per start (under a lock on PostgreSQL, so replicas starting together agree),
+    // and a store that cannot be used stops the start with its reason instead of failing every run.
+    const store = await openResultsStore(config, process.env);
+    progress(`results store: ${store.location}`);
+    await store.close();
+
     let address = config.temporal.address;
     let uiUrl = config.temporal.uiUrl;
     if (address === null) {

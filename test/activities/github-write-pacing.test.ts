@@ -56,13 +56,33 @@ const newComments = (octokit: GitHubClient, count: number) =>
  * so the connection is open and the first write takes no longer to arrive than the others.
  */
 async function arrivals(octokit: GitHubClient, writes: () => Promise<unknown>[]): Promise<number[]> {
+  return (await writesInOrder(octokit, writes)).map((r) => r.at);
+}
+
+async function writesInOrder(
+  octokit: GitHubClient,
+  writes: () => Promise<unknown>[],
+): Promise<{ path: string; at: number }[]> {
   await octokit.rest.issues.get({ ...REPO, issue_number: issue });
   fake.clearRequests();
   await Promise.all(writes());
-  return fake.requests
-    .filter((r) => r.method !== 'GET')
-    .map((r) => r.at)
-    .sort((a, b) => a - b);
+  return fake.requests.filter((r) => r.method !== 'GET').sort((a, b) => a.at - b.at);
+}
+
+/**
+ * Another client, paced at `intervalMs`, that edits a comment of its own `count` times alongside the
+ * writes under test: how far it got is the yardstick the clock cannot give on a loaded machine.
+ */
+function yardstick(intervalMs: number, count: number) {
+  const octokit = client(intervalMs);
+  const { id } = fake.addComment(`${REPO.owner}/${REPO.repo}`, issue, { author: BOT, body: 'queued' });
+  return {
+    path: `/repos/${REPO.owner}/${REPO.repo}/issues/comments/${id}`,
+    writes: () =>
+      Array.from({ length: count }, (_, i) =>
+        octokit.rest.issues.updateComment({ ...REPO, comment_id: id, body: `edit ${i}` }),
+      ),
+  };
 }
 
 const gaps = (times: number[]) => times.slice(1).map((t, i) => t - (times[i] ?? t));
@@ -80,17 +100,29 @@ describe('github.writeIntervalMs', () => {
 
   it('spaces writes that notify (new comments) three intervals apart', async () => {
     const octokit = client(200);
-    const times = await arrivals(octokit, () => newComments(octokit, 3));
-    expect(times).toHaveLength(3);
-    expect(Math.min(...gaps(times))).toBeGreaterThanOrEqual(600 - JITTER_MS);
-    expect(Math.max(...gaps(times))).toBeLessThan(1000);
+    // Not further: all three (at 0, 0.6 and 1.2 s) come before the third of edits paced at 1 s (at
+    // 2 s); at plugin-throttling's own 3 s for notifying writes, the second would not.
+    const paced1s = yardstick(1000, 3);
+    const writes = await writesInOrder(octokit, () => [...newComments(octokit, 3), ...paced1s.writes()]);
+    const mine = writes.filter((w) => w.path !== paced1s.path);
+    expect(mine).toHaveLength(3);
+    expect(Math.min(...gaps(mine.map((w) => w.at)))).toBeGreaterThanOrEqual(600 - JITTER_MS);
+    const beforeMyLast = writes.slice(0, writes.lastIndexOf(mine[2] as (typeof writes)[number]));
+    expect(beforeMyLast.filter((w) => w.path === paced1s.path).length).toBeLessThan(3);
   });
 
   it('at 0 does not pace writes at all', async () => {
     const octokit = client(0);
-    const times = await arrivals(octokit, () => [...edits(octokit, 4), ...newComments(octokit, 4)]);
-    expect(times).toHaveLength(8);
-    // Paced as by default, these would take 3 s (edits) and 9 s (new comments).
-    expect((times.at(-1) ?? 0) - (times[0] ?? 0)).toBeLessThan(500);
+    // All eight come before the second edit of a client paced at 3 s; paced as by default, these
+    // would take 3 s (edits) and 9 s (new comments).
+    const paced3s = yardstick(3000, 2);
+    const writes = await writesInOrder(octokit, () => [
+      ...edits(octokit, 4),
+      ...newComments(octokit, 4),
+      ...paced3s.writes(),
+    ]);
+    expect(writes).toHaveLength(10);
+    expect(writes.slice(0, 9).filter((w) => w.path === paced3s.path)).toHaveLength(1);
+    expect(writes.at(-1)?.path).toBe(paced3s.path);
   });
 });

@@ -106,7 +106,11 @@ describe('a minimal file', () => {
       cpu: '30',
       memory: '60Gi',
     });
-    expect(config.results).toEqual({ store: 'sqlite', path: 'data/results.sqlite' });
+    expect(config.results).toEqual({
+      store: 'sqlite',
+      path: 'data/results.sqlite',
+      urlEnv: 'BENCHBOT_DATABASE_URL',
+    });
     expect(temporalUiUrl(config)).toBe('http://localhost:8233');
   });
 
@@ -401,6 +405,17 @@ describe('a bad file', () => {
     expect(issue).toMatchObject({ file: 'benchbot.yaml', path, line });
     expect(issue?.column).toEqual(expect.any(Number));
     expect(issue?.message).toMatch(message);
+  });
+
+  it('a PostgreSQL store takes the name of the variable with its URL, and refuses a SQLite path', () => {
+    expect(parseOk(`${MINIMAL}results: { store: postgres, urlEnv: RESULTS_DB }\n`).results).toMatchObject({
+      store: 'postgres',
+      urlEnv: 'RESULTS_DB',
+    });
+    const [issue] = parseIssues(`${MINIMAL}results:\n  store: postgres\n  path: /var/results.sqlite\n`);
+    expect(issue).toMatchObject({ path: 'results.path', line: 8 });
+    expect(issue?.message).toContain('results.urlEnv');
+    expect(parseIssues(`${MINIMAL}results: { store: mysql }\n`)[0]?.path).toBe('results.store');
   });
 
   it('reports each problem of the file at once', () => {

@@ -374,9 +374,49 @@ describe('malformed input never throws and names file and place', () => {
     expect(errors[0]?.place).toContain(place);
   });
 
+  // The first error each format gives for JSON that is not an object, and for an object without its fields.
+  const notObject = (text: string): [string, RegExp] => [
+    '(top level)',
+    new RegExp(`expected object, received ${text === 'null' ? 'null' : typeof JSON.parse(text)}`),
+  ];
+  const hostile: Record<
+    InputFormat,
+    { notObject: (text: string) => [string, RegExp]; empty: [string, RegExp] }
+  > = {
+    benchbot: {
+      notObject: () => ['', /expected a JSON object with "schema": "benchbot-results"/],
+      empty: ['schema', /expected "benchbot-results", found nothing; .* --input-format/],
+    },
+    'dfbench-json': { notObject, empty: ['context', /expected object, received undefined/] },
+    criterion: {
+      notObject: () => ['', /not a criterion file: expected sample.json/],
+      empty: ['', /not a criterion file: expected sample.json/],
+    },
+    'go-bench': {
+      notObject: () => ['', /no benchmark result lines/],
+      empty: ['', /no benchmark result lines/],
+    },
+    'pytest-benchmark': { notObject, empty: ['machine_info', /expected record, received undefined/] },
+    hyperfine: { notObject, empty: ['results', /expected array, received undefined/] },
+    'google-benchmark': { notObject, empty: ['context', /expected object, received undefined/] },
+    milestones: { notObject, empty: ['format', /expected "benchbot-milestones"/] },
+  };
+
   it.each(INPUT_FORMATS)('%s survives hostile values', (format) => {
-    for (const text of ['null', '0', '"x"', '{}', '{"benchmarks": null}', '\u0000', 'Benchmark']) {
-      expect(() => importResults(text, 'f', format)).not.toThrow();
+    const expected = hostile[format];
+    const cases: [string, [string, RegExp]][] = [
+      ...['null', '0', '"x"'].map((text): [string, [string, RegExp]] => [text, expected.notObject(text)]),
+      ...['{}', '{"benchmarks": null}'].map((text): [string, [string, RegExp]] => [text, expected.empty]),
+      // Not JSON at all: the JSON formats say where it breaks; go test output has no result lines.
+      ...['\u0000', 'Benchmark'].map((text): [string, [string, RegExp]] => [
+        text,
+        format === 'go-bench' ? expected.empty : ['line 1, column 1', /not valid JSON/],
+      ]),
+    ];
+    for (const [text, [place, message]] of cases) {
+      const [first] = importErrors(text, 'f', format);
+      expect(first, `${format} given ${JSON.stringify(text)}`).toMatchObject({ file: 'f', place });
+      expect(first?.message, `${format} given ${JSON.stringify(text)}`).toMatch(message);
     }
   });
 });

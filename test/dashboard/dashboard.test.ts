@@ -50,8 +50,14 @@ beforeAll(async () => {
     );
   }
   mkdirSync(ARTIFACTS, { recursive: true });
-  runs = seedStore(config, { runs: RUNS, benchmarks: 3 });
-  server = await startDashboardServer({ config, host: '127.0.0.1', port: 0, queue: async () => queue });
+  runs = await seedStore(config, { runs: RUNS, benchmarks: 3 });
+  server = await startDashboardServer({
+    config,
+    env: process.env,
+    host: '127.0.0.1',
+    port: 0,
+    queue: async () => queue,
+  });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -91,7 +97,11 @@ const q1 = (page: Page) => page.locator('section.benchmark[data-benchmark="q1"]'
 describe('served dashboard', () => {
   it('lists the series on the index page, with the live queue linked to the Temporal Web UI', async () => {
     const { page, errors } = await open(server.url);
-    await expect(page.getByRole('link', { name: REPO })).toBeTruthy();
+    // exact: the queue's workflow link also contains the repository's name.
+    const repoLink = page.getByRole('link', { name: REPO, exact: true });
+    expect(await repoLink.count()).toBe(1);
+    expect(await repoLink.isVisible()).toBe(true);
+    expect(await repoLink.getAttribute('href')).toBe(`/${seriesPath}`);
     expect(await page.locator('table').first().textContent()).toContain(String(RUNS));
     const link = page.getByRole('link', { name: 'bench:acme/widgets:comment:42' });
     expect(await link.getAttribute('href')).toMatch(
@@ -186,7 +196,7 @@ describe('served dashboard', () => {
 describe('static export', () => {
   it('opens from the file system, renders, and filters in the page', async () => {
     const site = join(dir, 'site');
-    const { pages } = exportDashboard(config, site);
+    const { pages } = await exportDashboard(config, process.env, site);
     expect(pages).toBe(RUNS + 2);
     const { page, errors } = await open(pathToFileURL(join(site, 'index.html')).href);
     await page.getByRole('link', { name: REPO }).click();

@@ -107,13 +107,13 @@ export function seedRuns(options: SeedOptions): RecordRunInput[] {
 }
 
 /** Records the runs one transaction each, as the recordRun activity does. */
-export function seedStore(config: BenchbotConfig, options: SeedOptions): RecordRunInput[] {
+export async function seedStore(config: BenchbotConfig, options: SeedOptions): Promise<RecordRunInput[]> {
   const runs = seedRuns(options);
-  const store = openResultsStore(config);
+  const store = await openResultsStore(config, process.env);
   try {
-    for (const run of runs) store.recordRun(run);
+    for (const run of runs) await store.recordRun(run);
   } finally {
-    store.close();
+    await store.close();
   }
   return runs;
 }

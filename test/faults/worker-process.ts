@@ -21,6 +21,11 @@ export class WorkerProcess {
     private readonly env: Record<string, string> = {},
   ) {}
 
+  /** The running process's id (undefined when stopped). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   start(): void {
     if (this.child !== null) throw new Error('WorkerProcess.start: already running');
     this.starts += 1;

@@ -166,28 +166,57 @@ export async function expectEachReportedOnce(
     const reactions = world.fake.reactions(source.commentId).filter((r) => r.user === BOT);
     expect(reactions.map((r) => r.content).sort(), workflowId).toEqual(['eyes', 'rocket']);
   }
-  const runIds = storedRunIds(world, config);
+  const runIds = await storedRunIds(world, config);
   expect(runIds.sort()).toEqual(requests.map((r) => r.workflowId).sort());
 }
 
-/** Whether a runner of this world is running right now (found by the job marker in its environment). */
-export async function runnerRunning(world: FaultWorld): Promise<boolean> {
+/**
+ * The runners of this world running right now (found by the job marker in their environment), each
+ * with its ancestors (parent first: the sandbox's processes, then the worker that started it) and
+ * its job's folder, named after the request's workflow id.
+ */
+export async function runners(
+  world: FaultWorld,
+): Promise<{ pid: number; ancestors: number[]; job: string }[]> {
+  const found: { pid: number; ancestors: number[]; job: string }[] = [];
   for (const entry of await readdir('/proc')) {
-    const [environ, cmdline] = await Promise.all([
+    const [environ, cmdline, status] = await Promise.all([
       readFile(`/proc/${entry}/environ`, 'utf8').catch(() => ''),
       readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => ''),
+      readFile(`/proc/${entry}/status`, 'utf8').catch(() => ''),
     ]);
-    if (environ.includes(`BENCHBOT_JOB=${world.dataDir}`) && cmdline.includes('runner/bin.js')) return true;
+    if (environ.includes(`BENCHBOT_JOB=${world.dataDir}`) && cmdline.includes('runner/bin.js')) {
+      found.push({
+        pid: Number(entry),
+        ancestors: await ancestorsOf(Number(/^PPid:\s*(\d+)/m.exec(status)?.[1] ?? 0)),
+        job: /(?:^|\0)BENCHBOT_JOB=([^\0]*)/.exec(environ)?.[1] ?? '',
+      });
+    }
   }
-  return false;
+  return found;
+}
+
+async function ancestorsOf(pid: number): Promise<number[]> {
+  const chain: number[] = [];
+  for (let at = pid; at > 1 && chain.length < 64; ) {
+    chain.push(at);
+    const status = await readFile(`/proc/${at}/status`, 'utf8').catch(() => '');
+    at = Number(/^PPid:\s*(\d+)/m.exec(status)?.[1] ?? 0);
+  }
+  return chain;
+}
+
+/** Whether a runner of this world is running right now. */
+export async function runnerRunning(world: FaultWorld): Promise<boolean> {
+  return (await runners(world)).length > 0;
 }
 
 /** Run ids in the results store for the pull request's head, read as another process would. */
-export function storedRunIds(world: FaultWorld, config: BenchbotConfig): string[] {
-  const store = openResultsStore(config, { readonly: true });
+export async function storedRunIds(world: FaultWorld, config: BenchbotConfig): Promise<string[]> {
+  const store = await openResultsStore(config, process.env, { readonly: true });
   try {
-    return store.runsBySha(world.repo, world.fixture.shas.slow).map((run) => run.runId);
+    return (await store.runsBySha(world.repo, world.fixture.shas.slow)).map((run) => run.runId);
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -105,10 +105,10 @@ async function runnerPids(): Promise<number[]> {
 }
 
 /** Which attempt produced each benchmark's samples, from the recorded run. */
-function attemptsByBenchmark(sha: string): Record<string, number[]> {
-  const store = openResultsStore(testConfig(configText('unused')), { readonly: true });
+async function attemptsByBenchmark(sha: string): Promise<Record<string, number[]>> {
+  const store = await openResultsStore(testConfig(configText('unused')), process.env, { readonly: true });
   try {
-    const [run] = store.runsBySha(REPO, sha);
+    const [run] = await store.runsBySha(REPO, sha);
     const results = run?.platforms[0]?.results;
     return Object.fromEntries(
       (results?.benchmarks ?? []).map((b) => [
@@ -117,7 +117,7 @@ function attemptsByBenchmark(sha: string): Record<string, number[]> {
       ]),
     );
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -142,7 +142,7 @@ describe('a request survives faults', () => {
         expect(statusComments(handle.workflowId)).toHaveLength(1);
         expect(statusComments(handle.workflowId)[0]?.body).toContain('✅ done');
         // hot was complete before the kill and is not run again; slowish is finished by attempt 2.
-        expect(attemptsByBenchmark(fixture.shas.slow)).toEqual({ hot: [1], slowish: [2] });
+        expect(await attemptsByBenchmark(fixture.shas.slow)).toEqual({ hot: [1], slowish: [2] });
       },
       { env },
     );

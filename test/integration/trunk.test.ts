@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -160,21 +160,21 @@ describe('trunk tracking on Temporal Schedules', () => {
             suspected: [],
             issue: null,
           });
-          const store = openResultsStore(cfg, { readonly: true });
+          const store = await openResultsStore(cfg, process.env, { readonly: true });
           try {
-            const [run] = store.runsBySha('acme/trunk-manual', c(50));
+            const [run] = await store.runsBySha('acme/trunk-manual', c(50));
             expect(run).toMatchObject({
               runId: workflowId,
               branch: 'main',
               reason: 'manual',
               commitRange: { from: c(49), to: c(50), count: 2 },
+              summary: expect.stringMatching(/^local-a: /),
             });
+            // The job-summary report is kept with the run, not on the worker's disk.
+            expect(run?.report).toContain('## Trunk run: acme/trunk-manual `main`');
           } finally {
-            store.close();
+            await store.close();
           }
-          expect(await readFile(outcome.summaryFile, 'utf8')).toContain(
-            '## Trunk run: acme/trunk-manual `main`',
-          );
         } finally {
           await client.schedule.getHandle(id).delete();
         }
@@ -187,8 +187,8 @@ describe('trunk tracking on Temporal Schedules', () => {
     const repo = 'acme/trunk-deep';
     const cfg = config(repo, trunk.url);
     // The last run of the branch ended at commit 12 (and failed, so there is no baseline yet).
-    const seed = openResultsStore(cfg);
-    seed.recordRun({
+    const seed = await openResultsStore(cfg, process.env);
+    await seed.recordRun({
       runId: 'seed',
       repository: repo,
       branch: 'main',
@@ -198,7 +198,7 @@ describe('trunk tracking on Temporal Schedules', () => {
       platforms: [{ platform: 'local-a', status: 'failed', failure: 'seeded' }],
       recordedAt: new Date(commitAt(13) * 1000).toISOString(),
     });
-    seed.close();
+    await seed.close();
 
     await withWorker(
       cfg,
@@ -229,9 +229,9 @@ describe('trunk tracking on Temporal Schedules', () => {
             skipped: 4,
           });
           expect(skipped.queueDepth).toBeGreaterThan(20);
-          const store = openResultsStore(cfg, { readonly: true });
+          const store = await openResultsStore(cfg, process.env, { readonly: true });
           try {
-            const [run] = store.runsBySha(repo, c(50));
+            const [run] = await store.runsBySha(repo, c(50));
             expect(run?.skipped).toEqual(
               [30, 36, 42, 48].map((k) => ({
                 sha: c(k),
@@ -240,7 +240,7 @@ describe('trunk tracking on Temporal Schedules', () => {
               })),
             );
           } finally {
-            store.close();
+            await store.close();
           }
         } finally {
           await drain();
@@ -257,14 +257,14 @@ describe('trunk tracking on Temporal Schedules', () => {
     );
 
     // History: the commit each successful run measured, oldest first.
-    const csv = historyReport(cfg, { repo, benchmark: 'hot', format: 'csv' });
+    const csv = await historyReport(cfg, { repo, benchmark: 'hot', format: 'csv' });
     expect(csv.ok).toBe(true);
     const lines = csv.ok ? csv.text.split('\n') : [];
     expect(lines[0]).toBe(
       'recordedAt,runId,reason,sha,benchmark,rangeFrom,rangeTo,commits,metric,unit,n,median,ciLo,ciHi',
     );
     expect(lines.slice(1).map((l) => l.split(',')[3])).toEqual([c(24), c(50)]);
-    const json = historyReport(cfg, { repo, benchmark: 'hot', format: 'json', last: '1' });
+    const json = await historyReport(cfg, { repo, benchmark: 'hot', format: 'json', last: '1' });
     expect(json.ok && JSON.parse(json.text)).toMatchObject([
       { sha: c(50), benchmark: 'Hot', commits: 2, unit: 'ns', n: 8 },
     ]);
@@ -300,9 +300,9 @@ describe('trunk tracking on Temporal Schedules', () => {
           { platform: 'local-a', status: 'ok' },
           { platform: 'local-b', status: 'ok' },
         ]);
-        const store = openResultsStore(cfg, { readonly: true });
+        const store = await openResultsStore(cfg, process.env, { readonly: true });
         try {
-          const runs = store.runsBySha(repo, c(50));
+          const runs = await store.runsBySha(repo, c(50));
           expect(runs).toHaveLength(1);
           expect(runs[0]?.runId).toBe(outcome.runId);
           expect(runs[0]?.platforms.map((p) => [p.platform, p.status, p.results?.run.platform])).toEqual([
@@ -310,7 +310,7 @@ describe('trunk tracking on Temporal Schedules', () => {
             ['local-b', 'ok', 'local-b'],
           ]);
         } finally {
-          store.close();
+          await store.close();
         }
       },
       { env },

@@ -187,16 +187,106 @@ function keyLine(text: string, path: JsonPath, key: string): number | undefined 
   return offset === undefined ? undefined : lineCounter.linePos(offset).line;
 }
 
+/** Where each plain string value of the shipped example is written (aliased copies have no place of their own). */
+const STRING_VALUES: { start: number; end: number }[] = (() => {
+  const doc = parseDocument(EXAMPLE_TEXT);
+  return EXAMPLE_PATHS.flatMap((path) => {
+    const node = path.length === 0 ? null : doc.getIn(path, true);
+    return isScalar(node) && typeof node.value === 'string' && node.range
+      ? [{ start: node.range[0], end: node.range[1] }]
+      : [];
+  });
+})();
+
+const anchorName = fc.stringMatching(/^[a-z][a-z0-9_]{0,11}$/).filter((name) => name !== 'criterion');
+
+/** A trick and the one issue it must give: `at` is its offset in the trick text (null: no place). */
+const trick: fc.Arbitrary<{ text: string; issue: { at: number | null; message: string } }> = fc.oneof(
+  anchorName.map((name) => ({
+    text: `*${name}`,
+    issue: {
+      at: 0,
+      message: `alias *${name} has no anchor &${name} before it: define the anchor first, or write the value out`,
+    },
+  })),
+  fc
+    .record({ name: anchorName, flow: fc.boolean(), before: fc.nat({ max: 3 }) })
+    .map(({ name, flow, before }) => {
+      const items = [...Array(before).fill('x'), `*${name}`];
+      const text = flow
+        ? `&${name} [${items.join(', ')}]`
+        : `&${name} { ${items.map((v, i) => `k${i}: ${v}`).join(', ')} }`;
+      return {
+        text,
+        issue: {
+          at: text.indexOf(`*${name}`),
+          message: `alias *${name} is inside the value &${name} it repeats, so that value would never end: write it out instead`,
+        },
+      };
+    }),
+  // A billion laughs: each level repeats the one before `width` times, far past 1000 nodes.
+  fc
+    .record({ levels: fc.integer({ min: 5, max: 9 }), width: fc.integer({ min: 5, max: 10 }) })
+    .map(({ levels, width }) => {
+      const level = (i: number) =>
+        `&l${i} [${Array(width)
+          .fill(i === 0 ? 'lol' : `*l${i - 1}`)
+          .join(', ')}]`;
+      return {
+        text: `[${Array.from({ length: levels }, (_, i) => level(i)).join(', ')}]`,
+        issue: {
+          at: null,
+          message:
+            'the aliases (*name) expand to more than 1000 nodes, as in a "billion laughs" YAML bomb; a benchbot config needs few: write the values out or alias smaller parts',
+        },
+      };
+    }),
+  fc
+    .record({
+      tag: fc.constantFrom('!foo', '!!python/object:os.system', '!<tag:example.com,2000:x>'),
+      value: anchorName,
+    })
+    .map(({ tag, value }) => ({
+      text: `${tag} ${value}`,
+      issue: {
+        at: 0,
+        message: `unknown YAML tag ${tag.replace(/^!!/, 'tag:yaml.org,2002:').replace(/^!<(.*)>$/, '$1')}: a benchbot config takes plain values; remove the tag`,
+      },
+    })),
+);
+
 describe('parseConfig on bad input', () => {
   it('accepts the shipped example', () => {
     expect(parseConfig(EXAMPLE_TEXT, FILE).ok).toBe(true);
   });
 
-  it('reports every anchor, alias and tag trick as issues (as a whole file and under version: 1)', () => {
+  it("never throws on the trigger options' anchor, alias and tag tricks (as a whole file and under version: 1)", () => {
     for (const text of ANCHORS_AND_TAGS) {
       checkResult(parseConfig(text, FILE));
       checkResult(parseConfig(`version: 1\n${text}`, FILE));
     }
+  });
+
+  it('reports every anchor, alias and tag trick as the issue it is, in a config otherwise valid', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...STRING_VALUES), trick, (at, { text: trickText, issue }) => {
+        // The trick replaces one string value of the shipped example, in place, comments and all.
+        const text = EXAMPLE_TEXT.slice(0, at.start) + trickText + EXAMPLE_TEXT.slice(at.end);
+        const linesTo = (offset: number) => text.slice(0, at.start + offset).split('\n');
+        const result = parseConfig(text, FILE);
+        expect(result.ok).toBe(false);
+        expect(result.ok ? [] : result.issues).toEqual([
+          {
+            file: FILE,
+            path: '',
+            line: issue.at === null ? null : linesTo(issue.at).length,
+            column: issue.at === null ? null : (linesTo(issue.at).at(-1)?.length ?? 0) + 1,
+            message: issue.message,
+          },
+        ]);
+      }),
+      { numRuns: 150, seed: SEED },
+    );
   });
 
   it('never throws on random documents: ok, or issues with a path, a line and a message', () => {

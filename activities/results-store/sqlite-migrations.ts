@@ -129,6 +129,31 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    description: 'who asked for a run, its summary line and report; alert issues; job artifacts',
+    sql: `
+      ALTER TABLE runs ADD COLUMN requester TEXT;
+      ALTER TABLE runs ADD COLUMN summary TEXT;
+      ALTER TABLE runs ADD COLUMN report TEXT;
+      -- Every run newest first (the runs listing), whatever its branch.
+      CREATE INDEX runs_by_time ON runs (recorded_ms, id);
+
+      CREATE TABLE alert_issues (
+        key TEXT PRIMARY KEY CHECK (key <> ''),
+        repository TEXT NOT NULL,
+        issue_number INTEGER NOT NULL CHECK (issue_number > 0),
+        updated_at TEXT NOT NULL
+      );
+
+      -- Job data held by reference until the run is recorded: results files and checkpoints.
+      CREATE TABLE artifacts (
+        key TEXT PRIMARY KEY CHECK (key <> ''),
+        data BLOB NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
