@@ -185,7 +185,10 @@ export async function runners(
       readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => ''),
       readFile(`/proc/${entry}/status`, 'utf8').catch(() => ''),
     ]);
-    if (environ.includes(`BENCHBOT_JOB=${world.dataDir}`) && cmdline.includes('runner/bin.js')) {
+    if (
+      environ.includes(`BENCHBOT_JOB=${world.dataDir}`) &&
+      cmdline.split('\0')[1]?.endsWith('runner/bin.js')
+    ) {
       found.push({
         pid: Number(entry),
         ancestors: await ancestorsOf(Number(/^PPid:\s*(\d+)/m.exec(status)?.[1] ?? 0)),
