@@ -17,8 +17,8 @@ export class WorkerProcess {
     private readonly configFile: string,
     readonly logFile: string,
     private readonly logLevel: 'info' | 'warn' = 'warn',
-    /** More of the worker's own environment (e.g. secrets a test checks no job can read). */
-    private readonly env: Record<string, string> = {},
+    /** More environment for the worker (e.g. the results store's database URL). */
+    private readonly env: NodeJS.ProcessEnv = {},
   ) {}
 
   /** The running process's id (undefined when stopped). */

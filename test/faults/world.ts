@@ -27,7 +27,20 @@ export interface WorldConfigOptions {
   roundSeconds?: number;
   /** Serve metrics (read from Temporal every second) and the health endpoint on these ports. */
   telemetry?: { metricsPort: number; healthPort: number };
+  /** The results store in PostgreSQL, its URL in BENCHBOT_DATABASE_URL (see DATABASE_URL_ENV). */
+  postgres?: boolean;
+  /** Task queue; default a new one per config. Workers sharing a queue share the requests. */
+  taskQueue?: string;
+  /** The worker's data folder (its work directories); default the world's. */
+  dataDir?: string;
+  /** Further entries of `repos:` (YAML list items, indented by 2), e.g. a trunk repository. */
+  extraRepos?: string;
+  /** Least time between two GitHub writes of a worker (github.writeIntervalMs); default 1000. */
+  writeIntervalMs?: number;
 }
+
+/** The variable that holds the PostgreSQL URL for a config written with `postgres: true`. */
+export const DATABASE_URL_ENV = 'BENCHBOT_DATABASE_URL';
 
 /**
  * One fault case's world: a real git fixture, the fake GitHub with one repository (a name of its
@@ -72,17 +85,18 @@ export async function makeWorld(name: string): Promise<FaultWorld> {
   // `watch: false`: requests are started by the test, not by a poller racing it for the same ids.
   const configText = (o: WorldConfigOptions) => `
 version: 1
-dataDir: ${JSON.stringify(dataDir)}
-temporal: { address: ${JSON.stringify(o.address)}, taskQueue: faults-${randomUUID()} }
+dataDir: ${JSON.stringify(o.dataDir ?? dataDir)}
+temporal: { address: ${JSON.stringify(o.address)}, taskQueue: ${o.taskQueue ?? `faults-${randomUUID()}`} }
 telemetry: ${
     o.telemetry
       ? `{ metricsAddress: "127.0.0.1:${o.telemetry.metricsPort}", healthAddress: "127.0.0.1:${o.telemetry.healthPort}", requestMetricsIntervalSeconds: 1 }`
       : '{ metricsAddress: null, healthAddress: null }'
   }
-github: { apiUrl: ${JSON.stringify(o.githubUrl ?? fake.url)}, botLogin: "${BOT}" }
+github: { apiUrl: ${JSON.stringify(o.githubUrl ?? fake.url)}, botLogin: "${BOT}"${o.writeIntervalMs === undefined ? '' : `, writeIntervalMs: ${o.writeIntervalMs}`} }
 executor: { slots: ${o.slots ?? 1} }
 dashboard: { port: 0 }
 ${o.resultsPath ? `results: { path: ${JSON.stringify(o.resultsPath)} }` : ''}
+${o.postgres ? `results: { store: postgres, urlEnv: ${DATABASE_URL_ENV} }` : ''}
 repos:
   - name: ${repo}
     url: ${JSON.stringify(fixture.url)}
@@ -92,7 +106,7 @@ repos:
     benchmarks:
       - { name: tiny, command: "sleep ${o.roundSeconds ?? 0} && echo BenchmarkTiny-1 1 $((100 + BENCHBOT_ROUND)) ns/op > tiny.txt", output: { path: tiny.txt, format: go-bench }, iterations: 3, warmups: 0 }
       - { name: second, command: "sleep ${o.roundSeconds ?? 0} && echo BenchmarkSecond-1 1 $((100 + BENCHBOT_ROUND)) ns/op > second.txt", output: { path: second.txt, format: go-bench }, iterations: 3, warmups: 0 }
-`;
+${o.extraRepos ?? ''}`;
 
   return {
     fake,
@@ -147,7 +161,7 @@ export async function expectEachReportedOnce(
   client: Client,
   requests: { source: CommentSource; workflowId: string }[],
   config: BenchbotConfig,
-  options: { deletedTriggers?: number[] } = {},
+  options: { deletedTriggers?: number[]; env?: NodeJS.ProcessEnv } = {},
 ): Promise<void> {
   const outcomes = await Promise.all(
     requests.map((r) => client.workflow.getHandle(r.workflowId).result() as Promise<RequestOutcome>),
@@ -166,7 +180,7 @@ export async function expectEachReportedOnce(
     const reactions = world.fake.reactions(source.commentId).filter((r) => r.user === BOT);
     expect(reactions.map((r) => r.content).sort(), workflowId).toEqual(['eyes', 'rocket']);
   }
-  const runIds = await storedRunIds(world, config);
+  const runIds = await storedRunIds(world, config, options.env);
   expect(runIds.sort()).toEqual(requests.map((r) => r.workflowId).sort());
 }
 
@@ -215,8 +229,12 @@ export async function runnerRunning(world: FaultWorld): Promise<boolean> {
 }
 
 /** Run ids in the results store for the pull request's head, read as another process would. */
-export async function storedRunIds(world: FaultWorld, config: BenchbotConfig): Promise<string[]> {
-  const store = await openResultsStore(config, process.env, { readonly: true });
+export async function storedRunIds(
+  world: FaultWorld,
+  config: BenchbotConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string[]> {
+  const store = await openResultsStore(config, env, { readonly: true });
   try {
     return (await store.runsBySha(world.repo, world.fixture.shas.slow)).map((run) => run.runId);
   } finally {
