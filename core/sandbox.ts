@@ -7,11 +7,11 @@
 //                Only the job's folder is writable; benchbot's data folder, config and other jobs'
 //                folders are not mounted; the worker's processes are not in its PID namespace.
 //   command box  bwrap -> sh -c <command>, once per build or benchmark command, started by the
-//                runner: the command cannot see or signal the runner, and everything it leaves
+//                runner: the command cannot signal the runner (it sees the job box's /proc, where
+//                the runner's environment is the allowlisted one), and everything it leaves
 //                behind dies with its PID namespace when the command ends.
 
 export const SANDBOX_KINDS = ['bubblewrap', 'none'] as const;
-export type SandboxKind = (typeof SANDBOX_KINDS)[number];
 
 /** The runner's protocol variable that tells it to box each command (see runner/exec.ts). */
 export const COMMAND_SANDBOX_ENV = 'BENCHBOT_COMMAND_SANDBOX';
