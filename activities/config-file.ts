@@ -66,7 +66,10 @@ function absolutePaths(config: BenchbotConfig, root: string): BenchbotConfig {
               clientKeyPath: tls.clientKeyPath && absolute(tls.clientKeyPath),
             },
     },
-    executor: { ...config.executor, local: { workDir: absolute(config.executor.local.workDir) } },
+    executor: {
+      ...config.executor,
+      local: { ...config.executor.local, workDir: absolute(config.executor.local.workDir) },
+    },
     results: { ...config.results, path: absolute(config.results.path) },
   };
 }

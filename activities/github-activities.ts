@@ -48,6 +48,9 @@ function currentWorkflowId(): string {
 
 export function createGitHubActivities(deps: GitHubActivityDeps) {
   const { octokit, whoAmI } = createGitHubSession(deps);
+  // Every status comment, the final report included, says so when jobs run unsandboxed.
+  const { executor } = deps.config;
+  const unsandboxed = executor.kind === 'local' && executor.local.sandbox === 'none';
   const publish = async (target: CommentTarget, text: string) => {
     const marker = commentMarker(currentWorkflowId());
     return upsertMarkedComment(octokit(), await whoAmI(), {
@@ -83,7 +86,7 @@ export function createGitHubActivities(deps: GitHubActivityDeps) {
       input: CommentTarget & { view: Omit<StatusView, 'workflowUrl'>; reportOf?: string },
     ): Promise<number> {
       const url = workflowUrl(deps.uiUrl, deps.config.temporal.namespace, currentWorkflowId());
-      const view = { ...input.view, workflowUrl: url };
+      const view = { ...input.view, workflowUrl: url, unsandboxed };
       if (input.reportOf !== undefined) view.report = await storedReport(input.reportOf);
       return publish(input, renderStatusComment(view));
     },

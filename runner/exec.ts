@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
+import { COMMAND_SANDBOX_ENV, commandSandboxArgv } from '../core/sandbox.js';
 
 // Runs one shell command of the code under test: in its own process group, so a timeout or a
 // cancelled job kills the whole tree (cargo, the benchmark binary, anything it forked).
@@ -67,10 +68,10 @@ export function mergeEnv(
 export async function runCommand(run: CommandRun): Promise<CommandOutcome> {
   const log = createWriteStream(run.logFile, { flags: 'a' });
   log.write(`\n===== ${run.logHeader}\n$ ${run.command}\n`);
-  const [file, args] =
-    run.pinCpus === null
-      ? ['/bin/sh', ['-c', run.command]]
-      : ['taskset', ['-c', run.pinCpus.join(','), '/bin/sh', '-c', run.command]];
+  const shell = ['/bin/sh', '-c', run.command];
+  // In the local executor's sandbox each command gets a box of its own (core/sandbox.ts).
+  const boxed = process.env[COMMAND_SANDBOX_ENV] === 'bubblewrap' ? commandSandboxArgv(shell) : shell;
+  const [file, ...args] = run.pinCpus === null ? boxed : ['taskset', '-c', run.pinCpus.join(','), ...boxed];
   let tail = '';
   const keep = (chunk: Buffer) => {
     log.write(chunk);
@@ -78,7 +79,7 @@ export async function runCommand(run: CommandRun): Promise<CommandOutcome> {
     if (tail.length > TAIL_KEEP_CHARS) tail = tail.slice(-TAIL_KEEP_CHARS / 2);
   };
   const started = process.hrtime.bigint();
-  const child = spawn(file, args, {
+  const child = spawn(file as string, args, {
     cwd: run.cwd,
     env: run.env,
     detached: true,

@@ -251,6 +251,28 @@ async function providePostgres() {
   say(`postgresql: ${installed}`);
 }
 
+/** bubblewrap, the local executor's sandbox for code from pull requests (see README, Security). */
+async function provideBubblewrap() {
+  const found = onPath('bwrap');
+  if (found) {
+    say(`bwrap: ${found}`);
+    return;
+  }
+  if (process.platform !== 'linux') {
+    say(
+      `no sandbox on ${process.platform}: pull-request runs need executor.local.sandbox: none or the Kubernetes executor`,
+    );
+    return;
+  }
+  const hint =
+    "install Debian's bubblewrap (sudo apt-get install -y bubblewrap): without it the local executor refuses pull-request runs";
+  if (!canAptInstall()) {
+    say(`bwrap is missing: ${hint}`);
+    return;
+  }
+  await aptInstall('bubblewrap', 'the sandbox of pull-request code');
+}
+
 /**
  * kube-apiserver and etcd for the Kubernetes executor's tests, built from Go modules into a
  * per-user cache by scripts/build-kube-test-binaries.sh: a cache check when they are there, a
@@ -267,6 +289,7 @@ const started = Date.now();
 await installNpmDependencies();
 await provideTemporalCli();
 await provideChromium();
+await provideBubblewrap();
 await providePostgres();
 await provideKubeTestBinaries();
 say(

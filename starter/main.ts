@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { RawCompareOptions } from './commands/compare.js';
-import { loadConfigOrExit } from './load-config.js';
+import { loadConfigAndFileOrExit, loadConfigOrExit } from './load-config.js';
 
 const program = new Command()
   .name('benchbot')
@@ -22,7 +22,8 @@ program
   )
   .action(async () => {
     const { start } = await import('./commands/start.js');
-    await start(await loadConfigOrExit(configPath()));
+    const { config, file } = await loadConfigAndFileOrExit(configPath());
+    await start(config, file);
   });
 
 program

@@ -10,7 +10,8 @@ import {
 import type { Logger } from 'pino';
 import type { Executor } from '../activities/executors/executor.js';
 import { createKubernetesExecutor } from '../activities/executors/kubernetes.js';
-import { createLocalExecutor } from '../activities/executors/local.js';
+import { createLocalExecutor, type RunnerIsolation } from '../activities/executors/local.js';
+import { probeSandbox, type SandboxSettings } from '../activities/executors/local-sandbox.js';
 import { createGitHubActivities } from '../activities/github-activities.js';
 import { createJobActivities } from '../activities/job-activities.js';
 import { createPollerActivities } from '../activities/poller/poll-comments.js';
@@ -21,7 +22,6 @@ import { createStoreAccess } from '../activities/results-store/access.js';
 import { createTriggerActivities } from '../activities/trigger-validation.js';
 import { createTrunkActivities } from '../activities/trunk-activities.js';
 import type { BenchbotConfig } from '../core/config/index.js';
-import { withoutSecrets } from '../core/secret-env.js';
 import { heartbeatWhileRunning } from './heartbeat-while-running.js';
 import { bundlerLoggerFor } from './logger.js';
 
@@ -44,10 +44,14 @@ export interface WorkerOptions {
   /** Test knobs: shorter waits on GitHub's retry-after and between status edits. */
   retryAfterUnitMs?: number;
   statusEditIntervalMs?: number;
+  /** The config file benchbot read: hidden from jobs like the data folder. */
+  configFile?: string | null;
 }
 
 export interface BenchbotWorkers {
   workers: Worker[];
+  /** How local jobs are sandboxed, for the start-up lines; null on the Kubernetes executor. */
+  sandbox: string | null;
   /** Each worker's state by its task queue, for the health endpoint. */
   states(): Record<string, State>;
   /** Runs every worker until shutdown() (or one fails), then releases what the activities hold. */
@@ -55,29 +59,91 @@ export interface BenchbotWorkers {
   shutdown(): void;
 }
 
-/** The variables the config names as holding secrets. */
-function secretEnvNames(config: BenchbotConfig): string[] {
-  const { github, temporal } = config;
+/** What a job must never see: the data folder (results, Temporal's state), the config, TLS keys. */
+function hiddenPaths(config: BenchbotConfig, configFile: string | null): string[] {
+  const tls = config.temporal.tls;
   return [
-    github.tokenEnv,
-    github.webhookSecretEnv,
-    temporal.apiKeyEnv,
-    ...(github.app ? [github.app.privateKeyEnv] : []),
+    config.dataDir,
+    config.executor.local.workDir,
+    config.results.path,
+    ...(configFile === null ? [] : [configFile]),
+    ...(tls?.clientKeyPath ? [tls.clientKeyPath] : []),
   ];
+}
+
+/**
+ * How the local executor isolates jobs on this machine, said once at start: a worker that cannot
+ * sandbox pull-request code refuses it unless the config chose `sandbox: none`.
+ */
+async function localIsolation(
+  config: BenchbotConfig,
+  env: NodeJS.ProcessEnv,
+  configFile: string | null,
+  logger: Logger,
+): Promise<{ isolation: RunnerIsolation; description: string }> {
+  const local = config.executor.local;
+  if (local.sandbox === 'none') {
+    logger.warn('executor.local.sandbox is none: jobs, pull requests included, run unsandboxed');
+    return {
+      isolation: { kind: 'unsandboxed', refusal: null },
+      description: 'none (executor.local.sandbox: none): pull-request code runs unsandboxed',
+    };
+  }
+  const settings: SandboxSettings = {
+    network: local.network,
+    readOnlyPaths: local.readOnlyPaths,
+    hidden: hiddenPaths(config, configFile),
+    limits: local.limits,
+    path: env.PATH,
+  };
+  const status = await probeSandbox(settings);
+  if (status.available) {
+    logger.info({ network: local.network, limits: local.limits }, 'jobs run in a bubblewrap sandbox');
+    return { isolation: { kind: 'sandbox', settings }, description: 'bubblewrap' };
+  }
+  logger.warn(
+    { reason: status.reason },
+    'no sandbox for jobs: pull-request runs are refused (set executor.local.sandbox: none to run them unsandboxed)',
+  );
+  return {
+    isolation: { kind: 'unsandboxed', refusal: status.reason },
+    description: `UNAVAILABLE (${status.reason}): pull-request runs are refused; set executor.local.sandbox: none to run them unsandboxed`,
+  };
 }
 
 /**
  * The runner's executor: a child process here, or a Job in the cluster of $KUBECONFIG (else the
  * in-cluster service account, else ~/.kube/config).
  */
-function createExecutor(config: BenchbotConfig, env: NodeJS.ProcessEnv): Executor {
+async function createExecutor(
+  options: WorkerOptions,
+): Promise<{ executor: Executor; sandbox: string | null }> {
+  const { config, env } = options;
   if (config.executor.kind === 'kubernetes') {
     const kubeConfig = new KubeConfig();
     if (env.KUBECONFIG) kubeConfig.loadFromFile(env.KUBECONFIG);
     else kubeConfig.loadFromDefault();
-    return createKubernetesExecutor({ config: config.executor.kubernetes, kubeConfig });
+    return {
+      executor: createKubernetesExecutor({ config: config.executor.kubernetes, kubeConfig }),
+      sandbox: null,
+    };
   }
-  return createLocalExecutor(config.executor.local.workDir, withoutSecrets(env, secretEnvNames(config)));
+  const local = config.executor.local;
+  const { isolation, description } = await localIsolation(
+    config,
+    env,
+    options.configFile ?? null,
+    options.logger,
+  );
+  const executor = createLocalExecutor({
+    workRoot: local.workDir,
+    hostEnv: env,
+    passEnv: local.passEnv,
+    isolation,
+    wallTimeMs: local.limits.wallMinutes * 60_000,
+    logger: options.logger,
+  });
+  return { executor, sandbox: description };
 }
 
 /**
@@ -132,6 +198,7 @@ export async function createWorkers(options: WorkerOptions): Promise<BenchbotWor
       ...trunk,
     },
   });
+  const executor = await createExecutor(options);
   const jobs = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
@@ -146,7 +213,7 @@ export async function createWorkers(options: WorkerOptions): Promise<BenchbotWor
     shutdownGraceTime: 0,
     activities: createJobActivities({
       config,
-      executor: createExecutor(config, options.env),
+      executor: executor.executor,
       store,
       logger: options.logger,
       publishStatus: github.publishStatus,
@@ -164,6 +231,7 @@ export async function createWorkers(options: WorkerOptions): Promise<BenchbotWor
   };
   return {
     workers,
+    sandbox: executor.sandbox,
     states: () => Object.fromEntries(workers.map((w) => [w.options.taskQueue, w.getState()])),
     async run() {
       const settled = await Promise.allSettled(workers.map((w) => w.run().finally(shutdown)));

@@ -37,6 +37,10 @@ export interface ExecutorHooks {
 /** Failure types the job activity counts apart (see benchbot_jobs and benchbot_preemptions). */
 export const RUNNER_LOST = 'RunnerLost';
 export const WORKER_SHUTDOWN = 'WorkerShutdown';
+/** The job outlived executor.local.limits.wallMinutes: stopped, and not retried. */
+export const JOB_TIMED_OUT = 'JobTimedOut';
+/** Pull-request runs refused: the local sandbox was asked for but cannot run on this machine. */
+export const SANDBOX_UNAVAILABLE = 'SandboxUnavailable';
 
 /** The machine under the runner went away (a spot node reclaimed, a pod evicted): retried. */
 export function runnerLost(message: string): ApplicationFailure {

@@ -1,10 +1,13 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Logger } from 'pino';
 import { furthest, parseCheckpoint } from '../../core/checkpoint.js';
+import { runnerEnv } from '../../core/runner-env.js';
 import {
   type CodeUnderTestFailure,
   describeCheckpoint,
@@ -12,13 +15,17 @@ import {
   parseProgressLine,
   RUNNER_EXIT,
 } from '../../core/runner-protocol.js';
+import { COMMAND_SANDBOX_ENV, type JobSandbox } from '../../core/sandbox.js';
 import {
   type Executor,
   type ExecutorHooks,
   type ExecutorJob,
   type ExecutorOutcome,
+  JOB_TIMED_OUT,
+  SANDBOX_UNAVAILABLE,
   workerShutdown,
 } from './executor.js';
+import { localRepository, prepareJobSandbox, type SandboxSettings, spawnBox } from './local-sandbox.js';
 
 const RUNNER = fileURLToPath(new URL('../../runner/bin.js', import.meta.url));
 const KILL_GRACE_MS = 10_000;
@@ -33,16 +40,95 @@ function tail(text: string, lines: number): string {
   return text.split('\n').slice(-lines).join('\n');
 }
 
+/** How the local executor runs the runner; see local-sandbox.ts and README's Security section. */
+export type RunnerIsolation =
+  | { kind: 'sandbox'; settings: SandboxSettings }
+  /**
+   * `refusal` says why pull-request runs are refused (the sandbox was asked for but cannot run);
+   * null when the config chose `sandbox: none`, and they run unsandboxed.
+   */
+  | { kind: 'unsandboxed'; refusal: string | null };
+
+export interface LocalExecutorOptions {
+  workRoot: string;
+  /** The worker's environment; only what runner-env.ts allows of it reaches a job. */
+  hostEnv: Readonly<Record<string, string | undefined>>;
+  passEnv: readonly string[];
+  isolation: RunnerIsolation;
+  /** executor.local.limits.wallMinutes, in ms. */
+  wallTimeMs: number;
+  logger: Logger;
+}
+
+/** The per-job home and caches: builds write there, not into the worker's home. */
+function jobFolders(dir: string) {
+  return {
+    HOME: join(dir, 'home'),
+    TMPDIR: join(dir, 'tmp'),
+    XDG_CACHE_HOME: join(dir, 'cache'),
+    CARGO_HOME: join(dir, 'cache', 'cargo'),
+    GOPATH: join(dir, 'cache', 'go'),
+    GOCACHE: join(dir, 'cache', 'go-build'),
+  };
+}
+
+interface StartedRunner {
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  /** Asks the runner to stop (it saves its checkpoint and kills its commands). */
+  terminate(): void;
+  /** Stops the runner and everything it started, now. */
+  kill(): void;
+}
+
 /**
  * The runner as a child process in its own process group, so a cancel or a timeout stops it and
  * everything it started (builds, benchmarks) with one signal.
  */
-export function createLocalExecutor(workRoot: string, env: Record<string, string>): Executor {
+function startUnsandboxed(
+  argv: readonly string[],
+  env: Record<string, string>,
+  marker: string,
+): StartedRunner {
+  const [file, ...args] = argv;
+  const child = spawn(file as string, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
+  return {
+    child,
+    terminate: () => killGroup(child.pid, 'SIGTERM'),
+    kill: () => void killMarked(marker),
+  };
+}
+
+/**
+ * The runner in its job box. A stop kills the box: everything in it goes at once, and the runner's
+ * checkpoint (written atomically after each benchmark) keeps what was finished. bwrap's
+ * `--die-with-parent` does the same when the worker dies.
+ */
+function startSandboxed(box: JobSandbox, env: Record<string, string>): StartedRunner {
+  const child = spawnBox(box, env, 'pipe') as ChildProcessByStdio<null, Readable, Readable>;
+  const kill = () => killPid(child.pid);
+  return { child, terminate: kill, kill };
+}
+
+export function createLocalExecutor(options: LocalExecutorOptions): Executor {
+  const { workRoot, isolation, logger } = options;
   return {
     async run(job: ExecutorJob, hooks: ExecutorHooks): Promise<ExecutorOutcome> {
+      if (isolation.kind === 'unsandboxed') {
+        if (isolation.refusal !== null && job.spec.reason === 'pr-comment')
+          throw ApplicationFailure.nonRetryable(
+            `this worker runs no code from pull requests unsandboxed, and it cannot sandbox them: ${isolation.refusal}. Fix the sandbox, or set executor.local.sandbox: none in benchbot's config to run pull requests unsandboxed (every status comment then says so).`,
+            SANDBOX_UNAVAILABLE,
+          );
+        logger.warn(
+          { job: job.key, reason: isolation.refusal ?? 'executor.local.sandbox: none' },
+          'running a job unsandboxed',
+        );
+      }
       const dir = join(workRoot, safeName(job.key));
       const out = join(dir, 'out');
-      await mkdir(out, { recursive: true });
+      const folders = jobFolders(dir);
+      const made = [out, folders.HOME, folders.TMPDIR, folders.XDG_CACHE_HOME];
+      for (const folder of made) await mkdir(folder, { recursive: true });
       const specFile = join(dir, 'spec.json');
       await writeFile(specFile, `${JSON.stringify(job.spec, null, 2)}\n`);
       // Every process of this job (the runner, builds, benchmarks and what they fork) inherits
@@ -52,15 +138,41 @@ export function createLocalExecutor(workRoot: string, env: Record<string, string
       const checkpointFile = join(out, 'checkpoint.json');
       await resumeFrom(job, checkpointFile);
 
-      const child = spawn(
+      const argv = [
         process.execPath,
-        [RUNNER, '--spec', specFile, '--out', out, '--work-dir', join(dir, 'src')],
-        {
-          detached: true,
-          stdio: ['ignore', 'pipe', 'pipe'],
-          env: { ...env, BENCHBOT_JOB: dir },
-        },
-      );
+        RUNNER,
+        '--spec',
+        specFile,
+        '--out',
+        out,
+        '--work-dir',
+        join(dir, 'src'),
+      ];
+      const sandboxed = isolation.kind === 'sandbox';
+      const repository = localRepository(job.spec.url);
+      // A repository on this machine belongs to another uid than the job's: git reads it only when
+      // the global config (the job's own, in its home) says so.
+      if (repository !== null)
+        await writeFile(join(folders.HOME, '.gitconfig'), `[safe]\n\tdirectory = ${repository}/.git\n`);
+      const env = runnerEnv(options.hostEnv, options.passEnv, {
+        ...folders,
+        BENCHBOT_JOB: dir,
+        ...(sandboxed ? { [COMMAND_SANDBOX_ENV]: 'bubblewrap' } : {}),
+      });
+      const runner = sandboxed
+        ? startSandboxed(
+            await prepareJobSandbox({
+              settings: isolation.settings,
+              jobKey: job.key,
+              jobDir: dir,
+              ownedPaths: [...made, specFile],
+              repositoryUrl: job.spec.url,
+              command: argv,
+            }),
+            env,
+          )
+        : startUnsandboxed(argv, env, marker);
+      const { child } = runner;
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => {
         stderr = tail(stderr + chunk.toString(), 200);
@@ -85,23 +197,33 @@ export function createLocalExecutor(workRoot: string, env: Record<string, string
         }
         hooks.onProgress(event);
       });
-      const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+      // A runner that cannot even start (a tool missing since the start-up check) is lost infrastructure.
+      const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+        child.once('exit', (code, signal) => resolve([code, signal]));
+        child.once('error', reject);
+      });
       const ticker = setInterval(() => hooks.heartbeat(), HEARTBEAT_MS);
-      let stoppedFor: 'cancel' | 'shutdown' | null = null;
-      const stopFor = (reason: 'cancel' | 'shutdown') => () => {
+      let stoppedFor: 'cancel' | 'shutdown' | 'wall-time' | null = null;
+      const stopFor = (reason: 'cancel' | 'shutdown' | 'wall-time') => () => {
         stoppedFor ??= reason;
-        // The runner stops its commands on SIGTERM and exits; its checkpoint is already on disk.
-        killGroup(child.pid, 'SIGTERM');
-        setTimeout(() => void killMarked(marker), KILL_GRACE_MS).unref();
+        // Unboxed, the runner stops its commands on SIGTERM and exits; its checkpoint is on disk.
+        runner.terminate();
+        setTimeout(runner.kill, KILL_GRACE_MS).unref();
       };
       const onCancel = stopFor('cancel');
       const onShutdown = stopFor('shutdown');
       hooks.signal.addEventListener('abort', onCancel, { once: true });
       hooks.shutdown.addEventListener('abort', onShutdown, { once: true });
+      const wallTimer = setTimeout(stopFor('wall-time'), options.wallTimeMs);
       try {
         const [code, signal] = await exited;
         await saved;
         if (stoppedFor === 'cancel') return { kind: 'cancelled' };
+        if (stoppedFor === 'wall-time')
+          throw ApplicationFailure.nonRetryable(
+            `the job ran longer than executor.local.limits.wallMinutes (${Math.round(options.wallTimeMs / 60_000)} min) and was stopped`,
+            JOB_TIMED_OUT,
+          );
         if (code === RUNNER_EXIT.ok)
           return { kind: 'results', text: await readFile(join(out, 'results.json'), 'utf8') };
         if (code === RUNNER_EXIT.codeUnderTest) {
@@ -125,6 +247,7 @@ export function createLocalExecutor(workRoot: string, env: Record<string, string
         );
       } finally {
         clearInterval(ticker);
+        clearTimeout(wallTimer);
         hooks.signal.removeEventListener('abort', onCancel);
         hooks.shutdown.removeEventListener('abort', onShutdown);
       }
@@ -172,9 +295,10 @@ async function killMarked(marker: string): Promise<void> {
   }
 }
 
-function killPid(pid: number): void {
+function killPid(pid: number | undefined, signal: NodeJS.Signals = 'SIGKILL'): void {
+  if (pid === undefined) return;
   try {
-    process.kill(pid, 'SIGKILL');
+    process.kill(pid, signal);
   } catch {
     // Already gone.
   }

@@ -19,7 +19,10 @@ export interface StoreAccess {
 }
 
 /** The store as activities use it: one connection (pool) per worker, errors typed for Temporal's retries. */
-export function createStoreAccess(config: BenchbotConfig, env: NodeJS.ProcessEnv): StoreAccess {
+export function createStoreAccess(
+  config: Pick<BenchbotConfig, 'results'>,
+  env: NodeJS.ProcessEnv,
+): StoreAccess {
   let opening: Promise<ResultsStore> | null = null;
   const close = async () => {
     const open = opening;

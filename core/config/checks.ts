@@ -125,9 +125,32 @@ function checkTemporal(file: ConfigFile): ConfigProblem[] {
 }
 
 /** Every cross-field problem in the file; empty when it is consistent. */
+// The variables the config names as holding secrets: never passed into a job.
+function checkPassEnv(file: ConfigFile): ConfigProblem[] {
+  const { github, temporal } = file;
+  const secrets = new Map<string, string>([
+    [github.tokenEnv, 'github.tokenEnv'],
+    [github.webhookSecretEnv, 'github.webhookSecretEnv'],
+    [temporal.apiKeyEnv, 'temporal.apiKeyEnv'],
+    ...(github.app ? [[github.app.privateKeyEnv, 'github.app.privateKeyEnv'] as [string, string]] : []),
+  ]);
+  return file.executor.local.passEnv.flatMap((name, index) => {
+    const setting = secrets.get(name);
+    return setting === undefined
+      ? []
+      : [
+          {
+            path: ['executor', 'local', 'passEnv', index],
+            message: `${name} holds a secret (it is ${setting}), and jobs run code from pull requests: remove it from passEnv`,
+          },
+        ];
+  });
+}
+
 export function checkConfig(file: ConfigFile): ConfigProblem[] {
   return [
     ...checkTemporal(file),
+    ...checkPassEnv(file),
     ...checkRepoNamesUnique(file),
     ...file.repos.flatMap((repo, index) => [
       ...checkBenchmarks(repo, index),

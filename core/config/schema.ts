@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OUTPUT_FORMATS, WALL_CLOCK_FORMAT } from '../results/output-formats.js';
+import { SANDBOX_KINDS } from '../sandbox.js';
 import { type ConfigProblem, checkConfig } from './checks.js';
 import { parseDurationSeconds } from './duration.js';
 
@@ -182,10 +183,38 @@ const kubernetesSchema = z.strictObject({
   pendingGraceSeconds: positiveInt.default(600),
 });
 
+const absolutePathSchema = nonEmptyString.refine((path) => path.startsWith('/'), {
+  error: (iss) =>
+    `${quoted(iss.input)} is not an absolute path: write it from the root, e.g. /opt/toolchains`,
+});
+
+// How code from a pull request is boxed in on this machine (see core/sandbox.ts and README's Security).
+const localExecutorSchema = z.strictObject({
+  workDir: nonEmptyString.nullable().default(null),
+  // `none` runs jobs as the worker's own processes: pull-request runs are then marked unsandboxed.
+  sandbox: z.enum(SANDBOX_KINDS).default('bubblewrap'),
+  // Builds fetch crates and modules; false gives jobs no network at all.
+  network: z.boolean().default(true),
+  // Toolchains outside /usr (e.g. ~/.rustup, ~/.cargo/bin), mounted read-only into every job.
+  readOnlyPaths: z.array(absolutePathSchema).default(() => []),
+  // Worker variables jobs may see besides PATH, locale and TZ (e.g. RUSTUP_HOME); never secrets.
+  passEnv: z.array(envVarNameSchema).default(() => []),
+  limits: z
+    .strictObject({
+      // Processes and threads of one job together.
+      processes: positiveInt.default(4096),
+      // Per process (RLIMIT_DATA); null: 80% of the machine's memory.
+      memoryMiB: positiveInt.nullable().default(null),
+      // The whole job, both builds and every round; past it the job fails and is not retried.
+      wallMinutes: positiveInt.default(360),
+    })
+    .prefault({}),
+});
+
 const executorSchema = z.strictObject({
   kind: z.enum(['local', 'kubernetes']).default('local'),
   slots: positiveInt.default(1),
-  local: z.strictObject({ workDir: nonEmptyString.nullable().default(null) }).prefault({}),
+  local: localExecutorSchema.prefault({}),
   kubernetes: kubernetesSchema.prefault({}),
 });
 
@@ -377,7 +406,10 @@ function deriveConfig(file: ConfigFile) {
     ...file,
     executor: {
       ...file.executor,
-      local: { workDir: file.executor.local.workDir ?? joinPath(file.dataDir, 'work') },
+      local: {
+        ...file.executor.local,
+        workDir: file.executor.local.workDir ?? joinPath(file.dataDir, 'work'),
+      },
     },
     results: { ...file.results, path: file.results.path ?? joinPath(file.dataDir, 'results.sqlite') },
     repos: file.repos.map((repo) => deriveRepo(repo, file.github.webUrl)),

@@ -43,6 +43,8 @@ export interface StatusView {
    * had to measure; for a finished one, a head that moved while it ran.
    */
   headMovedTo?: string | null;
+  /** Set by the worker (never the workflow) when jobs run without the local sandbox. */
+  unsandboxed?: boolean;
 }
 
 const HEADLINE: Record<RequestState, string> = {
@@ -91,6 +93,9 @@ export function fenced(text: string, lang = 'text'): string {
   return `${fence}${lang}\n${text.replace(/\n+$/, '')}\n${fence}`;
 }
 
+export const UNSANDBOXED_NOTE =
+  "> ⚠️ **Unsandboxed run:** this worker runs the pull request's code as its own processes (`executor.local.sandbox: none`), with access to everything the worker can reach.";
+
 /** The one status comment of a request, rendered whole each time it changes. */
 export function renderStatusComment(view: StatusView): string {
   const position = view.state === 'queued' && view.queuePosition ? ` (position ${view.queuePosition})` : '';
@@ -105,6 +110,7 @@ export function renderStatusComment(view: StatusView): string {
     sideRow('changed', view.changed),
     '',
   ];
+  if (view.unsandboxed) lines.push(UNSANDBOXED_NOTE, '');
   if (view.progress && (view.state === 'building' || view.state === 'running')) {
     lines.push(`**Progress:** ${describeProgress(view.progress)}`, '');
   }

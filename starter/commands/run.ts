@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { probeSandbox } from '../../activities/executors/local-sandbox.js';
 import { workflowUrl } from '../../activities/github-activities.js';
 import { type BenchbotConfig, findRepo, type RepoConfig, temporalUiUrl } from '../../core/config/index.js';
 import { manualRequestId } from '../../core/request/ids.js';
@@ -41,6 +42,27 @@ function parseEnv(pairs: readonly string[]): Record<string, string> {
  * `benchbot run`: the request workflow without GitHub, for trying benchbot on your own repository.
  * Prints progress while it runs and the report at the end; the workflow stays in the Web UI.
  */
+/** Manual runs go ahead without a sandbox (it is the maintainer's own code), but not silently. */
+async function warnIfUnsandboxed(config: BenchbotConfig): Promise<void> {
+  const { kind, local } = config.executor;
+  if (kind !== 'local') return;
+  if (local.sandbox === 'none') {
+    console.error('[benchbot] warning: executor.local.sandbox is none: this run is unsandboxed');
+    return;
+  }
+  const status = await probeSandbox({
+    network: local.network,
+    readOnlyPaths: [],
+    hidden: [],
+    limits: local.limits,
+    path: process.env.PATH,
+  });
+  if (!status.available)
+    console.error(
+      `[benchbot] warning: no sandbox on this machine (${status.reason}); this run is unsandboxed`,
+    );
+}
+
 export async function run(config: BenchbotConfig, options: RunOptions): Promise<number> {
   const repo = repoFor(config, options.repo);
   if (repo === null) {
@@ -65,6 +87,7 @@ export async function run(config: BenchbotConfig, options: RunOptions): Promise<
     );
     return 2;
   }
+  await warnIfUnsandboxed(config);
   const env = parseEnv(options.env);
   const benchmarks =
     options.benchmark.length > 0

@@ -29,7 +29,7 @@ function serverLogLevel(line: string): 'error' | 'warn' | 'info' {
  * folder, with the Web UI) or a configured cluster, then the worker. Ctrl-C shuts the worker down
  * (finishing in-flight tasks) before stopping the server, so nothing is cut mid-write.
  */
-export async function start(config: BenchbotConfig): Promise<void> {
+export async function start(config: BenchbotConfig, configFile: string | null = null): Promise<void> {
   const logger = createLogger();
   installRuntime(logger, config.telemetry.metricsAddress);
 
@@ -92,10 +92,11 @@ export async function start(config: BenchbotConfig): Promise<void> {
       if (changed.length > 0)
         progress(`schedules: ${changed.map((s) => `${s.action} ${s.scheduleId}`).join(', ')}`);
 
-      workers = await createWorkers({ connection, config, env: process.env, logger, uiUrl });
+      workers = await createWorkers({ connection, config, env: process.env, logger, uiUrl, configFile });
       if (!stopping) {
         progress(`worker polling task queue ${config.temporal.taskQueue} on ${address}`);
         progress(`Temporal Web UI: ${uiUrl ?? '(not available: set temporal.uiUrl)'}`);
+        if (workers.sandbox !== null) progress(`job sandbox: ${workers.sandbox}`);
         const running = workers;
         const health = config.telemetry.healthAddress
           ? await startHealthServer({

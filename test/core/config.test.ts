@@ -93,7 +93,14 @@ describe('a minimal file', () => {
     expect(config.github.writeIntervalMs).toBe(1000);
     expect(config.poll.intervalSeconds).toBe(30);
     expect(config.executor.kind).toBe('local');
-    expect(config.executor.local.workDir).toBe('data/work');
+    expect(config.executor.local).toEqual({
+      workDir: 'data/work',
+      sandbox: 'bubblewrap',
+      network: true,
+      readOnlyPaths: [],
+      passEnv: [],
+      limits: { processes: 4096, memoryMiB: null, wallMinutes: 360 },
+    });
     expect(config.executor.kubernetes).toMatchObject({
       namespace: 'benchmarking',
       cpu: '30',
@@ -365,6 +372,32 @@ const errorCases: { name: string; text: string; path: string; line: number; mess
     message: /same port 9000; pick another uiPort/,
   },
 ];
+
+describe('the local sandbox settings', () => {
+  const withLocal = (local: string) => `${MINIMAL}executor: { local: ${local} }\n`;
+
+  it('takes sandbox: none, toolchain paths and extra variables', () => {
+    expect(
+      parseOk(
+        withLocal('{ sandbox: none, network: false, readOnlyPaths: [/opt/rust], passEnv: [RUSTUP_HOME] }'),
+      ).executor.local,
+    ).toMatchObject({
+      sandbox: 'none',
+      network: false,
+      readOnlyPaths: ['/opt/rust'],
+      passEnv: ['RUSTUP_HOME'],
+    });
+  });
+
+  it('refuses an unknown sandbox, a relative path and a secret in passEnv, saying why', () => {
+    const messages = (local: string) => parseIssues(withLocal(local)).map((i) => `${i.path}: ${i.message}`);
+    expect(messages('{ sandbox: docker }').join('\n')).toMatch(/executor\.local\.sandbox.*bubblewrap.*none/s);
+    expect(messages('{ readOnlyPaths: [opt/rust] }').join('\n')).toContain('is not an absolute path');
+    expect(messages('{ passEnv: [PATH, GITHUB_TOKEN] }')).toEqual([
+      'executor.local.passEnv[1]: GITHUB_TOKEN holds a secret (it is github.tokenEnv), and jobs run code from pull requests: remove it from passEnv',
+    ]);
+  });
+});
 
 describe('a bad file', () => {
   it.each(errorCases)('$name: names the path, the line and the problem', ({ text, path, line, message }) => {

@@ -26,7 +26,7 @@ afterAll(async () => {
 async function jobsOf(worker: WorkerProcess): Promise<{ pid: number; job: string }[]> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const mine = (await runners(world)).filter((r) => r.parent === worker.pid);
+    const mine = (await runners(world)).filter((r) => r.ancestors.includes(worker.pid ?? -1));
     if (mine.length > 0) return mine;
     if (Date.now() > deadline)
       throw new Error(`no job of the worker started within 60 s; see ${worker.logFile}`);
@@ -46,6 +46,14 @@ async function runJobAttempts(client: Client, workflowId: string): Promise<numbe
   return events
     .filter((e) => runJobs.has(String(e.activityTaskStartedEventAttributes?.scheduledEventId)))
     .map((e) => e.activityTaskStartedEventAttributes?.attempt ?? 0);
+}
+
+async function waitUntil(what: string, check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await sleep(100);
+  }
 }
 
 /** Running, not a zombie: a runner that ended just before the kill could be left one. */
@@ -78,17 +86,20 @@ describe('the worker killed outright', () => {
       }
       const cutShort = new Set<string>();
       for (let kill = 0; kill < KILLS; kill++) {
-        // Each kill lands at a seeded point inside a job of this worker (orphans of the last kill do
-        // not count), and the job's runner outliving the worker shows it was mid-job.
+        // Each kill lands at a seeded point inside a job of this worker: its runner is alive as the
+        // worker is killed.
         await jobsOf(worker);
         await sleep(random() * 3_000);
-        const running = await jobsOf(worker);
+        const alive = (await jobsOf(worker)).filter((r) => isAlive(r.pid));
         await worker.kill();
-        const alive = running.filter((r) => isAlive(r.pid));
         expect(alive, `kill ${kill + 1}: no job of the worker was running when it was killed`).not.toEqual(
           [],
         );
         for (const r of alive) cutShort.add(basename(r.job));
+        // The job's sandbox goes down with the worker: none of its runners outlives it.
+        await waitUntil(`kill ${kill + 1}: the killed worker's runners are gone`, () =>
+          alive.every((r) => !isAlive(r.pid)),
+        );
         worker.start();
         await worker.waitFor('ready.');
       }

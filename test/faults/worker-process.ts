@@ -74,6 +74,11 @@ export class WorkerProcess {
     return code;
   }
 
+  /** Whether the process is still there (not killed by anything but this object). */
+  alive(): boolean {
+    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   log(): string {
     return readFileSync(this.logFile, 'utf8');
   }

@@ -186,26 +186,41 @@ export async function expectEachReportedOnce(
 
 /**
  * The runners of this world running right now (found by the job marker in their environment), each
- * with its parent (the worker that started it, or another process once that worker is gone) and
+ * with its ancestors (parent first: the sandbox's processes, then the worker that started it) and
  * its job's folder, named after the request's workflow id.
  */
-export async function runners(world: FaultWorld): Promise<{ pid: number; parent: number; job: string }[]> {
-  const found: { pid: number; parent: number; job: string }[] = [];
+export async function runners(
+  world: FaultWorld,
+): Promise<{ pid: number; ancestors: number[]; job: string }[]> {
+  const found: { pid: number; ancestors: number[]; job: string }[] = [];
   for (const entry of await readdir('/proc')) {
     const [environ, cmdline, status] = await Promise.all([
       readFile(`/proc/${entry}/environ`, 'utf8').catch(() => ''),
       readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => ''),
       readFile(`/proc/${entry}/status`, 'utf8').catch(() => ''),
     ]);
-    if (environ.includes(`BENCHBOT_JOB=${world.dataDir}`) && cmdline.includes('runner/bin.js')) {
+    if (
+      environ.includes(`BENCHBOT_JOB=${world.dataDir}`) &&
+      cmdline.split('\0')[1]?.endsWith('runner/bin.js')
+    ) {
       found.push({
         pid: Number(entry),
-        parent: Number(/^PPid:\s*(\d+)/m.exec(status)?.[1] ?? 0),
+        ancestors: await ancestorsOf(Number(/^PPid:\s*(\d+)/m.exec(status)?.[1] ?? 0)),
         job: /(?:^|\0)BENCHBOT_JOB=([^\0]*)/.exec(environ)?.[1] ?? '',
       });
     }
   }
   return found;
+}
+
+async function ancestorsOf(pid: number): Promise<number[]> {
+  const chain: number[] = [];
+  for (let at = pid; at > 1 && chain.length < 64; ) {
+    chain.push(at);
+    const status = await readFile(`/proc/${at}/status`, 'utf8').catch(() => '');
+    at = Number(/^PPid:\s*(\d+)/m.exec(status)?.[1] ?? 0);
+  }
+  return chain;
 }
 
 /** Whether a runner of this world is running right now. */

@@ -101,7 +101,7 @@ async function runnerPids(): Promise<number[]> {
       readFile(`/proc/${entry}/environ`, 'utf8').catch(() => ''),
       readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => ''),
     ]);
-    if (environ.includes(`BENCHBOT_JOB=${dataDir}`) && cmdline.includes('runner/bin.js'))
+    if (environ.includes(`BENCHBOT_JOB=${dataDir}`) && cmdline.split('\0')[1]?.endsWith('runner/bin.js'))
       pids.push(Number(entry));
   }
   return pids;

@@ -47,6 +47,11 @@ function config(repo: string, url: string, options: { platforms?: string[]; benc
 version: 1
 dataDir: ${JSON.stringify(dataDir())}
 github: { apiUrl: ${JSON.stringify(fake.url)}, botLogin: "${BOT}" }
+${
+  // The blip's counter is state shared between jobs through a file outside their folders, which
+  // the sandbox exists to forbid: that test runs its (trusted, trunk) jobs unsandboxed.
+  options.benchEnv ? 'executor: { local: { sandbox: none } }' : ''
+}
 repos:
   - name: ${repo}
     url: ${JSON.stringify(url)}

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ExecutorJob, WORKER_SHUTDOWN } from '../../activities/executors/executor.js';
 import { createLocalExecutor } from '../../activities/executors/local.js';
@@ -21,6 +22,17 @@ vi.setConfig({ testTimeout: 120_000 });
 const dir = mkdtempSync(join(tmpdir(), 'benchbot-local-resume-'));
 let fixture: FixtureRepo;
 let store: StoreAccess;
+
+/** A worker's local executor on a machine of its own (work folder); the sandbox is not what is tested. */
+const executorOn = (workRoot: string) =>
+  createLocalExecutor({
+    workRoot,
+    hostEnv: process.env,
+    passEnv: [],
+    isolation: { kind: 'unsandboxed', refusal: null },
+    wallTimeMs: 600_000,
+    logger: pino({ level: 'silent' }),
+  });
 
 beforeAll(async () => {
   fixture = await makeFixtureRepo();
@@ -51,7 +63,7 @@ describe('the local executor across machines', () => {
       }),
     };
     const shutdown = new AbortController();
-    const first = createLocalExecutor(join(dir, 'machine-a'), { PATH: process.env.PATH ?? '' });
+    const first = executorOn(join(dir, 'machine-a'));
     await expect(
       first.run(
         job,
@@ -65,7 +77,7 @@ describe('the local executor across machines', () => {
 
     // Another machine: an empty work directory, the same store.
     const events: ProgressEvent[] = [];
-    const second = createLocalExecutor(join(dir, 'machine-b'), { PATH: process.env.PATH ?? '' });
+    const second = executorOn(join(dir, 'machine-b'));
     const outcome = await second.run(
       job,
       hooksFor((e) => events.push(e)),

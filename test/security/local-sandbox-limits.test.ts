@@ -1,0 +1,129 @@
+import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type ExecutorHooks, JOB_TIMED_OUT } from '../../activities/executors/executor.js';
+import { createLocalExecutor } from '../../activities/executors/local.js';
+import type { SandboxSettings } from '../../activities/executors/local-sandbox.js';
+import type { JobBenchmark } from '../../core/job-spec.js';
+import { benchmark, type FixtureRepo, makeFixtureRepo, makeSpec } from '../runner/fixture-repo.js';
+import { tempCheckpointStores } from '../support/job-checkpoints.js';
+
+// The sandbox's limits through the real local executor, bwrap and prlimit: memory per process,
+// the job's wall time, the network switch. Each job ends with a canary that must still run.
+
+vi.setConfig({ testTimeout: 120_000 });
+
+let fixture: FixtureRepo;
+let server: Server;
+let port: number;
+const workRoot = mkdtempSync(join(tmpdir(), 'benchbot-limits-'));
+const checkpoints = tempCheckpointStores();
+
+beforeAll(async () => {
+  fixture = await makeFixtureRepo();
+  server = createServer((socket) => socket.end('hello\n'));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  port = (server.address() as { port: number }).port;
+});
+
+afterAll(async () => {
+  await checkpoints.close();
+  server?.close();
+  await rm(workRoot, { recursive: true, force: true });
+  if (fixture) await rm(fixture.dir, { recursive: true, force: true });
+});
+
+function settings(overrides: Partial<SandboxSettings> = {}): SandboxSettings {
+  return {
+    network: true,
+    readOnlyPaths: [],
+    hidden: [workRoot],
+    limits: { processes: 512, memoryMiB: null },
+    path: process.env.PATH,
+    ...overrides,
+  };
+}
+
+const hooks: ExecutorHooks = {
+  onProgress: () => {},
+  heartbeat: () => {},
+  signal: new AbortController().signal,
+  shutdown: new AbortController().signal,
+};
+
+const attempt = (name: string, command: string): JobBenchmark =>
+  benchmark(name, {
+    command: `${command} && echo Benchmark${name[0]?.toUpperCase()}${name.slice(1)}-1 1 100 ns/op > ${name}.txt`,
+    iterations: 1,
+    warmups: 0,
+  });
+
+/** Runs the benchmarks as one sandboxed job; returns the status of each. */
+async function runJob(key: string, box: SandboxSettings, benchmarks: JobBenchmark[], wallTimeMs = 600_000) {
+  const executor = createLocalExecutor({
+    workRoot,
+    hostEnv: process.env,
+    passEnv: [],
+    isolation: { kind: 'sandbox', settings: box },
+    wallTimeMs,
+    logger: pino({ level: 'silent' }),
+  });
+  const spec = makeSpec(fixture, 'main', [...benchmarks, attempt('canary', 'true')]);
+  const outcome = await executor.run({ spec, key, checkpoints: checkpoints.forJob(key) }, hooks);
+  if (outcome.kind !== 'results') throw new Error(`the job ended ${JSON.stringify(outcome)}`);
+  const results = JSON.parse(outcome.text) as { benchmarks: { name: string; status: string }[] };
+  return Object.fromEntries(results.benchmarks.map((b) => [b.name.toLowerCase(), b.status]));
+}
+
+const connect = () =>
+  `node -e "require('net').connect(${port}, '127.0.0.1').on('data', () => process.exit(0)).on('error', () => process.exit(1))"`;
+
+async function jobProcesses(dir: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    const environ = await readFile(`/proc/${entry}/environ`, 'utf8').catch(() => '');
+    if (environ.split('\0').includes(`BENCHBOT_JOB=${dir}`)) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+describe('the local sandbox limits', () => {
+  it('fails a process that allocates past memoryMiB, and only that benchmark', async () => {
+    const statuses = await runJob('memory', settings({ limits: { processes: 512, memoryMiB: 768 } }), [
+      attempt('hog', `node -e "Buffer.alloc(1536 * 1024 * 1024, 1)"`),
+      attempt('modest', `node -e "Buffer.alloc(64 * 1024 * 1024, 1)"`),
+    ]);
+    expect(statuses).toEqual({ hog: 'failed', modest: 'ok', canary: 'ok' });
+  });
+
+  it('keeps the network unless it is configured off', async () => {
+    expect(await runJob('network-on', settings(), [attempt('reach', connect())])).toEqual({
+      reach: 'ok',
+      canary: 'ok',
+    });
+    expect(await runJob('network-off', settings({ network: false }), [attempt('reach', connect())])).toEqual({
+      reach: 'failed',
+      canary: 'ok',
+    });
+  });
+
+  it('stops a job past its wall time, does not retry it, and leaves no process behind', async () => {
+    const failure = await runJob('wall-time', settings(), [attempt('forever', 'sleep 600')], 4_000).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ type: JOB_TIMED_OUT, nonRetryable: true });
+    expect((failure as Error).message).toContain('executor.local.limits.wallMinutes');
+    for (let i = 0; i < 100 && (await jobProcesses(join(workRoot, 'wall-time'))).length > 0; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(await jobProcesses(join(workRoot, 'wall-time'))).toEqual([]);
+  });
+});
