@@ -100,8 +100,11 @@ describe('operability of a running worker', () => {
 
       expect(await worker.stop('SIGTERM')).toBe(0);
       // Nothing waited for the job to finish: stopped, the runner had still not done the second benchmark.
-      const atStop = JSON.parse(await readFile(checkpointFile, 'utf8')) as { completed: unknown[] };
-      expect(atStop.completed).toHaveLength(1);
+      const atStop = JSON.parse(await readFile(checkpointFile, 'utf8')) as Checkpointed;
+      expect(atStop.benchmarks.map((b) => [b.name, b.status])).toEqual([
+        ['tiny', 'ok'],
+        ['second', 'running'],
+      ]);
       expect(await runnerRunning(world)).toBe(false);
 
       // The attempt failed as a shutdown, with the checkpoint as its last heartbeat.
