@@ -7,7 +7,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { openResultsStore } from '../../activities/results-store/index.js';
 import { type FixtureRepo, makeFixtureRepo, PROJECT_ROOT } from '../runner/fixture-repo.js';
-import { expectEverySampleKept, historyBytes, WIDE, wideBenchmark } from '../support/wide-suite.js';
+import {
+  expectEverySampleKept,
+  historyBytes,
+  WIDE,
+  WIDE_SCRIPT_DIR,
+  wideBenchmark,
+} from '../support/wide-suite.js';
 import { testConfig } from './test-config.js';
 import { withWorker } from './worker-harness.js';
 
@@ -36,6 +42,7 @@ version: 1
 dataDir: ${JSON.stringify(dataDir)}
 temporal: { address: ${JSON.stringify(inject('temporalAddress'))}, taskQueue: ${taskQueue} }
 telemetry: { metricsAddress: null, healthAddress: null }
+executor: { local: { readOnlyPaths: [${JSON.stringify(WIDE_SCRIPT_DIR)}] } }
 repos:
   - name: ${REPO}
     url: ${JSON.stringify(fixture.url)}
@@ -59,7 +66,8 @@ async function runnerPids(): Promise<number[]> {
       readFile(`/proc/${entry}/environ`, 'utf8').catch(() => ''),
       readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => ''),
     ]);
-    if (environ.includes(`BENCHBOT_JOB=${dataDir}`) && cmdline.includes('runner/bin.js'))
+    // The node process itself, not the sandbox's wrappers (bwrap, setpriv) that name it in their arguments.
+    if (environ.includes(`BENCHBOT_JOB=${dataDir}`) && cmdline.split('\0')[1]?.endsWith('runner/bin.js'))
       pids.push(Number(entry));
   }
   return pids;

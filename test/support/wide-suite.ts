@@ -10,7 +10,14 @@ import { PROJECT_ROOT } from '../runner/fixture-repo.js';
 // measured rounds, on both sides: 200,000 samples, a results file of about 8 MB.
 
 export const WIDE = { functions: 200, samples: 100, rounds: 5 } as const;
-const SCRIPT = join(PROJECT_ROOT, 'test', 'fixtures', 'scale', 'wide-go-bench.mjs');
+const SCRIPT_DIR = join(PROJECT_ROOT, 'test', 'fixtures', 'scale');
+const SCRIPT = join(SCRIPT_DIR, 'wide-go-bench.mjs');
+
+/**
+ * The generator lives outside the repository under test: a sandboxed job sees it only when the
+ * config mounts its folder (`executor.local.readOnlyPaths`).
+ */
+export const WIDE_SCRIPT_DIR = SCRIPT_DIR;
 
 /** The benchmark's entry in a repository's `benchmarks:` (YAML flow style). */
 export function wideBenchmark(name = 'wide'): string {
