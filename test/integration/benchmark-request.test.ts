@@ -35,6 +35,8 @@ github: { apiUrl: ${JSON.stringify(fake.url)}, botLogin: "${BOT}" }
 repos:
   - name: ${REPO}
     url: ${JSON.stringify(fixture.url)}
+    # One active request per requester: the login is this file's own (other files share the
+    # Temporal server, and the limit counts a requester's requests across it).
     trigger: { maxQueuedPerRequester: 1 }
     build: { command: "${build}", env: { BENCH_FLAVOR: x } }
     benchmarks:
@@ -49,13 +51,13 @@ beforeAll(async () => {
   fake = await startFakeGitHub({
     users: [
       { login: BOT, token: 'bot-token' },
-      { login: 'alice', token: 'alice-token' },
+      { login: 'ada', token: 'ada-token' },
       { login: 'mallory', token: 'mallory-token' },
     ],
   });
   fake.createRepo({ owner: 'acme', name: 'widgets', gitPath: join(fixture.dir, 'project') });
-  fake.setPermission(REPO, 'alice', 'maintain');
-  pr = await fake.openPullRequest(REPO, { author: 'alice', head: { ref: 'slow' }, base: { ref: 'main' } });
+  fake.setPermission(REPO, 'ada', 'maintain');
+  pr = await fake.openPullRequest(REPO, { author: 'ada', head: { ref: 'slow' }, base: { ref: 'main' } });
 });
 
 afterAll(async () => {
@@ -107,7 +109,7 @@ describe('BenchmarkRequest: from a PR comment to a posted report', () => {
       config(),
       async ({ client, taskQueue }) => {
         const before = botComments().length;
-        const source = comment('alice', 'MEMBER', 'run benchmark hot steady');
+        const source = comment('ada', 'MEMBER', 'run benchmark hot steady');
         const outcome: RequestOutcome = await (await start(client, taskQueue, source)).result();
         expect(outcome).toMatchObject({ outcome: 'done' });
 
@@ -149,7 +151,7 @@ describe('BenchmarkRequest: from a PR comment to a posted report', () => {
       config(),
       async ({ client, taskQueue }) => {
         const before = botComments().length;
-        const source = comment('alice', 'MEMBER', 'run benchmark hot hott\nenv:\n  lower_case: 1');
+        const source = comment('ada', 'MEMBER', 'run benchmark hot hott\nenv:\n  lower_case: 1');
         expect(await (await start(client, taskQueue, source)).result()).toMatchObject({ outcome: 'invalid' });
         const reply = botComments().slice(before)[0]?.body ?? '';
         expect(reply).toContain('hott');
@@ -171,12 +173,12 @@ describe('BenchmarkRequest: from a PR comment to a posted report', () => {
       await withWorker(
         config(build),
         async ({ client, taskQueue }) => {
-          const run = comment('alice', 'MEMBER', 'run benchmark sleepy');
+          const run = comment('ada', 'MEMBER', 'run benchmark sleepy');
           const handle = await start(client, taskQueue, run);
           await waitForState(client, handle.workflowId, phase);
           expect((await jobProcesses()).length).toBeGreaterThan(0);
 
-          const second = comment('alice', 'MEMBER', 'run benchmark hot');
+          const second = comment('ada', 'MEMBER', 'run benchmark hot');
           expect(await (await start(client, taskQueue, second)).result()).toEqual({
             outcome: 'limited',
             active: 1,
@@ -185,13 +187,13 @@ describe('BenchmarkRequest: from a PR comment to a posted report', () => {
             'you already have 1 benchmark request queued or running',
           );
 
-          const queueReply = comment('alice', 'MEMBER', 'show benchmark queue');
+          const queueReply = comment('ada', 'MEMBER', 'show benchmark queue');
           await (await start(client, taskQueue, queueReply)).result();
           expect(botComments().at(-1)?.body).toMatch(
-            new RegExp(`\\| running \\| acme/widgets \\| #\\d+ \\| sleepy \\| @alice \\| ${phase} \\|`),
+            new RegExp(`\\| running \\| acme/widgets \\| #\\d+ \\| sleepy \\| @ada \\| ${phase} \\|`),
           );
 
-          const cancel = comment('alice', 'MEMBER', 'cancel benchmark');
+          const cancel = comment('ada', 'MEMBER', 'cancel benchmark');
           expect(await (await start(client, taskQueue, cancel)).result()).toEqual({
             outcome: 'replied',
             kind: 'cancel',
@@ -202,7 +204,7 @@ describe('BenchmarkRequest: from a PR comment to a posted report', () => {
 
           const status = botComments().find((c) => c.body.includes(handle.workflowId));
           expect(status?.body).toContain('🚫 cancelled');
-          expect(status?.body).toContain('Cancelled by @alice');
+          expect(status?.body).toContain('Cancelled by @ada');
           expect(await jobProcesses()).toEqual([]);
         },
         { env },
