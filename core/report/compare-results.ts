@@ -1,6 +1,7 @@
 import type { Benchmark } from '../results/schema.js';
 import { compareAll, geomeanOfRatios } from '../stats/index.js';
 import type { BenchmarkInput, CompareOptions } from '../stats/types.js';
+import { derivedSources } from './derived-metrics.js';
 import { groupTotals } from './group-totals.js';
 import { benchmarkLabels } from './labels.js';
 import { latestAttempts, roundPairs } from './round-pairs.js';
@@ -101,8 +102,13 @@ export function compareResults(benchmarks: readonly Benchmark[], options: Compar
   const labels = benchmarkLabels(benchmarks);
   const sorted = benchmarks.map((b, i) => sortOut(b, labels[i] as string));
   const toCompare = sorted.flatMap((s) => (s.kind === 'compare' ? [s] : []));
+  const sources = derivedSources(toCompare.map((s) => s.identity));
+  const inputs = toCompare.map((s) => s.input);
   const report = compareAll(
-    toCompare.map((s) => s.input),
+    inputs.map((input, i) => {
+      const source = sources[i];
+      return source === undefined ? input : { ...input, follows: (inputs[source] as BenchmarkInput).name };
+    }),
     options,
   );
   const compared = toCompare.map(
@@ -121,7 +127,8 @@ export function compareResults(benchmarks: readonly Benchmark[], options: Compar
     oneSided,
     geomeans: geomeansByMetric(compared),
     groupTotals: groupTotals(compared),
-    testedCount: compared.filter((b) => b.comparison.p !== null).length,
+    testedCount: report.family,
+    derivedCount: compared.filter((b) => b.comparison.follows !== undefined).length,
     pairing: pairedCount === 0 ? 'unpaired' : pairedCount === compared.length ? 'paired' : 'mixed',
     counts: countVerdicts(compared, failed.length, oneSided.length),
   };

@@ -49,13 +49,15 @@ export function methodLine(result: ResultsComparison): string {
     options.correction === 'none'
       ? 'p not adjusted for multiple comparisons'
       : `p adjusted by ${correctionName(options.correction)} over ${result.testedCount} benchmarks`;
-  const parts = [
-    `Samples ${test}`,
-    correction,
+  const parts = [`Samples ${test}`, correction];
+  if (result.derivedCount > 0) {
+    parts.push('throughput derived from a time takes its verdict (one hypothesis per measurement)');
+  }
+  parts.push(
     `α = ${options.alpha}`,
     options.thresholdPct > 0 ? `minimum effect ${options.thresholdPct}%` : 'no minimum effect',
     `medians ± ${Number((options.confidence * 100).toPrecision(6))}% confidence interval`,
-  ];
+  );
   if (isBenchstatCompatible(options)) parts.push('benchstat-compatible');
   return parts.join(' · ');
 }

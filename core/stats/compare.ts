@@ -234,43 +234,94 @@ function formatP(p: number): string {
  * unusable options or non-finite samples, which callers' validation should already exclude.
  */
 export function compareAll(inputs: readonly BenchmarkInput[], opts: CompareOptions): ComparisonReport {
-  const problem = checkCompareOptions(opts) ?? inputs.map(checkInput).find((p) => p !== null) ?? null;
+  const problem =
+    checkCompareOptions(opts) ??
+    inputs.map(checkInput).find((p) => p !== null) ??
+    checkFollows(inputs) ??
+    null;
   if (problem !== null) throw new RangeError(problem);
 
   const analyses = inputs.map((input) => analyze(input, opts));
-  const tested = analyses.flatMap((a, i) => (a.p === null ? [] : [i]));
+  // One hypothesis per measurement: a derived metric repeats its source's evidence, so counting
+  // it again would only make the correction stricter for everything else.
+  const tested = analyses.flatMap((a, i) => (a.p === null || a.input.follows !== undefined ? [] : [i]));
   const adjusted = adjustPValues(
     tested.map((i) => (analyses[i] as Analysis).p as number),
     opts.correction,
   );
   const pAdjusted = new Map(tested.map((i, k) => [i, adjusted[k] as number]));
 
-  const comparisons = analyses.map((a, i): BenchmarkComparison => {
+  const judged = analyses.map((a, i): BenchmarkComparison => {
     const pAdj = pAdjusted.get(i) ?? null;
     const { verdict, needSamples, notes } = decide(a, pAdj, opts, tested.length);
-    const comparison: BenchmarkComparison = {
-      name: a.input.name,
-      direction: a.input.direction,
-      baseline: a.baseline,
-      changed: a.changed,
-      ratio: a.ratio,
-      pctChange: a.pctChange,
-      test: a.test,
-      p: a.p,
-      pAdjusted: pAdj,
-      verdict,
-    };
-    if (needSamples !== undefined) comparison.needSamples = needSamples;
-    if (notes.length > 0) comparison.note = notes.join('; ');
-    return comparison;
+    return comparisonOf(a, pAdj, verdict, needSamples, notes);
+  });
+  const byName = new Map(judged.map((c) => [c.name, c]));
+  const comparisons = judged.map((c, i) => {
+    const source = (analyses[i] as Analysis).input.follows;
+    return source === undefined ? c : followVerdict(c, byName.get(source) as BenchmarkComparison);
   });
 
   return {
     comparisons,
     geomean: geomeanOfRatios(comparisons.map((c) => ({ name: c.name, ratio: c.ratio }))),
     correction: opts.correction,
+    family: tested.length,
     paired: comparisons.some((c) => c.test === 'wilcoxon-signed-rank-paired'),
   };
+}
+
+function comparisonOf(
+  a: Analysis,
+  pAdjusted: number | null,
+  verdict: Verdict,
+  needSamples: number | undefined,
+  notes: readonly string[],
+): BenchmarkComparison {
+  const comparison: BenchmarkComparison = {
+    name: a.input.name,
+    direction: a.input.direction,
+    baseline: a.baseline,
+    changed: a.changed,
+    ratio: a.ratio,
+    pctChange: a.pctChange,
+    test: a.test,
+    p: a.p,
+    pAdjusted,
+    verdict,
+  };
+  if (needSamples !== undefined) comparison.needSamples = needSamples;
+  if (notes.length > 0) comparison.note = notes.join('; ');
+  return comparison;
+}
+
+/** A derived metric keeps its own medians and change, and takes its source's test result and verdict. */
+function followVerdict(derived: BenchmarkComparison, source: BenchmarkComparison): BenchmarkComparison {
+  const { needSamples: _ownNeed, note: _ownNote, ...own } = derived;
+  const followed: BenchmarkComparison = {
+    ...own,
+    test: source.test,
+    p: source.p,
+    pAdjusted: source.pAdjusted,
+    verdict: source.verdict,
+    follows: source.name,
+    note: `derived from the measurement of ${source.name}, whose verdict it takes`,
+  };
+  if (source.needSamples !== undefined) followed.needSamples = source.needSamples;
+  return followed;
+}
+
+/** `follows` must name another input that itself follows none (a chain would hide the source). */
+function checkFollows(inputs: readonly BenchmarkInput[]): string | null {
+  const byName = new Map(inputs.map((input) => [input.name, input]));
+  for (const input of inputs) {
+    if (input.follows === undefined) continue;
+    const source = byName.get(input.follows);
+    if (source === undefined || source === input || source.follows !== undefined) {
+      return `benchmark ${input.name} follows ${input.follows}, which is not a measured benchmark of this report; name one that follows none`;
+    }
+  }
+  return null;
 }
 
 /** One benchmark on its own (a family of one, so the correction changes nothing). */

@@ -37,6 +37,11 @@ export interface BenchmarkInput {
   changed: number[];
   /** [baseline, changed] samples of the same round, when the runner interleaved them. */
   pairs?: Array<[number, number]>;
+  /**
+   * The name of another input of the same report whose measurement this one is computed from (Go's
+   * MB/s from ns/op and `b.SetBytes`): it is no hypothesis of its own and takes that input's verdict.
+   */
+  follows?: string;
 }
 
 export type Verdict = 'faster' | 'slower' | 'unchanged' | 'too-few-samples';
@@ -62,6 +67,8 @@ export interface BenchmarkComparison {
   verdict: Verdict;
   /** For 'too-few-samples': samples per side (pairs, for the paired test) that could show a change. */
   needSamples?: number;
+  /** The benchmark whose verdict, p and adjusted p this derived metric took (see BenchmarkInput.follows). */
+  follows?: string;
   note?: string;
 }
 
@@ -69,6 +76,8 @@ export interface ComparisonReport {
   comparisons: BenchmarkComparison[];
   geomean: GeomeanSummary | null;
   correction: Correction;
+  /** Hypotheses the correction covered: tested benchmarks that follow no other. */
+  family: number;
   /** True when at least one benchmark was judged by the paired test. */
   paired: boolean;
 }

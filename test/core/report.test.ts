@@ -178,6 +178,60 @@ describe('markdown report', () => {
   });
 });
 
+describe('derived metrics', () => {
+  /** go test -bench output: each benchmark's MB/s is computed from its ns/op by b.SetBytes(1024). */
+  const goBench = (factors: readonly number[]): string =>
+    factors
+      .flatMap((factor, b) =>
+        BASE.map((v) => {
+          const ns = v * factor;
+          return `BenchmarkHash${b}-8  1000000  ${ns.toFixed(2)} ns/op  ${((1024 / ns) * 1e3).toFixed(2)} MB/s`;
+        }),
+      )
+      .join('\n');
+
+  it('counts one hypothesis per measurement; throughput takes the verdict of its time', () => {
+    const result = compareTexts(
+      { file: 'old.txt', text: goBench([1, 1, 1, 1]) },
+      { file: 'new.txt', text: goBench([1, 1.2, 1, 1]) },
+      DEFAULT_OPTIONS,
+    );
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    const { comparison } = result;
+    expect(comparison.benchmarks).toHaveLength(8);
+    expect(comparison.testedCount).toBe(4);
+    expect(comparison.derivedCount).toBe(4);
+    const byLabel = new Map(comparison.benchmarks.map((b) => [b.label, b.comparison]));
+    for (let b = 0; b < 4; b++) {
+      const time = byLabel.get(`Hash${b}`);
+      const throughput = byLabel.get(`Hash${b} (throughput)`);
+      expect(throughput?.follows).toBe(`Hash${b}`);
+      expect(throughput?.verdict).toBe(time?.verdict);
+      expect(throughput?.pAdjusted).toBe(time?.pAdjusted);
+      expect(time?.follows).toBeUndefined();
+    }
+    expect(byLabel.get('Hash1')?.verdict).toBe('slower');
+    expect(byLabel.get('Hash1 (throughput)')?.pctChange).toBeCloseTo((1 / 1.2 - 1) * 100, 0);
+    expect(comparison.counts.slower).toBe(2);
+    expect(renderMarkdown(comparison)).toContain(
+      'p adjusted by Holm over 4 benchmarks · throughput derived from a time takes its verdict (one hypothesis per measurement)',
+    );
+  });
+
+  it('tests a throughput on its own when no time of the same benchmark is compared', () => {
+    const throughputOnly = (factor: number): Benchmark => ({
+      ...bench('copy', scaled(1), scaled(factor)),
+      metric: 'throughput',
+      unit: 'B/s',
+      direction: 'higher-is-better',
+    });
+    const result = compare([throughputOnly(1.2), bench('other', BASE, BASE)]);
+    expect(result.testedCount).toBe(2);
+    expect(result.derivedCount).toBe(0);
+    expect(result.benchmarks[0]?.comparison.verdict).toBe('faster');
+  });
+});
+
 describe('the GitHub comment limit', () => {
   const many = (count: number, factor: number) =>
     Array.from({ length: count }, (_, i) =>
@@ -326,7 +380,7 @@ describe('CSV and JSON', () => {
     ]);
     expect(json).toMatchObject({
       schema: 'benchbot-comparison',
-      schemaVersion: 1,
+      schemaVersion: 2,
       summary: '3 faster, 1 slower, 18 unchanged · geomean -2.1%',
       options: DEFAULT_OPTIONS,
       pairing: 'unpaired',
@@ -341,6 +395,7 @@ describe('CSV and JSON', () => {
       baseline: { n: 10, median: 104.5, ciNote: null },
       test: 'mann-whitney-u',
       needSamples: null,
+      follows: null,
     });
   });
 });

@@ -306,3 +306,45 @@ describe('geometric mean', () => {
     expect(report.geomean?.excluded).toEqual([]);
   });
 });
+
+describe('derived metrics', () => {
+  const time = (name: string, factor: number): BenchmarkInput => ({
+    name,
+    direction: 'lower-is-better',
+    baseline: range(10, 100),
+    changed: range(10, 100).map((v) => v * factor),
+  });
+  const throughputOf = (source: BenchmarkInput): BenchmarkInput => ({
+    name: `${source.name} (throughput)`,
+    direction: 'higher-is-better',
+    baseline: source.baseline.map((v) => 1e6 / v),
+    changed: source.changed.map((v) => 1e6 / v),
+    follows: source.name,
+  });
+
+  it('leaves them out of the correction family and gives them the verdict of their source', () => {
+    const inputs = [time('a', 1.3), time('b', 1), time('c', 1)];
+    const report = compareAll([...inputs, ...inputs.map(throughputOf)], DEFAULT_OPTIONS);
+    expect(report.family).toBe(3);
+    const alone = compareAll(inputs, DEFAULT_OPTIONS);
+    expect(report.comparisons.slice(0, 3)).toEqual(alone.comparisons);
+    const derived = report.comparisons[3];
+    expect(derived).toMatchObject({
+      verdict: 'slower',
+      follows: 'a',
+      pAdjusted: alone.comparisons[0]?.pAdjusted,
+    });
+    expect(derived?.pctChange).toBeCloseTo((1 / 1.3 - 1) * 100, 6);
+  });
+
+  it('refuses a source that is missing or itself derived', () => {
+    const a = time('a', 1);
+    expect(() => compareAll([a, { ...time('x', 1), follows: 'nope' }], DEFAULT_OPTIONS)).toThrow(
+      /follows nope, which is not a measured benchmark/,
+    );
+    const derived = throughputOf(a);
+    expect(() =>
+      compareAll([a, derived, { ...time('y', 1), follows: derived.name }], DEFAULT_OPTIONS),
+    ).toThrow(RangeError);
+  });
+});
