@@ -63,6 +63,10 @@ program
     'minimum effect in percent; smaller significant changes count as unchanged (default 1)',
   )
   .option('--correction <method>', 'multiple-comparison correction: holm, bh or none (default holm)')
+  .option(
+    '--paired <test>',
+    'test for samples paired by round: auto (moderated t), signed-rank (Wilcoxon) or never (U test) (default auto)',
+  )
   .option('--benchstat', "benchstat's decision rule: no correction, no minimum effect, unpaired")
   .option('--fail-on-regression', 'exit 1 when any benchmark is slower')
   // Usage errors (unknown option, missing file argument) exit 2 like every other invalid input.

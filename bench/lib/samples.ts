@@ -5,7 +5,9 @@ import { lognormalSigma } from './prng.js';
 // on the same machine state. Each sample is centre * exp(drift_r + noise), where drift_r is
 // shared by both runs of round r (frequency scaling, noisy neighbours) and noise is independent.
 // Both are normal in log space, so a sample is lognormal: skewed right like real timings and
-// never negative.
+// never negative. Optionally the noise has heavy tails (Student t with 3 degrees of freedom,
+// scaled to the same variance), and a benchmark may have one outlier: a single sample 1.7x
+// what it would have been (a run that a neighbour's burst or a page-cache miss hit).
 
 export interface SampleModel {
   /** Rounds, i.e. samples per side. */
@@ -18,7 +20,13 @@ export interface SampleModel {
   centre: number;
   /** Proportional change of the changed side's centre (0.05: 5% slower for a time). */
   shift: number;
+  /** 'heavy': the independent noise is t with 3 degrees of freedom instead of normal. */
+  tails?: 'normal' | 'heavy';
+  /** Chance that one sample of the benchmark (random side and round) is 1.7x its value. */
+  outlierChance?: number;
 }
+
+export const OUTLIER_FACTOR = 1.7;
 
 export interface Rounds {
   baseline: number[];
@@ -26,22 +34,33 @@ export interface Rounds {
   pairs: Array<[number, number]>;
 }
 
+/** Student t with 3 degrees of freedom scaled to unit variance (its variance is 3). */
+function heavyNormal(rng: Rng): number {
+  const z = rng.normal();
+  let chi2 = 0;
+  for (let i = 0; i < 3; i++) chi2 += rng.normal() ** 2;
+  return z / Math.sqrt(chi2 / 3) / Math.sqrt(3);
+}
+
 export function drawRounds(rng: Rng, model: SampleModel): Rounds {
   const sigma = lognormalSigma(model.cv);
   const driftSd = sigma * Math.sqrt(model.driftShare);
   const noiseSd = sigma * Math.sqrt(1 - model.driftShare);
+  const noise = model.tails === 'heavy' ? () => heavyNormal(rng) : () => rng.normal();
   const changedCentre = model.centre * (1 + model.shift);
   const baseline: number[] = [];
   const changed: number[] = [];
-  const pairs: Array<[number, number]> = [];
   for (let r = 0; r < model.n; r++) {
     const drift = driftSd * rng.normal();
-    const b = model.centre * Math.exp(drift + noiseSd * rng.normal());
-    const c = changedCentre * Math.exp(drift + noiseSd * rng.normal());
-    baseline.push(b);
-    changed.push(c);
-    pairs.push([b, c]);
+    baseline.push(model.centre * Math.exp(drift + noiseSd * noise()));
+    changed.push(changedCentre * Math.exp(drift + noiseSd * noise()));
   }
+  if (model.outlierChance !== undefined && rng.uniform() < model.outlierChance) {
+    const side = rng.uniform() < 0.5 ? baseline : changed;
+    const round = Math.floor(rng.uniform() * model.n);
+    side[round] = (side[round] as number) * OUTLIER_FACTOR;
+  }
+  const pairs = baseline.map((b, r): [number, number] => [b, changed[r] as number]);
   return { baseline, changed, pairs };
 }
 

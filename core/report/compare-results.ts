@@ -55,6 +55,7 @@ function sortOut(b: Benchmark, label: string): Sorted {
   const input: BenchmarkInput = {
     name: label,
     direction: b.direction,
+    metric: JSON.stringify([b.metric, b.unit]),
     baseline: baseline.map((s) => s.value),
     changed: changed.map((s) => s.value),
     ...(pairs === undefined ? {} : { pairs }),
@@ -102,7 +103,11 @@ export function compareResults(benchmarks: readonly Benchmark[], options: Compar
   const labels = benchmarkLabels(benchmarks);
   const sorted = benchmarks.map((b, i) => sortOut(b, labels[i] as string));
   const toCompare = sorted.flatMap((s) => (s.kind === 'compare' ? [s] : []));
-  const sources = derivedSources(toCompare.map((s) => s.identity));
+  // Derived metrics matter to the correction's family; uncorrected, each row stands alone, as in benchstat.
+  const sources =
+    options.correction === 'none'
+      ? toCompare.map(() => undefined)
+      : derivedSources(toCompare.map((s) => s.identity));
   const inputs = toCompare.map((s) => s.input);
   const report = compareAll(
     inputs.map((input, i) => {
@@ -119,7 +124,7 @@ export function compareResults(benchmarks: readonly Benchmark[], options: Compar
   );
   const failed = sorted.flatMap((s) => (s.kind === 'failed' ? [s.item] : []));
   const oneSided = sorted.flatMap((s) => (s.kind === 'one-sided' ? [s.item] : []));
-  const pairedCount = compared.filter((b) => b.comparison.test === 'wilcoxon-signed-rank-paired').length;
+  const pairedCount = compared.filter((b) => b.comparison.test !== 'mann-whitney-u').length;
   return {
     options,
     benchmarks: compared,

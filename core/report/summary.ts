@@ -39,11 +39,14 @@ function isBenchstatCompatible(options: CompareOptions): boolean {
 /** Which test and correction decided, with the levels, so a reader can judge the verdicts. */
 export function methodLine(result: ResultsComparison): string {
   const { options } = result;
+  const pairedTest =
+    options.paired === 'signed-rank'
+      ? 'Wilcoxon signed-rank'
+      : "t test on the trimmed mean log ratio, variance moderated across the report's benchmarks";
   const test = {
-    paired: 'paired by round (Wilcoxon signed-rank)',
+    paired: `paired by round (${pairedTest})`,
     unpaired: 'unpaired (Mann-Whitney U)',
-    mixed:
-      'paired by round (Wilcoxon signed-rank) where both sides name rounds, else unpaired (Mann-Whitney U)',
+    mixed: `paired by round (${pairedTest}) where both sides name rounds, else unpaired (Mann-Whitney U)`,
   }[result.pairing];
   const correction =
     options.correction === 'none'

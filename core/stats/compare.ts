@@ -1,6 +1,14 @@
 import { geomeanOfRatios, medianRatio } from './geomean.js';
 import { mannWhitneyU, samplesForUTest } from './mann-whitney.js';
 import { medianOfSorted, medianWithCi, samplesForMedianCi } from './median-ci.js';
+import {
+  fitVariancePrior,
+  moderatedTTest,
+  NO_PRIOR,
+  type PairedEstimate,
+  pairedEstimate,
+  type VariancePrior,
+} from './moderated-t.js';
 import { adjustPValues } from './multiple-comparisons.js';
 import type {
   BenchmarkComparison,
@@ -9,6 +17,7 @@ import type {
   ComparisonReport,
   Direction,
   SideSummary,
+  TestName,
   Verdict,
 } from './types.js';
 import { samplesForSignedRank, wilcoxonSignedRank } from './wilcoxon-signed-rank.js';
@@ -152,19 +161,97 @@ function analyzePaired(
   };
 }
 
-function analyze(input: BenchmarkInput, opts: CompareOptions): Analysis {
+function analyzeModerated(
+  input: BenchmarkInput,
+  estimate: PairedEstimate,
+  prior: VariancePrior,
+  baseline: SideSummary,
+  changed: SideSummary,
+): Analysis {
+  const result = moderatedTTest(estimate, prior);
+  const ratio = Math.exp(estimate.centre);
+  const priorText =
+    prior.df === 0
+      ? 'its own variance'
+      : prior.df === Number.POSITIVE_INFINITY
+        ? "the variance common to the report's benchmarks"
+        : `its variance moderated by the report's (${prior.df.toFixed(1)} prior degrees of freedom)`;
+  const notes = [
+    `paired t test on the trimmed mean of log(changed/baseline) over ${estimate.n} interleaved rounds, ${priorText}`,
+  ];
+  if (!result.ok) {
+    notes.push(
+      result.reason === 'one-round'
+        ? 'one round gives no round-to-round variance to test against'
+        : 'every round measured the same value on both sides',
+    );
+  }
+  return {
+    input,
+    baseline,
+    changed,
+    test: 'moderated-t-paired',
+    ratio,
+    pctChange: (ratio - 1) * 100,
+    p: result.ok ? result.p : result.reason === 'one-round' ? null : 1,
+    shift: estimate.centre,
+    sizes: [estimate.n],
+    degenerate: !result.ok && result.reason === 'no-variance',
+    notes,
+  };
+}
+
+/** The interleaved pairs of an input, when the options ask for a paired test and the values allow one. */
+function usablePairs(input: BenchmarkInput, opts: CompareOptions): Array<[number, number]> | undefined {
+  const pairs = input.pairs;
+  if (opts.paired === 'never' || pairs === undefined || pairs.length === 0) return undefined;
+  return pairs.every(([b, c]) => b > 0 && c > 0) ? pairs : undefined;
+}
+
+function analyze(
+  input: BenchmarkInput,
+  opts: CompareOptions,
+  estimate: PairedEstimate | undefined,
+  prior: VariancePrior,
+): Analysis {
   const baseline = summarizeSide(input.baseline, opts.confidence);
   const changed = summarizeSide(input.changed, opts.confidence);
-  const pairs = input.pairs;
-  if (opts.paired === 'auto' && pairs && pairs.length > 0) {
-    if (pairs.every(([b, c]) => b > 0 && c > 0)) return analyzePaired(input, pairs, baseline, changed);
-    const unpaired = analyzeUnpaired(input, baseline, changed);
+  const pairs = usablePairs(input, opts);
+  if (pairs !== undefined) {
+    return estimate === undefined
+      ? analyzePaired(input, pairs, baseline, changed)
+      : analyzeModerated(input, estimate, prior, baseline, changed);
+  }
+  const unpaired = analyzeUnpaired(input, baseline, changed);
+  if (opts.paired !== 'never' && input.pairs !== undefined && input.pairs.length > 0) {
     unpaired.notes.push(
       'paired test skipped: it needs positive values; used the unpaired Mann-Whitney U test',
     );
-    return unpaired;
   }
-  return analyzeUnpaired(input, baseline, changed);
+  return unpaired;
+}
+
+/**
+ * The moderated test's estimates, and one variance prior per metric fitted to the measured
+ * (not derived) benchmarks of the report.
+ */
+function moderatedEstimates(
+  inputs: readonly BenchmarkInput[],
+  opts: CompareOptions,
+): { estimates: Array<PairedEstimate | undefined>; priors: Array<VariancePrior> } {
+  const estimates = inputs.map((input) => {
+    const pairs = opts.paired === 'auto' ? usablePairs(input, opts) : undefined;
+    return pairs === undefined ? undefined : pairedEstimate(pairs.map(([b, c]) => Math.log(c / b)));
+  });
+  const byMetric = new Map<string, PairedEstimate[]>();
+  inputs.forEach((input, i) => {
+    const estimate = estimates[i];
+    if (estimate === undefined || input.follows !== undefined) return;
+    const key = input.metric ?? '';
+    byMetric.set(key, [...(byMetric.get(key) ?? []), estimate]);
+  });
+  const fitted = new Map([...byMetric].map(([metric, list]) => [metric, fitVariancePrior(list)]));
+  return { estimates, priors: inputs.map((input) => fitted.get(input.metric ?? '') ?? NO_PRIOR) };
 }
 
 function isImprovement(direction: Direction, shift: number): boolean {
@@ -183,16 +270,7 @@ function decide(
   const alphaForSize = opts.correction === 'none' ? opts.alpha : opts.alpha / Math.max(family, 1);
   const corrected =
     opts.correction === 'none' ? '' : ` after ${opts.correction} correction over ${family} benchmarks`;
-  const need =
-    a.test === 'mann-whitney-u'
-      ? (() => {
-          const s = samplesForUTest(alphaForSize);
-          return { n: s.atLeast ? s.n : s.n + 1, text: `${s.atLeast ? '>=' : '>'} ${s.n} samples` };
-        })()
-      : (() => {
-          const n = samplesForSignedRank(alphaForSize);
-          return { n, text: `>= ${n} interleaved rounds with different values` };
-        })();
+  const need = samplesNeeded(a.test, alphaForSize);
   const tooFewNote = `need ${need.text} to detect a difference at alpha level ${opts.alpha}${corrected}`;
 
   let verdict: Verdict;
@@ -200,7 +278,7 @@ function decide(
   if (pAdjusted === null) {
     verdict = 'too-few-samples';
     needSamples = need.n;
-    notes.push(`a side has no samples; ${tooFewNote}`);
+    notes.push(a.test === 'mann-whitney-u' ? `a side has no samples; ${tooFewNote}` : tooFewNote);
   } else if (pAdjusted > opts.alpha) {
     // benchstat's rule: too few only if every side is below the size that could reach alpha.
     if (!a.degenerate && a.sizes.every((n) => n < need.n)) {
@@ -224,6 +302,24 @@ function decide(
   return needSamples === undefined ? { verdict, notes } : { verdict, needSamples, notes };
 }
 
+/** The smallest sample that could show a change at this level: per side, or in rounds for a paired test. */
+function samplesNeeded(test: TestName, alpha: number): { n: number; text: string } {
+  switch (test) {
+    case 'mann-whitney-u': {
+      const s = samplesForUTest(alpha);
+      return { n: s.atLeast ? s.n : s.n + 1, text: `${s.atLeast ? '>=' : '>'} ${s.n} samples` };
+    }
+    case 'wilcoxon-signed-rank-paired': {
+      const n = samplesForSignedRank(alpha);
+      return { n, text: `>= ${n} interleaved rounds with different values` };
+    }
+    case 'moderated-t-paired':
+      // Two rounds give the first degree of freedom; how many find a given change depends on the
+      // noise (`benchbot config check` estimates it).
+      return { n: 2, text: '>= 2 interleaved rounds' };
+  }
+}
+
 function formatP(p: number): string {
   return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
 }
@@ -241,7 +337,8 @@ export function compareAll(inputs: readonly BenchmarkInput[], opts: CompareOptio
     null;
   if (problem !== null) throw new RangeError(problem);
 
-  const analyses = inputs.map((input) => analyze(input, opts));
+  const { estimates, priors } = moderatedEstimates(inputs, opts);
+  const analyses = inputs.map((input, i) => analyze(input, opts, estimates[i], priors[i] as VariancePrior));
   // One hypothesis per measurement: a derived metric repeats its source's evidence, so counting
   // it again would only make the correction stricter for everything else.
   const tested = analyses.flatMap((a, i) => (a.p === null || a.input.follows !== undefined ? [] : [i]));
@@ -267,7 +364,7 @@ export function compareAll(inputs: readonly BenchmarkInput[], opts: CompareOptio
     geomean: geomeanOfRatios(comparisons.map((c) => ({ name: c.name, ratio: c.ratio }))),
     correction: opts.correction,
     family: tested.length,
-    paired: comparisons.some((c) => c.test === 'wilcoxon-signed-rank-paired'),
+    paired: comparisons.some((c) => c.test !== 'mann-whitney-u'),
   };
 }
 

@@ -6,6 +6,9 @@ export type { Correction } from './multiple-comparisons.js';
 
 export type Direction = 'lower-is-better' | 'higher-is-better';
 
+export const PAIRED_TESTS = ['auto', 'signed-rank', 'never'] as const;
+export type PairedTest = (typeof PAIRED_TESTS)[number];
+
 export interface CompareOptions {
   /** Significance level: a change is significant when its (adjusted) p <= alpha, as benchstat. */
   alpha: number;
@@ -15,8 +18,11 @@ export interface CompareOptions {
   thresholdPct: number;
   /** Control of false alarms across the benchmarks of one report. */
   correction: Correction;
-  /** 'auto' uses the paired test whenever a benchmark carries interleaved pairs. */
-  paired: 'auto' | 'never';
+  /**
+   * The test for benchmarks that carry interleaved pairs: 'auto' the moderated paired t test,
+   * 'signed-rank' the exact Wilcoxon signed-rank test, 'never' the unpaired U test (benchstat's).
+   */
+  paired: PairedTest;
 }
 
 export interface SideSummary {
@@ -42,10 +48,15 @@ export interface BenchmarkInput {
    * MB/s from ns/op and `b.SetBytes`): it is no hypothesis of its own and takes that input's verdict.
    */
   follows?: string;
+  /**
+   * What is measured (time, memory, ...): the moderated paired test fits its variance prior to the
+   * inputs of one metric, since a time's noise says nothing about an allocation count's.
+   */
+  metric?: string;
 }
 
 export type Verdict = 'faster' | 'slower' | 'unchanged' | 'too-few-samples';
-export type TestName = 'mann-whitney-u' | 'wilcoxon-signed-rank-paired';
+export type TestName = 'mann-whitney-u' | 'wilcoxon-signed-rank-paired' | 'moderated-t-paired';
 
 export interface BenchmarkComparison {
   name: string;

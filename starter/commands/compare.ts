@@ -14,7 +14,7 @@ import {
   type ResultIssue,
 } from '../../core/results/index.js';
 import { BENCHSTAT_COMPAT, DEFAULT_OPTIONS } from '../../core/stats/index.js';
-import type { CompareOptions, Correction } from '../../core/stats/types.js';
+import { type CompareOptions, type Correction, PAIRED_TESTS } from '../../core/stats/types.js';
 
 /** The options as commander hands them over: strings, checked here so every problem exits 2. */
 export interface RawCompareOptions {
@@ -24,6 +24,7 @@ export interface RawCompareOptions {
   confidence?: string;
   threshold?: string;
   correction?: string;
+  paired?: string;
   benchstat?: boolean;
   failOnRegression?: boolean;
 }
@@ -57,8 +58,11 @@ function checkOptions(raw: RawCompareOptions): CheckedOptions | string {
   if (raw.inputFormat !== undefined && !isInputFormat(raw.inputFormat)) {
     return `--input-format ${raw.inputFormat}: use one of ${INPUT_FORMATS.join(', ')}, or leave it out to detect the format`;
   }
-  if (raw.benchstat && (raw.correction !== undefined || raw.threshold !== undefined)) {
-    return '--benchstat sets --correction none and --threshold 0 (and unpaired tests); drop one or the other';
+  if (
+    raw.benchstat &&
+    (raw.correction !== undefined || raw.threshold !== undefined || raw.paired !== undefined)
+  ) {
+    return '--benchstat sets --correction none, --threshold 0 and --paired never; drop one or the other';
   }
   const base = raw.benchstat ? BENCHSTAT_COMPAT : DEFAULT_OPTIONS;
   const alpha = level('--alpha', raw.alpha, base.alpha, '0.05');
@@ -76,10 +80,12 @@ function checkOptions(raw: RawCompareOptions): CheckedOptions | string {
   const correction = raw.correction ?? base.correction;
   if (!oneOf(CORRECTIONS, correction))
     return `--correction ${correction}: use one of ${CORRECTIONS.join(', ')}`;
+  const paired = raw.paired ?? base.paired;
+  if (!oneOf(PAIRED_TESTS, paired)) return `--paired ${paired}: use one of ${PAIRED_TESTS.join(', ')}`;
   return {
     format: raw.format,
     ...(raw.inputFormat === undefined ? {} : { inputFormat: raw.inputFormat }),
-    compare: { alpha, confidence, thresholdPct, correction, paired: base.paired },
+    compare: { alpha, confidence, thresholdPct, correction, paired },
   };
 }
 

@@ -38,7 +38,10 @@ describe('benchbot compare on go test -bench output', () => {
     expect(stdout.split('\n')[0]).toMatch(
       /^\*\*0 faster, 1 slower, 25 unchanged · geomean \+\d+\.\d% \(time\)\*\*$/,
     );
-    expect(stdout).toContain('p adjusted by Holm over 26 benchmarks');
+    // Join's MB/s is computed from its ns/op: 26 rows, 24 hypotheses.
+    expect(stdout).toContain(
+      'p adjusted by Holm over 24 benchmarks · throughput derived from a time takes its verdict (one hypothesis per measurement)',
+    );
     expect(stdout).toMatch(
       /\| `Itoa` \| 13\.0 ns ± 4% \| 19\.6 ns ± 4% \| ❌ \+50\.0% slower \| [\d.<]+ \| 10 \/ 10 \|/,
     );
@@ -138,7 +141,8 @@ describe('bad options exit 2 naming the option and what is allowed', () => {
     [['--correction', 'bonferroni'], '--correction bonferroni: use one of holm, bh, none'],
     [['--format', 'xml'], '--format xml: use one of markdown, json, csv'],
     [['--input-format', 'junit'], '--input-format junit: use one of benchbot, dfbench-json'],
-    [['--benchstat', '--correction', 'holm'], '--benchstat sets --correction none and --threshold 0'],
+    [['--benchstat', '--correction', 'holm'], '--benchstat sets --correction none, --threshold 0'],
+    [['--paired', 'wilcoxon'], '--paired wilcoxon: use one of auto, signed-rank, never'],
     [['--bogus'], "unknown option '--bogus'"],
   ])('%j', (args, message) => {
     const { code, stderr } = benchbot(base, changed, ...args);

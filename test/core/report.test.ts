@@ -171,10 +171,16 @@ describe('markdown report', () => {
     const result = compare([paired]);
     expect(result.pairing).toBe('paired');
     const [only] = result.benchmarks;
-    expect(only?.comparison.test).toBe('wilcoxon-signed-rank-paired');
+    expect(only?.comparison.test).toBe('moderated-t-paired');
     expect(only?.comparison.verdict).toBe('slower');
+    expect(only?.comparison.pctChange).toBeCloseTo(3, 6);
     expect(only?.comparison.baseline.n).toBe(10);
-    expect(renderMarkdown(result)).toContain('Samples paired by round (Wilcoxon signed-rank)');
+    expect(renderMarkdown(result)).toContain(
+      "Samples paired by round (t test on the trimmed mean log ratio, variance moderated across the report's benchmarks)",
+    );
+    const signedRank = compare([paired], { ...DEFAULT_OPTIONS, paired: 'signed-rank' });
+    expect(signedRank.benchmarks[0]?.comparison.test).toBe('wilcoxon-signed-rank-paired');
+    expect(renderMarkdown(signedRank)).toContain('Samples paired by round (Wilcoxon signed-rank)');
   });
 });
 

@@ -247,7 +247,7 @@ describe('paired test', () => {
 
   it('sees through drift the unpaired test counts as noise', () => {
     expect(compareBenchmark(input, { ...opts, paired: 'never' }).verdict).toBe('unchanged');
-    const report = compareAll([input], opts);
+    const report = compareAll([input], { ...opts, paired: 'signed-rank' });
     const c = report.comparisons[0];
     expect(report.paired).toBe(true);
     expect(c?.test).toBe('wilcoxon-signed-rank-paired');
@@ -258,7 +258,7 @@ describe('paired test', () => {
   });
 
   it('needs enough rounds', () => {
-    const c = compareBenchmark(bench({ pairs: pairs.slice(0, 4) }), opts);
+    const c = compareBenchmark(bench({ pairs: pairs.slice(0, 4) }), { ...opts, paired: 'signed-rank' });
     expect(c.verdict).toBe('too-few-samples');
     expect(c.needSamples).toBe(6);
   });
