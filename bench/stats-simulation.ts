@@ -10,7 +10,7 @@
 // common to both sides of the round (the case pairing is for); "independent" has no drift, the
 // textbook setting in which each test should hold its level exactly; "heavy tails" makes the
 // independent noise Student t with 3 degrees of freedom; "outliers" gives one benchmark in five a
-// sample 1.7x the others; "mixed CVs" draws each benchmark's CV between 1% and 10%. Every method
+// sample 1.7x the others; "mixed CVs" draws each benchmark's CV log-uniformly from a range. Every method
 // judges the same samples through benchbot's engine (compareAll): "U test" ignores the pairing,
 // "signed-rank" is the exact Wilcoxon test on per-round log ratios, "moderated t" is `paired:
 // auto`. The oracle is a z test on the mean log ratio with the true variance: the most powerful
@@ -202,6 +202,11 @@ const SCENARIOS: Scenario[] = [
     oracleValid: false,
   },
   {
+    label: 'mixed CVs 1-4%, shared drift',
+    model: (rng) => ({ cv: 0.01 * 4 ** rng.uniform(), driftShare: 0.5 }),
+    oracleValid: true,
+  },
+  {
     label: 'mixed CVs 1-10%, shared drift',
     // Log-uniform: as many benchmarks between 1% and 3% as between 3% and 10%.
     model: (rng) => ({ cv: 0.01 * 10 ** rng.uniform(), driftShare: 0.5 }),
@@ -323,6 +328,93 @@ function reportTable(
   return out;
 }
 
+// Repeats inside rounds: the same reports judged four ways.
+type RepeatUse = 'nested' | 'medians' | 'asRounds' | 'single';
+const REPEAT_USES: RepeatUse[] = ['nested', 'medians', 'asRounds', 'single'];
+const REPEAT_USE_LABELS: Record<RepeatUse, string> = {
+  nested: 'nested (benchbot)',
+  medians: 'round medians, repeats ignored',
+  asRounds: 'repeats as rounds (wrong)',
+  single: 'one sample per round',
+};
+
+function repeatInput(name: string, rounds: Rounds, use: RepeatUse): BenchmarkInput {
+  const repeats = rounds.repeats ?? [];
+  const pairs: Array<[number, number]> =
+    use === 'asRounds'
+      ? repeats.flatMap(([b, c]) => b.map((v, j): [number, number] => [v, c[j] as number]))
+      : use === 'single'
+        ? repeats.map(([b, c]) => [b[0] as number, c[0] as number])
+        : rounds.pairs;
+  return {
+    name,
+    direction: 'lower-is-better',
+    baseline: pairs.map(([b]) => b),
+    changed: pairs.map(([, c]) => c),
+    pairs,
+    ...(use === 'nested' ? { repeats } : {}),
+  };
+}
+
+function simulateRepeats(rng: Rng, repeatShare: number, repeats: number): Record<RepeatUse, ReportStats> {
+  const acc = Object.fromEntries(REPEAT_USES.map((u) => [u, { fwer: 0, power: 0 }])) as Record<
+    RepeatUse,
+    ReportStats
+  >;
+  const opts: CompareOptions = { ...DEFAULT_OPTIONS, alpha: ALPHA };
+  for (let r = 0; r < REPORTS; r++) {
+    for (const aa of [true, false]) {
+      const rounds = Array.from({ length: 100 }, (_, i) =>
+        drawRounds(rng, {
+          n: 10,
+          cv: 0.03,
+          driftShare: 0.5,
+          centre: 1000,
+          shift: !aa && i < 10 ? 0.05 : 0,
+          repeats,
+          repeatShare,
+        }),
+      );
+      for (const use of REPEAT_USES) {
+        const calls = compareAll(
+          rounds.map((rs, i) => repeatInput(`b${i}`, rs, use)),
+          opts,
+        ).comparisons.map((x) => (x.verdict === 'slower' ? 1 : x.verdict === 'faster' ? -1 : 0));
+        if (aa) acc[use].fwer += calls.some((v) => v !== 0) ? 1 : 0;
+        else acc[use].power += calls.filter((v, i) => i < 10 && v === 1).length / 10;
+      }
+    }
+  }
+  for (const u of REPEAT_USES) {
+    acc[u].fwer /= REPORTS;
+    acc[u].power /= REPORTS;
+  }
+  return acc;
+}
+
+function repeatsTable(rng: Rng): string[] {
+  const title =
+    '### Repeats within rounds: reports of 100 benchmarks, 10 rounds of 5 repeats, CV 3% per sample with shared drift, ten 5% slower (defaults)';
+  const out = [
+    title,
+    '',
+    "The share of the non-drift variance that differs between the repeats of one round; the rest is the run's own " +
+      '(one process start, one memory layout), shared by its repeats and not by the next round.',
+    '',
+    `| repeat share | ${REPEAT_USES.map((u) => `A/A: ${REPEAT_USE_LABELS[u]}`).join(' | ')} | ${REPEAT_USES.map((u) => `power: ${REPEAT_USE_LABELS[u]}`).join(' | ')} |`,
+    `|---|${[...REPEAT_USES, ...REPEAT_USES].map(() => '---').join('|')}|`,
+  ];
+  for (const share of [0.2, 0.5, 1]) {
+    progress(`repeats within rounds: repeat share ${share}`);
+    const stats = simulateRepeats(rng, share, 5);
+    out.push(
+      `| ${pct(share, 0)} | ${REPEAT_USES.map((u) => pct(stats[u].fwer)).join(' | ')} | ${REPEAT_USES.map((u) => pct(stats[u].power)).join(' | ')} |`,
+    );
+  }
+  out.push('');
+  return out;
+}
+
 function main(): void {
   const rng = createRng(SEED);
   const out: string[] = [];
@@ -389,6 +481,8 @@ function main(): void {
       ['correction'],
     ),
   );
+
+  out.push(...repeatsTable(rng));
 
   const cells: CellResult[] = [];
   for (const driftShare of DRIFT_SHARES) {

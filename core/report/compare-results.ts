@@ -51,14 +51,14 @@ function sortOut(b: Benchmark, label: string): Sorted {
       item: { ...identity, missingFrom: baseline.length === 0 ? 'baseline' : 'changed' },
     };
   }
-  const pairs = roundPairs(baseline, changed);
+  const paired = roundPairs(baseline, changed);
   const input: BenchmarkInput = {
     name: label,
     direction: b.direction,
     metric: JSON.stringify([b.metric, b.unit]),
     baseline: baseline.map((s) => s.value),
     changed: changed.map((s) => s.value),
-    ...(pairs === undefined ? {} : { pairs }),
+    ...paired,
   };
   return { kind: 'compare', identity, input };
 }

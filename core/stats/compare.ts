@@ -8,6 +8,7 @@ import {
   type PairedEstimate,
   pairedEstimate,
   type VariancePrior,
+  withinRoundFloor,
 } from './moderated-t.js';
 import { adjustPValues } from './multiple-comparisons.js';
 import type {
@@ -179,6 +180,9 @@ function analyzeModerated(
   const notes = [
     `paired t test on the trimmed mean of log(changed/baseline) over ${estimate.n} interleaved rounds, ${priorText}`,
   ];
+  if (result.ok && result.floored) {
+    notes.push('the spread of the repeats within rounds, larger than between rounds, set the variance');
+  }
   if (!result.ok) {
     notes.push(
       result.reason === 'one-round'
@@ -241,7 +245,12 @@ function moderatedEstimates(
 ): { estimates: Array<PairedEstimate | undefined>; priors: Array<VariancePrior> } {
   const estimates = inputs.map((input) => {
     const pairs = opts.paired === 'auto' ? usablePairs(input, opts) : undefined;
-    return pairs === undefined ? undefined : pairedEstimate(pairs.map(([b, c]) => Math.log(c / b)));
+    if (pairs === undefined) return undefined;
+    const floor = input.repeats === undefined ? 0 : withinRoundFloor(input.repeats);
+    return pairedEstimate(
+      pairs.map(([b, c]) => Math.log(c / b)),
+      floor,
+    );
   });
   const byMetric = new Map<string, PairedEstimate[]>();
   inputs.forEach((input, i) => {

@@ -57,6 +57,35 @@ export function pairedEstimate(logRatios: readonly number[], floor = 0): PairedE
   return { n, centre, variance, df: kept - 1, kept, floor };
 }
 
+/**
+ * The variance of one round's log ratio that the repeats inside rounds alone produce: a side's
+ * round value is the median of k repeats, whose variance is about π/2 · s²/k on the log scale
+ * (s²/k for k <= 2, where the median is the mean), and the two sides add. The median over rounds
+ * keeps one disturbed round from setting it. 0 when no round has repeats on both sides.
+ */
+export function withinRoundFloor(
+  repeats: ReadonlyArray<readonly [readonly number[], readonly number[]]>,
+): number {
+  const perRound = repeats.flatMap(([b, c]) => {
+    if (b.length < 2 || c.length < 2 || ![...b, ...c].every((v) => v > 0)) return [];
+    return [medianVariance(b) + medianVariance(c)];
+  });
+  if (perRound.length === 0) return 0;
+  const sorted = perRound.sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+function medianVariance(values: readonly number[]): number {
+  const logs = values.map(Math.log);
+  const k = logs.length;
+  const mean = logs.reduce((s, x) => s + x, 0) / k;
+  const variance = logs.reduce((s, x) => s + (x - mean) ** 2, 0) / (k - 1);
+  return (variance / k) * (k <= 2 ? 1 : Math.PI / 2);
+}
+
 /** Scaled inverse-χ² prior of the benchmarks' variances: df 0 is no prior, Infinity a common variance. */
 export interface VariancePrior {
   df: number;
@@ -86,7 +115,15 @@ export function fitVariancePrior(estimates: readonly PairedEstimate[]): Variance
 }
 
 export type ModeratedTResult =
-  | { ok: true; t: number; df: number; p: number; se: number }
+  | {
+      ok: true;
+      t: number;
+      df: number;
+      p: number;
+      se: number;
+      /** The within-round repeats, not the rounds, set the variance. */
+      floored: boolean;
+    }
   | { ok: false; reason: 'one-round' | 'no-variance' };
 
 /** Two-sided moderated t test of "the log ratios are centred on zero". */
@@ -104,10 +141,17 @@ export function moderatedTTest(estimate: PairedEstimate, prior: VariancePrior): 
     // Every round measured the same ratio (a deterministic metric such as allocations): no change
     // if it is 1, else a change every round showed.
     if (estimate.centre === 0) return { ok: false, reason: 'no-variance' };
-    return { ok: true, t: Math.sign(estimate.centre) * Number.POSITIVE_INFINITY, df, p: 0, se: 0 };
+    return {
+      ok: true,
+      t: Math.sign(estimate.centre) * Number.POSITIVE_INFINITY,
+      df,
+      p: 0,
+      se: 0,
+      floored: false,
+    };
   }
   const se = Math.sqrt(variance / estimate.kept);
   const t = estimate.centre / se;
   const tail = df === Number.POSITIVE_INFINITY ? normalCdf(-Math.abs(t)) : tCdf(-Math.abs(t), df);
-  return { ok: true, t, df, p: Math.min(1, 2 * tail), se };
+  return { ok: true, t, df, p: Math.min(1, 2 * tail), se, floored: estimate.floor > pooled };
 }

@@ -44,6 +44,12 @@ export interface BenchmarkInput {
   /** [baseline, changed] samples of the same round, when the runner interleaved them. */
   pairs?: Array<[number, number]>;
   /**
+   * The samples each pair summarises, when a round ran a side several times (criterion's samples,
+   * `go test -count`): their spread bounds the paired test's variance from below. They are never
+   * rounds of their own.
+   */
+  repeats?: Array<[number[], number[]]>;
+  /**
    * The name of another input of the same report whose measurement this one is computed from (Go's
    * MB/s from ns/op and `b.SetBytes`): it is no hypothesis of its own and takes that input's verdict.
    */

@@ -184,6 +184,34 @@ describe('markdown report', () => {
   });
 });
 
+describe('repeats within rounds', () => {
+  // 4 rounds of 25 repeats: each side's round median moves with the round, the changed side 3%
+  // slower, and the repeats scatter ±5% around their round's median.
+  const scatter = Array.from({ length: 25 }, (_, j) => 0.95 + (0.1 * j) / 24);
+  const drift = [1, 1.2, 0.9, 1.1];
+  const repeated = (factor: number): Sample[] =>
+    drift.flatMap((d, round) => scatter.map((s) => ({ value: 100 * d * s * factor, round })));
+  const withRepeats: Benchmark = {
+    ...bench('repeated', null, null),
+    samples: { baseline: repeated(1), changed: repeated(1.03) },
+  };
+
+  it('are summarised per round, never counted as rounds, and bound the variance from below', () => {
+    const result = compare([withRepeats]);
+    const c = result.benchmarks[0]?.comparison;
+    expect(c?.test).toBe('moderated-t-paired');
+    expect(c?.baseline.n).toBe(100);
+    expect(c?.pctChange).toBeCloseTo(3, 6);
+    expect(c?.note).toContain('over 4 interleaved rounds');
+    // The rounds agree exactly, so only the repeats' spread stands between 3% and certainty.
+    expect(c?.note).toContain(
+      'the spread of the repeats within rounds, larger than between rounds, set the variance',
+    );
+    expect(c?.p).toBeGreaterThan(1e-4);
+    expect(c?.p).toBeLessThan(0.05);
+  });
+});
+
 describe('derived metrics', () => {
   /** go test -bench output: each benchmark's MB/s is computed from its ns/op by b.SetBytes(1024). */
   const goBench = (factors: readonly number[]): string =>

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../core/random.js';
-import { fitVariancePrior, moderatedTTest, NO_PRIOR, pairedEstimate } from '../../core/stats/moderated-t.js';
+import {
+  fitVariancePrior,
+  moderatedTTest,
+  NO_PRIOR,
+  pairedEstimate,
+  withinRoundFloor,
+} from '../../core/stats/moderated-t.js';
 import { digamma, trigamma, trigammaInverse } from '../../core/stats/polygamma.js';
 
 describe('digamma and trigamma', () => {
@@ -114,5 +120,36 @@ describe('the variance prior', () => {
     });
     expect(fitVariancePrior([same, same])).toEqual(NO_PRIOR);
     expect(fitVariancePrior([same, same, { ...same, variance: 0 }])).toEqual(NO_PRIOR);
+  });
+});
+
+describe('the within-round floor', () => {
+  it("adds both sides' variance of a round median, the median over rounds", () => {
+    const e = Math.E;
+    // log values 0, 1, 2 (variance 1, k 3 → π/6 each side) and 0, 1 (variance 0.5, k 2 → 0.25).
+    const wide: [number[], number[]] = [
+      [1, e, e * e],
+      [1, e, e * e],
+    ];
+    const two: [number[], number[]] = [
+      [1, e],
+      [1, e],
+    ];
+    expect(withinRoundFloor([wide])).toBeCloseTo(Math.PI / 3, 12);
+    expect(withinRoundFloor([two, two, wide])).toBeCloseTo(0.5, 12);
+    expect(withinRoundFloor([two, wide])).toBeCloseTo((0.5 + Math.PI / 3) / 2, 12);
+  });
+
+  it('is 0 without repeats on both sides and ignores rounds with values that have no log', () => {
+    expect(withinRoundFloor([])).toBe(0);
+    expect(withinRoundFloor([[[1, 2, 3], [2]]])).toBe(0);
+    expect(
+      withinRoundFloor([
+        [
+          [1, 0, 3],
+          [2, 3],
+        ],
+      ]),
+    ).toBe(0);
   });
 });
