@@ -60,8 +60,9 @@ export function pairedEstimate(logRatios: readonly number[], floor = 0): PairedE
 /**
  * The variance of one round's log ratio that the repeats inside rounds alone produce: a side's
  * round value is the median of k repeats, whose variance is about π/2 · s²/k on the log scale
- * (s²/k for k <= 2, where the median is the mean), and the two sides add. The median over rounds
- * keeps one disturbed round from setting it. 0 when no round has repeats on both sides.
+ * with s from the repeats' median absolute deviation (s²/k from the sample variance for k = 2,
+ * where the median is the mean), and the two sides add. The median over rounds keeps one
+ * disturbed round from setting it. 0 when no round has repeats on both sides.
  */
 export function withinRoundFloor(
   repeats: ReadonlyArray<readonly [readonly number[], readonly number[]]>,
@@ -70,20 +71,30 @@ export function withinRoundFloor(
     if (b.length < 2 || c.length < 2 || ![...b, ...c].every((v) => v > 0)) return [];
     return [medianVariance(b) + medianVariance(c)];
   });
-  if (perRound.length === 0) return 0;
-  const sorted = perRound.sort((x, y) => x - y);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return perRound.length === 0 ? 0 : medianOf(perRound);
 }
+
+/** 1.4826 MAD estimates a normal's standard deviation, and ignores the repeats a preemption slowed. */
+const MAD_TO_SD = 1.482602218505602;
 
 function medianVariance(values: readonly number[]): number {
   const logs = values.map(Math.log);
   const k = logs.length;
-  const mean = logs.reduce((s, x) => s + x, 0) / k;
-  const variance = logs.reduce((s, x) => s + (x - mean) ** 2, 0) / (k - 1);
-  return (variance / k) * (k <= 2 ? 1 : Math.PI / 2);
+  if (k <= 2) {
+    const mean = logs.reduce((s, x) => s + x, 0) / k;
+    return logs.reduce((s, x) => s + (x - mean) ** 2, 0) / (k - 1) / k;
+  }
+  const centre = medianOf(logs);
+  const sd = MAD_TO_SD * medianOf(logs.map((x) => Math.abs(x - centre)));
+  return ((Math.PI / 2) * sd * sd) / k;
+}
+
+function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /** Scaled inverse-χ² prior of the benchmarks' variances: df 0 is no prior, Infinity a common variance. */

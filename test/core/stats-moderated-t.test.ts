@@ -126,7 +126,8 @@ describe('the variance prior', () => {
 describe('the within-round floor', () => {
   it("adds both sides' variance of a round median, the median over rounds", () => {
     const e = Math.E;
-    // log values 0, 1, 2 (variance 1, k 3 → π/6 each side) and 0, 1 (variance 0.5, k 2 → 0.25).
+    // log values 0, 1, 2: MAD 1, so s = 1.4826 and π/2 s²/3 per side; log values 0, 1: variance
+    // 0.5, over k = 2 is 0.25 per side.
     const wide: [number[], number[]] = [
       [1, e, e * e],
       [1, e, e * e],
@@ -135,9 +136,18 @@ describe('the within-round floor', () => {
       [1, e],
       [1, e],
     ];
-    expect(withinRoundFloor([wide])).toBeCloseTo(Math.PI / 3, 12);
+    const wideFloor = (2 * ((Math.PI / 2) * 1.482602218505602 ** 2)) / 3;
+    expect(withinRoundFloor([wide])).toBeCloseTo(wideFloor, 12);
     expect(withinRoundFloor([two, two, wide])).toBeCloseTo(0.5, 12);
-    expect(withinRoundFloor([two, wide])).toBeCloseTo((0.5 + Math.PI / 3) / 2, 12);
+    expect(withinRoundFloor([two, wide])).toBeCloseTo((0.5 + wideFloor) / 2, 12);
+  });
+
+  it('is not raised by a repeat that a preemption slowed', () => {
+    const steady = [100, 101, 99, 100.5, 99.5];
+    const preempted = [100, 101, 99, 100.5, 400];
+    const ratio = withinRoundFloor([[preempted, steady]]) / withinRoundFloor([[steady, steady]]);
+    expect(ratio).toBeGreaterThan(0.9);
+    expect(ratio).toBeLessThan(1.1);
   });
 
   it('is 0 without repeats on both sides and ignores rounds with values that have no log', () => {
