@@ -51,9 +51,11 @@ program
 
 program
   .command('compare')
-  .description('compare two result files (any supported tool format) and print a report')
-  .argument('<base>', 'results of the baseline')
-  .argument('<changed>', 'results of the change')
+  .description(
+    'compare two result files (any supported tool format), or re-judge one benchbot results file holding both sides, and print a report',
+  )
+  .argument('<base>', 'results of the baseline, or a benchbot results file with both sides')
+  .argument('[changed]', 'results of the change')
   .option('--format <format>', 'report format: markdown, json or csv', 'markdown')
   .option('--input-format <format>', 'the tool that wrote both files (default: detected)')
   .option('--alpha <A>', 'significance level, 0 < A < 1 (default 0.05)')
@@ -71,7 +73,7 @@ program
   .option('--fail-on-regression', 'exit 1 when any benchmark is slower')
   // Usage errors (unknown option, missing file argument) exit 2 like every other invalid input.
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
-  .action(async (base: string, changed: string, opts: RawCompareOptions) => {
+  .action(async (base: string, changed: string | undefined, opts: RawCompareOptions) => {
     const { compare } = await import('./commands/compare.js');
     process.exitCode = await compare(base, changed, opts);
   });

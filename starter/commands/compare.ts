@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import {
+  compareResultsText,
   compareTexts,
   type InputText,
   renderCsv,
@@ -102,12 +103,13 @@ async function readInput(file: string): Promise<InputText | ResultIssue> {
 const isIssue = (value: InputText | ResultIssue): value is ResultIssue => 'message' in value;
 
 /**
- * `benchbot compare BASE CHANGED`: prints the report on stdout. Exit 0 (1 with --fail-on-regression
- * and a slower benchmark), or 2 with the problems on stderr.
+ * `benchbot compare BASE CHANGED`, or `benchbot compare RESULTS.json` for a results file holding
+ * both sides: prints the report on stdout. Exit 0 (1 with --fail-on-regression and a slower
+ * benchmark), or 2 with the problems on stderr.
  */
 export async function compare(
   basePath: string,
-  changedPath: string,
+  changedPath: string | undefined,
   raw: RawCompareOptions,
 ): Promise<number> {
   const options = checkOptions(raw);
@@ -115,12 +117,19 @@ export async function compare(
     console.error(`benchbot compare: ${options}`);
     return 2;
   }
-  const [baseline, changed] = await Promise.all([readInput(basePath), readInput(changedPath)]);
-  if (isIssue(baseline) || isIssue(changed)) {
-    for (const input of [baseline, changed]) if (isIssue(input)) console.error(formatIssue(input));
+  const inputs = await Promise.all(
+    [basePath, ...(changedPath === undefined ? [] : [changedPath])].map(readInput),
+  );
+  const unreadable = inputs.filter(isIssue);
+  if (unreadable.length > 0) {
+    for (const issue of unreadable) console.error(formatIssue(issue));
     return 2;
   }
-  const result = compareTexts(baseline, changed, options.compare, options.inputFormat);
+  const [baseline, changed] = inputs as InputText[];
+  const result =
+    changed === undefined
+      ? compareResultsText(baseline as InputText, options.compare, options.inputFormat)
+      : compareTexts(baseline as InputText, changed, options.compare, options.inputFormat);
   if (!result.ok) {
     for (const issue of result.errors) console.error(formatIssue(issue));
     return 2;
