@@ -34,6 +34,10 @@ program
   .description('validate a config file without starting anything')
   .action(async (file?: string) => {
     const config = await loadConfigOrExit(file ?? configPath());
+    const { checkStatisticalPower } = await import('../core/config/statistical-power.js');
+    for (const warning of checkStatisticalPower(config)) {
+      console.error(`warning: ${warning.place}: ${warning.message}`);
+    }
     const benchmarks = config.repos.reduce((sum, repo) => sum + repo.benchmarks.length, 0);
     console.log(`ok: ${config.repos.length} repositories, ${benchmarks} benchmarks`);
   });

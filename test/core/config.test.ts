@@ -135,7 +135,7 @@ describe('a minimal file', () => {
       command: './bench.sh',
       workdir: '.',
       output: { path: 'benchbot-results.json', format: 'benchbot' },
-      iterations: 5,
+      iterations: 10,
       warmups: 1,
       timeoutMinutes: 30,
       runByDefault: true,
