@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../core/random.js';
 import {
   adjustPValues,
   BENCHSTAT_COMPAT,
@@ -346,5 +347,39 @@ describe('derived metrics', () => {
     expect(() =>
       compareAll([a, derived, { ...time('y', 1), follows: derived.name }], DEFAULT_OPTIONS),
     ).toThrow(RangeError);
+  });
+});
+
+describe('the default paired test at 10 rounds', () => {
+  // 100 benchmarks of one report, 10 interleaved rounds each, lognormal noise of 3% per sample,
+  // half of it a per-round drift both sides share; the first ten are 5% slower. Seeded, so the
+  // verdicts are fixed; bench/stats-simulation.ts gives the rates over many such reports.
+  const random = seededRandom(15);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const sigma = Math.sqrt(Math.log(1 + 0.03 ** 2));
+  const inputs = Array.from({ length: 100 }, (_, i): BenchmarkInput => {
+    const pairs = Array.from({ length: 10 }, (): [number, number] => {
+      const drift = sigma * Math.SQRT1_2 * normal();
+      const noise = () => sigma * Math.SQRT1_2 * normal();
+      return [1000 * Math.exp(drift + noise()), 1000 * (i < 10 ? 1.05 : 1) * Math.exp(drift + noise())];
+    });
+    return {
+      name: `b${i}`,
+      direction: 'lower-is-better',
+      baseline: pairs.map(([b]) => b),
+      changed: pairs.map(([, c]) => c),
+      pairs,
+    };
+  });
+  const slower = (paired: CompareOptions['paired']) =>
+    compareAll(inputs, { ...DEFAULT_OPTIONS, paired }).comparisons.flatMap((c, i) =>
+      c.verdict === 'slower' ? [i] : c.verdict === 'faster' ? [-i] : [],
+    );
+
+  it('finds 5% regressions through Holm over 100 benchmarks, which the exact signed-rank test cannot', () => {
+    const found = slower('auto');
+    expect(found.every((i) => i >= 0 && i < 10)).toBe(true);
+    expect(found.length).toBeGreaterThanOrEqual(8);
+    expect(slower('signed-rank')).toEqual([]);
   });
 });
