@@ -135,6 +135,11 @@ export function compareResults(benchmarks: readonly Benchmark[], options: Compar
     testedCount: report.family,
     derivedCount: compared.filter((b) => b.comparison.follows !== undefined).length,
     pairing: pairedCount === 0 ? 'unpaired' : pairedCount === compared.length ? 'paired' : 'mixed',
-    counts: countVerdicts(compared, failed.length, oneSided.length),
+    // A derived metric is a second view of a counted measurement, not a second change.
+    counts: countVerdicts(
+      compared.filter((b) => b.comparison.follows === undefined),
+      failed.length,
+      oneSided.length,
+    ),
   };
 }

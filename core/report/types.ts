@@ -50,6 +50,7 @@ export interface GroupTotal {
   pctChange: number | null;
 }
 
+/** Verdicts of the measured benchmarks: derived metrics (which take their source's verdict) are not counted again. */
 export interface VerdictCounts {
   faster: number;
   slower: number;
