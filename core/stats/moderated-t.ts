@@ -1,4 +1,5 @@
 import tCdf from '@stdlib/stats-base-dists-t-cdf';
+import { medianOfSorted } from './median-ci.js';
 import { normalCdf } from './normal.js';
 import { digamma, trigamma, trigammaInverse } from './polygamma.js';
 
@@ -10,8 +11,9 @@ import { digamma, trigamma, trigammaInverse } from './polygamma.js';
 // - Robust to a bad round: the mean is 10%-trimmed and the variance winsorized (Tukey and
 //   McLaughlin's one-sample trimmed t, the paired case of Yuen's test), so one round with a sample
 //   1.7x the others moves neither much.
-// - Moderated variance: with 10 rounds a variance has 9 degrees of freedom, and t_9's tail at the
-//   alpha / 100 a correction over 100 benchmarks asks for is far heavier than the normal's. The
+// - Moderated variance: with 10 rounds the trimmed variance has 6 degrees of freedom, and t_6's
+//   tail at the alpha / 100 a correction over 100 benchmarks asks for is far heavier than the
+//   normal's. The
 //   benchmarks of one report measure on the same machine with the same harness, so their
 //   variances resemble each other: each benchmark's variance is shrunk towards a prior fitted to
 //   all of them, and the prior's degrees of freedom add to its own (Smyth 2004, the empirical-Bayes
@@ -93,11 +95,7 @@ function medianVariance(values: readonly number[]): number {
 }
 
 function medianOf(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return medianOfSorted([...values].sort((a, b) => a - b));
 }
 
 /** Scaled inverse-χ² prior of the benchmarks' variances: df 0 is no prior, Infinity a common variance. */
