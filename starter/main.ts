@@ -229,10 +229,13 @@ runs
   });
 runs
   .command('show')
-  .description('one run: its report (markdown), or the whole run with its samples (json)')
+  .description(
+    "one run: its report (markdown), the whole run with its samples (json), or one platform's results file (results), which `benchbot compare` re-judges",
+  )
   .argument('<id>', 'the run id (the workflow id), as `benchbot runs` lists it')
-  .option('--format <format>', 'markdown or json', 'markdown')
-  .action(async (id: string, opts: { format?: string }) => {
+  .option('--format <format>', 'markdown, json or results', 'markdown')
+  .option('--platform <platform>', 'with --format results: the platform, when the run has several')
+  .action(async (id: string, opts: { format?: string; platform?: string }) => {
     const { runsShowCommand } = await import('./commands/runs.js');
     process.exitCode = await runsShowCommand(await loadConfigOrExit(configPath()), id, opts);
   });
