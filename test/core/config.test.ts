@@ -68,7 +68,7 @@ describe('the shipped example', () => {
       (b) => b.name === 'cast_kernels',
     );
     expect(castKernels).toMatchObject({
-      command: 'cargo bench --bench cast_kernels',
+      command: 'cargo bench --bench cast_kernels -- --warm-up-time 1 --measurement-time 2 --noplot',
       output: { format: 'criterion' },
     });
   });
