@@ -40,8 +40,15 @@ interface Scenario {
 const scenarios: Scenario[] = [
   {
     id: 'default-paired',
-    label: 'DEFAULT_OPTIONS, pairs (Wilcoxon)',
+    label: 'DEFAULT_OPTIONS, pairs (moderated t)',
     opts: DEFAULT_OPTIONS,
+    pairs: true,
+    digits: null,
+  },
+  {
+    id: 'signed-rank',
+    label: 'paired: signed-rank, pairs (Wilcoxon)',
+    opts: { ...DEFAULT_OPTIONS, paired: 'signed-rank' },
     pairs: true,
     digits: null,
   },

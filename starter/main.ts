@@ -34,6 +34,10 @@ program
   .description('validate a config file without starting anything')
   .action(async (file?: string) => {
     const config = await loadConfigOrExit(file ?? configPath());
+    const { checkStatisticalPower } = await import('../core/config/statistical-power.js');
+    for (const warning of checkStatisticalPower(config)) {
+      console.error(`warning: ${warning.place}: ${warning.message}`);
+    }
     const benchmarks = config.repos.reduce((sum, repo) => sum + repo.benchmarks.length, 0);
     console.log(`ok: ${config.repos.length} repositories, ${benchmarks} benchmarks`);
   });
@@ -51,9 +55,11 @@ program
 
 program
   .command('compare')
-  .description('compare two result files (any supported tool format) and print a report')
-  .argument('<base>', 'results of the baseline')
-  .argument('<changed>', 'results of the change')
+  .description(
+    'compare two result files (any supported tool format), or re-judge one benchbot results file holding both sides, and print a report',
+  )
+  .argument('<base>', 'results of the baseline, or a benchbot results file with both sides')
+  .argument('[changed]', 'results of the change')
   .option('--format <format>', 'report format: markdown, json or csv', 'markdown')
   .option('--input-format <format>', 'the tool that wrote both files (default: detected)')
   .option('--alpha <A>', 'significance level, 0 < A < 1 (default 0.05)')
@@ -63,11 +69,15 @@ program
     'minimum effect in percent; smaller significant changes count as unchanged (default 1)',
   )
   .option('--correction <method>', 'multiple-comparison correction: holm, bh or none (default holm)')
+  .option(
+    '--paired <test>',
+    'test for samples paired by round: auto (moderated t), signed-rank (Wilcoxon) or never (U test) (default auto)',
+  )
   .option('--benchstat', "benchstat's decision rule: no correction, no minimum effect, unpaired")
   .option('--fail-on-regression', 'exit 1 when any benchmark is slower')
   // Usage errors (unknown option, missing file argument) exit 2 like every other invalid input.
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
-  .action(async (base: string, changed: string, opts: RawCompareOptions) => {
+  .action(async (base: string, changed: string | undefined, opts: RawCompareOptions) => {
     const { compare } = await import('./commands/compare.js');
     process.exitCode = await compare(base, changed, opts);
   });
@@ -219,10 +229,13 @@ runs
   });
 runs
   .command('show')
-  .description('one run: its report (markdown), or the whole run with its samples (json)')
+  .description(
+    "one run: its report (markdown), the whole run with its samples (json), or one platform's results file (results), which `benchbot compare` re-judges",
+  )
   .argument('<id>', 'the run id (the workflow id), as `benchbot runs` lists it')
-  .option('--format <format>', 'markdown or json', 'markdown')
-  .action(async (id: string, opts: { format?: string }) => {
+  .option('--format <format>', 'markdown, json or results', 'markdown')
+  .option('--platform <platform>', 'with --format results: the platform, when the run has several')
+  .action(async (id: string, opts: { format?: string; platform?: string }) => {
     const { runsShowCommand } = await import('./commands/runs.js');
     process.exitCode = await runsShowCommand(await loadConfigOrExit(configPath()), id, opts);
   });

@@ -273,7 +273,7 @@ const benchmarkDefaultsSchema = z.strictObject({
   command: nonEmptyString.nullable().default(null),
   workdir: relativeDirSchema.default('.'),
   output: benchmarkOutputDefaultsSchema.prefault({}),
-  iterations: positiveInt.default(5),
+  iterations: positiveInt.default(10),
   warmups: nonNegativeInt.default(1),
   timeoutMinutes: positiveInt.default(30),
   runByDefault: z.boolean().default(true),

@@ -1,6 +1,7 @@
 import type { Benchmark } from '../results/schema.js';
 import { compareAll, geomeanOfRatios } from '../stats/index.js';
 import type { BenchmarkInput, CompareOptions } from '../stats/types.js';
+import { derivedSources } from './derived-metrics.js';
 import { groupTotals } from './group-totals.js';
 import { benchmarkLabels } from './labels.js';
 import { latestAttempts, roundPairs } from './round-pairs.js';
@@ -50,13 +51,14 @@ function sortOut(b: Benchmark, label: string): Sorted {
       item: { ...identity, missingFrom: baseline.length === 0 ? 'baseline' : 'changed' },
     };
   }
-  const pairs = roundPairs(baseline, changed);
+  const paired = roundPairs(baseline, changed);
   const input: BenchmarkInput = {
     name: label,
     direction: b.direction,
+    metric: JSON.stringify([b.metric, b.unit]),
     baseline: baseline.map((s) => s.value),
     changed: changed.map((s) => s.value),
-    ...(pairs === undefined ? {} : { pairs }),
+    ...paired,
   };
   return { kind: 'compare', identity, input };
 }
@@ -101,8 +103,17 @@ export function compareResults(benchmarks: readonly Benchmark[], options: Compar
   const labels = benchmarkLabels(benchmarks);
   const sorted = benchmarks.map((b, i) => sortOut(b, labels[i] as string));
   const toCompare = sorted.flatMap((s) => (s.kind === 'compare' ? [s] : []));
+  // Derived metrics matter to the correction's family; uncorrected, each row stands alone, as in benchstat.
+  const sources =
+    options.correction === 'none'
+      ? toCompare.map(() => undefined)
+      : derivedSources(toCompare.map((s) => s.identity));
+  const inputs = toCompare.map((s) => s.input);
   const report = compareAll(
-    toCompare.map((s) => s.input),
+    inputs.map((input, i) => {
+      const source = sources[i];
+      return source === undefined ? input : { ...input, follows: (inputs[source] as BenchmarkInput).name };
+    }),
     options,
   );
   const compared = toCompare.map(
@@ -113,7 +124,7 @@ export function compareResults(benchmarks: readonly Benchmark[], options: Compar
   );
   const failed = sorted.flatMap((s) => (s.kind === 'failed' ? [s.item] : []));
   const oneSided = sorted.flatMap((s) => (s.kind === 'one-sided' ? [s.item] : []));
-  const pairedCount = compared.filter((b) => b.comparison.test === 'wilcoxon-signed-rank-paired').length;
+  const pairedCount = compared.filter((b) => b.comparison.test !== 'mann-whitney-u').length;
   return {
     options,
     benchmarks: compared,
@@ -121,8 +132,14 @@ export function compareResults(benchmarks: readonly Benchmark[], options: Compar
     oneSided,
     geomeans: geomeansByMetric(compared),
     groupTotals: groupTotals(compared),
-    testedCount: compared.filter((b) => b.comparison.p !== null).length,
+    testedCount: report.family,
+    derivedCount: compared.filter((b) => b.comparison.follows !== undefined).length,
     pairing: pairedCount === 0 ? 'unpaired' : pairedCount === compared.length ? 'paired' : 'mixed',
-    counts: countVerdicts(compared, failed.length, oneSided.length),
+    // A derived metric is a second view of a counted measurement, not a second change.
+    counts: countVerdicts(
+      compared.filter((b) => b.comparison.follows === undefined),
+      failed.length,
+      oneSided.length,
+    ),
   };
 }

@@ -1,7 +1,7 @@
 import { combineImports } from '../results/importers/combine.js';
 import { importResults } from '../results/importers/index.js';
 import type { InputFormat } from '../results/importers/types.js';
-import type { ResultIssue } from '../results/schema.js';
+import { parseResults, RESULTS_SCHEMA, type ResultIssue, SIDES } from '../results/schema.js';
 import type { CompareOptions } from '../stats/types.js';
 import { compareResults } from './compare-results.js';
 import type { ResultsComparison } from './types.js';
@@ -42,4 +42,42 @@ export function compareTexts(
     comparison: compareResults(combined.benchmarks, options),
     warnings: [...base.warnings, ...next.warnings],
   };
+}
+
+/**
+ * `compare RESULTS.json`: re-judges a benchbot results file that holds both sides (a runner's
+ * results.json, an exported stored run) with the given options.
+ */
+export function compareResultsText(
+  input: InputText,
+  options: CompareOptions,
+  format?: InputFormat,
+): CompareTextsResult {
+  const fail = (message: string): CompareTextsResult => ({
+    ok: false,
+    errors: [{ file: input.file, place: '', message }],
+  });
+  if (format !== undefined && format !== 'benchbot') {
+    return fail(
+      `one file is read as a benchbot results file holding both sides, not as ${format} output; ` +
+        `pass the baseline's and the changed side's ${format} files: benchbot compare BASE CHANGED`,
+    );
+  }
+  if (!input.text.includes(RESULTS_SCHEMA)) {
+    return fail(
+      "is not a benchbot results file; a tool's own output holds one side: pass the baseline's and the " +
+        "changed side's files: benchbot compare BASE CHANGED",
+    );
+  }
+  const parsed = parseResults(input.text, input.file);
+  if (!parsed.ok) return parsed;
+  const { benchmarks } = parsed.results;
+  const present = SIDES.filter((side) => benchmarks.some((b) => (b.samples[side]?.length ?? 0) > 0));
+  if (present.length < 2) {
+    const has = present.length === 0 ? 'no samples on either side' : `samples of the ${present[0]} side only`;
+    return fail(
+      `holds ${has}; pass the other side's file as a second argument: benchbot compare BASE CHANGED`,
+    );
+  }
+  return { ok: true, comparison: compareResults(benchmarks, options), warnings: [] };
 }

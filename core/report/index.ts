@@ -1,5 +1,10 @@
 export { compareResults } from './compare-results.js';
-export { type CompareTextsResult, compareTexts, type InputText } from './compare-texts.js';
+export {
+  type CompareTextsResult,
+  compareResultsText,
+  compareTexts,
+  type InputText,
+} from './compare-texts.js';
 export { csvField, renderCsv } from './csv.js';
 export { formatMedianCi, formatP, formatPct, formatSpread } from './format.js';
 export { groupTotals } from './group-totals.js';

@@ -4,7 +4,7 @@ import { summaryLine } from './summary.js';
 import type { GroupTotal, MetricGeomean, ResultsComparison, VerdictCounts } from './types.js';
 
 export const COMPARISON_SCHEMA = 'benchbot-comparison';
-export const COMPARISON_SCHEMA_VERSION = 1;
+export const COMPARISON_SCHEMA_VERSION = 2;
 
 interface IdentityJson {
   label: string;
@@ -33,6 +33,8 @@ export interface BenchmarkJson extends IdentityJson {
   p: number | null;
   pAdjusted: number | null;
   needSamples: number | null;
+  /** The label of the benchmark whose verdict this derived metric takes (throughput from its time). */
+  follows: string | null;
   note: string | null;
 }
 
@@ -48,7 +50,7 @@ export interface ComparisonJson {
   counts: VerdictCounts;
   options: CompareOptions;
   pairing: ResultsComparison['pairing'];
-  /** Benchmarks the multiple-comparison correction covered. */
+  /** Hypotheses the multiple-comparison correction covered (derived metrics not counted). */
   testedCount: number;
   geomeans: MetricGeomean[];
   /** Compared benchmarks in input order. */
@@ -95,6 +97,7 @@ export function toComparisonJson(result: ResultsComparison): ComparisonJson {
       p: c.p,
       pAdjusted: c.pAdjusted,
       needSamples: c.needSamples ?? null,
+      follows: c.follows ?? null,
       note: c.note ?? null,
     })),
     groupTotals: result.groupTotals,

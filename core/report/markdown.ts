@@ -64,9 +64,11 @@ function codeSpan(text: string, inTable: boolean): string {
 
 function tooFewNote(c: BenchmarkComparison, result: ResultsComparison): string {
   const what =
-    c.test === 'wilcoxon-signed-rank-paired'
-      ? 'interleaved rounds with different values'
-      : 'samples per side';
+    c.test === 'mann-whitney-u'
+      ? 'samples per side'
+      : c.test === 'wilcoxon-signed-rank-paired'
+        ? 'interleaved rounds with different values'
+        : 'interleaved rounds';
   const { correction, alpha } = result.options;
   const corrected =
     correction === 'none'

@@ -11,33 +11,38 @@ export function latestAttempts(samples: readonly Sample[]): Sample[] {
   return samples.filter((s) => s.round === undefined || (s.attempt ?? 1) === latest.get(s.round));
 }
 
-function medianByRound(samples: readonly Sample[]): Map<number, number> {
+function valuesByRound(samples: readonly Sample[]): Map<number, number[]> {
   const values = new Map<number, number[]>();
   for (const s of samples) {
     const round = s.round as number;
     values.set(round, [...(values.get(round) ?? []), s.value]);
   }
-  return new Map([...values].map(([round, vs]) => [round, medianOfSorted(vs.sort((a, b) => a - b))]));
+  return values;
+}
+
+const median = (values: readonly number[]): number => medianOfSorted([...values].sort((a, b) => a - b));
+
+export interface RoundPairs {
+  /** [baseline, changed] per round: each side's median of the round's samples. */
+  pairs: Array<[number, number]>;
+  /** The samples behind each pair, when some round holds several samples of a side (repeats). */
+  repeats?: Array<[number[], number[]]>;
 }
 
 /**
- * [baseline, changed] per interleaved round present on both sides, for the paired test; undefined
- * unless every sample of both sides names its round. Several samples of one side in one round are
- * repeats under the same machine state, so the round contributes their median, once.
+ * The rounds present on both sides, for the paired test; undefined unless every sample of both
+ * sides names its round. Several samples of one side in one round are repeats under the same
+ * machine state (criterion's samples, `go test -count`): the round contributes their median, once,
+ * and the repeats themselves are kept for the within-round spread.
  */
-export function roundPairs(
-  baseline: readonly Sample[],
-  changed: readonly Sample[],
-): Array<[number, number]> | undefined {
+export function roundPairs(baseline: readonly Sample[], changed: readonly Sample[]): RoundPairs | undefined {
   if (baseline.length === 0 || changed.length === 0) return undefined;
   if (![...baseline, ...changed].every((s) => s.round !== undefined)) return undefined;
-  const b = medianByRound(baseline);
-  const c = medianByRound(changed);
-  const pairs = [...b.keys()]
-    .sort((x, y) => x - y)
-    .flatMap((round): Array<[number, number]> => {
-      const cv = c.get(round);
-      return cv === undefined ? [] : [[b.get(round) as number, cv]];
-    });
-  return pairs.length > 0 ? pairs : undefined;
+  const b = valuesByRound(baseline);
+  const c = valuesByRound(changed);
+  const rounds = [...b.keys()].sort((x, y) => x - y).filter((round) => c.has(round));
+  if (rounds.length === 0) return undefined;
+  const sides = rounds.map((round): [number[], number[]] => [b.get(round) ?? [], c.get(round) ?? []]);
+  const pairs = sides.map(([bs, cs]): [number, number] => [median(bs), median(cs)]);
+  return sides.some(([bs, cs]) => bs.length > 1 || cs.length > 1) ? { pairs, repeats: sides } : { pairs };
 }

@@ -39,23 +39,28 @@ function isBenchstatCompatible(options: CompareOptions): boolean {
 /** Which test and correction decided, with the levels, so a reader can judge the verdicts. */
 export function methodLine(result: ResultsComparison): string {
   const { options } = result;
+  const pairedTest =
+    options.paired === 'signed-rank'
+      ? 'Wilcoxon signed-rank'
+      : "t test on the trimmed mean log ratio, variance moderated across the report's benchmarks";
   const test = {
-    paired: 'paired by round (Wilcoxon signed-rank)',
+    paired: `paired by round (${pairedTest})`,
     unpaired: 'unpaired (Mann-Whitney U)',
-    mixed:
-      'paired by round (Wilcoxon signed-rank) where both sides name rounds, else unpaired (Mann-Whitney U)',
+    mixed: `paired by round (${pairedTest}) where both sides name rounds, else unpaired (Mann-Whitney U)`,
   }[result.pairing];
   const correction =
     options.correction === 'none'
       ? 'p not adjusted for multiple comparisons'
       : `p adjusted by ${correctionName(options.correction)} over ${result.testedCount} benchmarks`;
-  const parts = [
-    `Samples ${test}`,
-    correction,
+  const parts = [`Samples ${test}`, correction];
+  if (result.derivedCount > 0) {
+    parts.push('throughput derived from a time takes its verdict (one hypothesis per measurement)');
+  }
+  parts.push(
     `α = ${options.alpha}`,
     options.thresholdPct > 0 ? `minimum effect ${options.thresholdPct}%` : 'no minimum effect',
     `medians ± ${Number((options.confidence * 100).toPrecision(6))}% confidence interval`,
-  ];
+  );
   if (isBenchstatCompatible(options)) parts.push('benchstat-compatible');
   return parts.join(' · ');
 }

@@ -50,6 +50,7 @@ export interface GroupTotal {
   pctChange: number | null;
 }
 
+/** Verdicts of the measured benchmarks: derived metrics (which take their source's verdict) are not counted again. */
 export interface VerdictCounts {
   faster: number;
   slower: number;
@@ -69,8 +70,10 @@ export interface ResultsComparison {
   /** One per metric and unit (a ratio of times and one of throughputs do not average). */
   geomeans: MetricGeomean[];
   groupTotals: GroupTotal[];
-  /** How many benchmarks the correction covered (those a test ran on). */
+  /** How many hypotheses the correction covered: tested benchmarks, derived metrics not counted. */
   testedCount: number;
+  /** Metrics derived from another benchmark's measurement (throughput from time), which take its verdict. */
+  derivedCount: number;
   /** Which tests judged the benchmarks: 'mixed' when only some carried interleaved rounds. */
   pairing: 'paired' | 'unpaired' | 'mixed';
   counts: VerdictCounts;

@@ -1,6 +1,15 @@
 import { geomeanOfRatios, medianRatio } from './geomean.js';
 import { mannWhitneyU, samplesForUTest } from './mann-whitney.js';
 import { medianOfSorted, medianWithCi, samplesForMedianCi } from './median-ci.js';
+import {
+  fitVariancePrior,
+  moderatedTTest,
+  NO_PRIOR,
+  type PairedEstimate,
+  pairedEstimate,
+  type VariancePrior,
+  withinRoundFloor,
+} from './moderated-t.js';
 import { adjustPValues } from './multiple-comparisons.js';
 import type {
   BenchmarkComparison,
@@ -9,6 +18,7 @@ import type {
   ComparisonReport,
   Direction,
   SideSummary,
+  TestName,
   Verdict,
 } from './types.js';
 import { samplesForSignedRank, wilcoxonSignedRank } from './wilcoxon-signed-rank.js';
@@ -152,19 +162,105 @@ function analyzePaired(
   };
 }
 
-function analyze(input: BenchmarkInput, opts: CompareOptions): Analysis {
+function analyzeModerated(
+  input: BenchmarkInput,
+  estimate: PairedEstimate,
+  prior: VariancePrior,
+  baseline: SideSummary,
+  changed: SideSummary,
+): Analysis {
+  const result = moderatedTTest(estimate, prior);
+  const ratio = Math.exp(estimate.centre);
+  const priorText =
+    prior.df === 0
+      ? 'its own variance'
+      : prior.df === Number.POSITIVE_INFINITY
+        ? "the variance common to the report's benchmarks"
+        : `its variance moderated by the report's (${prior.df.toFixed(1)} prior degrees of freedom)`;
+  const notes = [
+    `paired t test on the trimmed mean of log(changed/baseline) over ${estimate.n} interleaved rounds, ${priorText}`,
+  ];
+  if (result.ok && result.floored) {
+    notes.push('the spread of the repeats within rounds, larger than between rounds, set the variance');
+  }
+  if (!result.ok) {
+    notes.push(
+      result.reason === 'one-round'
+        ? 'one round gives no round-to-round variance to test against'
+        : 'every round measured the same value on both sides',
+    );
+  }
+  return {
+    input,
+    baseline,
+    changed,
+    test: 'moderated-t-paired',
+    ratio,
+    pctChange: (ratio - 1) * 100,
+    p: result.ok ? result.p : result.reason === 'one-round' ? null : 1,
+    shift: estimate.centre,
+    sizes: [estimate.n],
+    degenerate: !result.ok && result.reason === 'no-variance',
+    notes,
+  };
+}
+
+/** The interleaved pairs of an input, when the options ask for a paired test and the values allow one. */
+function usablePairs(input: BenchmarkInput, opts: CompareOptions): Array<[number, number]> | undefined {
+  const pairs = input.pairs;
+  if (opts.paired === 'never' || pairs === undefined || pairs.length === 0) return undefined;
+  return pairs.every(([b, c]) => b > 0 && c > 0) ? pairs : undefined;
+}
+
+function analyze(
+  input: BenchmarkInput,
+  opts: CompareOptions,
+  estimate: PairedEstimate | undefined,
+  prior: VariancePrior,
+): Analysis {
   const baseline = summarizeSide(input.baseline, opts.confidence);
   const changed = summarizeSide(input.changed, opts.confidence);
-  const pairs = input.pairs;
-  if (opts.paired === 'auto' && pairs && pairs.length > 0) {
-    if (pairs.every(([b, c]) => b > 0 && c > 0)) return analyzePaired(input, pairs, baseline, changed);
-    const unpaired = analyzeUnpaired(input, baseline, changed);
+  const pairs = usablePairs(input, opts);
+  if (pairs !== undefined) {
+    return estimate === undefined
+      ? analyzePaired(input, pairs, baseline, changed)
+      : analyzeModerated(input, estimate, prior, baseline, changed);
+  }
+  const unpaired = analyzeUnpaired(input, baseline, changed);
+  if (opts.paired !== 'never' && input.pairs !== undefined && input.pairs.length > 0) {
     unpaired.notes.push(
       'paired test skipped: it needs positive values; used the unpaired Mann-Whitney U test',
     );
-    return unpaired;
   }
-  return analyzeUnpaired(input, baseline, changed);
+  return unpaired;
+}
+
+/**
+ * The moderated test's estimates, and one variance prior per metric fitted to the measured
+ * (not derived) benchmarks of the report.
+ */
+function moderatedEstimates(
+  inputs: readonly BenchmarkInput[],
+  opts: CompareOptions,
+): { estimates: Array<PairedEstimate | undefined>; priors: Array<VariancePrior> } {
+  const estimates = inputs.map((input) => {
+    const pairs = opts.paired === 'auto' ? usablePairs(input, opts) : undefined;
+    if (pairs === undefined) return undefined;
+    const floor = input.repeats === undefined ? 0 : withinRoundFloor(input.repeats);
+    return pairedEstimate(
+      pairs.map(([b, c]) => Math.log(c / b)),
+      floor,
+    );
+  });
+  const byMetric = new Map<string, PairedEstimate[]>();
+  inputs.forEach((input, i) => {
+    const estimate = estimates[i];
+    if (estimate === undefined || input.follows !== undefined) return;
+    const key = input.metric ?? '';
+    byMetric.set(key, [...(byMetric.get(key) ?? []), estimate]);
+  });
+  const fitted = new Map([...byMetric].map(([metric, list]) => [metric, fitVariancePrior(list)]));
+  return { estimates, priors: inputs.map((input) => fitted.get(input.metric ?? '') ?? NO_PRIOR) };
 }
 
 function isImprovement(direction: Direction, shift: number): boolean {
@@ -183,16 +279,7 @@ function decide(
   const alphaForSize = opts.correction === 'none' ? opts.alpha : opts.alpha / Math.max(family, 1);
   const corrected =
     opts.correction === 'none' ? '' : ` after ${opts.correction} correction over ${family} benchmarks`;
-  const need =
-    a.test === 'mann-whitney-u'
-      ? (() => {
-          const s = samplesForUTest(alphaForSize);
-          return { n: s.atLeast ? s.n : s.n + 1, text: `${s.atLeast ? '>=' : '>'} ${s.n} samples` };
-        })()
-      : (() => {
-          const n = samplesForSignedRank(alphaForSize);
-          return { n, text: `>= ${n} interleaved rounds with different values` };
-        })();
+  const need = samplesNeeded(a.test, alphaForSize);
   const tooFewNote = `need ${need.text} to detect a difference at alpha level ${opts.alpha}${corrected}`;
 
   let verdict: Verdict;
@@ -200,7 +287,7 @@ function decide(
   if (pAdjusted === null) {
     verdict = 'too-few-samples';
     needSamples = need.n;
-    notes.push(`a side has no samples; ${tooFewNote}`);
+    notes.push(a.test === 'mann-whitney-u' ? `a side has no samples; ${tooFewNote}` : tooFewNote);
   } else if (pAdjusted > opts.alpha) {
     // benchstat's rule: too few only if every side is below the size that could reach alpha.
     if (!a.degenerate && a.sizes.every((n) => n < need.n)) {
@@ -224,6 +311,24 @@ function decide(
   return needSamples === undefined ? { verdict, notes } : { verdict, needSamples, notes };
 }
 
+/** The smallest sample that could show a change at this level: per side, or in rounds for a paired test. */
+function samplesNeeded(test: TestName, alpha: number): { n: number; text: string } {
+  switch (test) {
+    case 'mann-whitney-u': {
+      const s = samplesForUTest(alpha);
+      return { n: s.atLeast ? s.n : s.n + 1, text: `${s.atLeast ? '>=' : '>'} ${s.n} samples` };
+    }
+    case 'wilcoxon-signed-rank-paired': {
+      const n = samplesForSignedRank(alpha);
+      return { n, text: `>= ${n} interleaved rounds with different values` };
+    }
+    case 'moderated-t-paired':
+      // Two rounds give the first degree of freedom; how many find a given change depends on the
+      // noise (`benchbot config check` estimates it).
+      return { n: 2, text: '>= 2 interleaved rounds' };
+  }
+}
+
 function formatP(p: number): string {
   return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
 }
@@ -234,43 +339,95 @@ function formatP(p: number): string {
  * unusable options or non-finite samples, which callers' validation should already exclude.
  */
 export function compareAll(inputs: readonly BenchmarkInput[], opts: CompareOptions): ComparisonReport {
-  const problem = checkCompareOptions(opts) ?? inputs.map(checkInput).find((p) => p !== null) ?? null;
+  const problem =
+    checkCompareOptions(opts) ??
+    inputs.map(checkInput).find((p) => p !== null) ??
+    checkFollows(inputs) ??
+    null;
   if (problem !== null) throw new RangeError(problem);
 
-  const analyses = inputs.map((input) => analyze(input, opts));
-  const tested = analyses.flatMap((a, i) => (a.p === null ? [] : [i]));
+  const { estimates, priors } = moderatedEstimates(inputs, opts);
+  const analyses = inputs.map((input, i) => analyze(input, opts, estimates[i], priors[i] as VariancePrior));
+  // One hypothesis per measurement: a derived metric repeats its source's evidence, so counting
+  // it again would only make the correction stricter for everything else.
+  const tested = analyses.flatMap((a, i) => (a.p === null || a.input.follows !== undefined ? [] : [i]));
   const adjusted = adjustPValues(
     tested.map((i) => (analyses[i] as Analysis).p as number),
     opts.correction,
   );
   const pAdjusted = new Map(tested.map((i, k) => [i, adjusted[k] as number]));
 
-  const comparisons = analyses.map((a, i): BenchmarkComparison => {
+  const judged = analyses.map((a, i): BenchmarkComparison => {
     const pAdj = pAdjusted.get(i) ?? null;
     const { verdict, needSamples, notes } = decide(a, pAdj, opts, tested.length);
-    const comparison: BenchmarkComparison = {
-      name: a.input.name,
-      direction: a.input.direction,
-      baseline: a.baseline,
-      changed: a.changed,
-      ratio: a.ratio,
-      pctChange: a.pctChange,
-      test: a.test,
-      p: a.p,
-      pAdjusted: pAdj,
-      verdict,
-    };
-    if (needSamples !== undefined) comparison.needSamples = needSamples;
-    if (notes.length > 0) comparison.note = notes.join('; ');
-    return comparison;
+    return comparisonOf(a, pAdj, verdict, needSamples, notes);
+  });
+  const byName = new Map(judged.map((c) => [c.name, c]));
+  const comparisons = judged.map((c, i) => {
+    const source = (analyses[i] as Analysis).input.follows;
+    return source === undefined ? c : followVerdict(c, byName.get(source) as BenchmarkComparison);
   });
 
   return {
     comparisons,
     geomean: geomeanOfRatios(comparisons.map((c) => ({ name: c.name, ratio: c.ratio }))),
     correction: opts.correction,
-    paired: comparisons.some((c) => c.test === 'wilcoxon-signed-rank-paired'),
+    family: tested.length,
+    paired: comparisons.some((c) => c.test !== 'mann-whitney-u'),
   };
+}
+
+function comparisonOf(
+  a: Analysis,
+  pAdjusted: number | null,
+  verdict: Verdict,
+  needSamples: number | undefined,
+  notes: readonly string[],
+): BenchmarkComparison {
+  const comparison: BenchmarkComparison = {
+    name: a.input.name,
+    direction: a.input.direction,
+    baseline: a.baseline,
+    changed: a.changed,
+    ratio: a.ratio,
+    pctChange: a.pctChange,
+    test: a.test,
+    p: a.p,
+    pAdjusted,
+    verdict,
+  };
+  if (needSamples !== undefined) comparison.needSamples = needSamples;
+  if (notes.length > 0) comparison.note = notes.join('; ');
+  return comparison;
+}
+
+/** A derived metric keeps its own medians and change, and takes its source's test result and verdict. */
+function followVerdict(derived: BenchmarkComparison, source: BenchmarkComparison): BenchmarkComparison {
+  const { needSamples: _ownNeed, note: _ownNote, ...own } = derived;
+  const followed: BenchmarkComparison = {
+    ...own,
+    test: source.test,
+    p: source.p,
+    pAdjusted: source.pAdjusted,
+    verdict: source.verdict,
+    follows: source.name,
+    note: `derived from the measurement of ${source.name}, whose verdict it takes`,
+  };
+  if (source.needSamples !== undefined) followed.needSamples = source.needSamples;
+  return followed;
+}
+
+/** `follows` must name another input that itself follows none (a chain would hide the source). */
+function checkFollows(inputs: readonly BenchmarkInput[]): string | null {
+  const byName = new Map(inputs.map((input) => [input.name, input]));
+  for (const input of inputs) {
+    if (input.follows === undefined) continue;
+    const source = byName.get(input.follows);
+    if (source === undefined || source === input || source.follows !== undefined) {
+      return `benchmark ${input.name} follows ${input.follows}, which is not a measured benchmark of this report; name one that follows none`;
+    }
+  }
+  return null;
 }
 
 /** One benchmark on its own (a family of one, so the correction changes nothing). */

@@ -20,9 +20,11 @@ export type {
   Correction,
   Direction,
   GeomeanSummary,
+  PairedTest,
   SideSummary,
   TestName,
   Verdict,
 } from './types.js';
+export { PAIRED_TESTS } from './types.js';
 export type { SignedRankResult } from './wilcoxon-signed-rank.js';
 export { wilcoxonSignedRank } from './wilcoxon-signed-rank.js';

@@ -6,6 +6,9 @@ export type { Correction } from './multiple-comparisons.js';
 
 export type Direction = 'lower-is-better' | 'higher-is-better';
 
+export const PAIRED_TESTS = ['auto', 'signed-rank', 'never'] as const;
+export type PairedTest = (typeof PAIRED_TESTS)[number];
+
 export interface CompareOptions {
   /** Significance level: a change is significant when its (adjusted) p <= alpha, as benchstat. */
   alpha: number;
@@ -15,8 +18,11 @@ export interface CompareOptions {
   thresholdPct: number;
   /** Control of false alarms across the benchmarks of one report. */
   correction: Correction;
-  /** 'auto' uses the paired test whenever a benchmark carries interleaved pairs. */
-  paired: 'auto' | 'never';
+  /**
+   * The test for benchmarks that carry interleaved pairs: 'auto' the moderated paired t test,
+   * 'signed-rank' the exact Wilcoxon signed-rank test, 'never' the unpaired U test (benchstat's).
+   */
+  paired: PairedTest;
 }
 
 export interface SideSummary {
@@ -37,10 +43,26 @@ export interface BenchmarkInput {
   changed: number[];
   /** [baseline, changed] samples of the same round, when the runner interleaved them. */
   pairs?: Array<[number, number]>;
+  /**
+   * The samples each pair summarises, when a round ran a side several times (criterion's samples,
+   * `go test -count`): their spread bounds the paired test's variance from below. They are never
+   * rounds of their own.
+   */
+  repeats?: Array<[number[], number[]]>;
+  /**
+   * The name of another input of the same report whose measurement this one is computed from (Go's
+   * MB/s from ns/op and `b.SetBytes`): it is no hypothesis of its own and takes that input's verdict.
+   */
+  follows?: string;
+  /**
+   * What is measured (time, memory, ...): the moderated paired test fits its variance prior to the
+   * inputs of one metric, since a time's noise says nothing about an allocation count's.
+   */
+  metric?: string;
 }
 
 export type Verdict = 'faster' | 'slower' | 'unchanged' | 'too-few-samples';
-export type TestName = 'mann-whitney-u' | 'wilcoxon-signed-rank-paired';
+export type TestName = 'mann-whitney-u' | 'wilcoxon-signed-rank-paired' | 'moderated-t-paired';
 
 export interface BenchmarkComparison {
   name: string;
@@ -62,6 +84,8 @@ export interface BenchmarkComparison {
   verdict: Verdict;
   /** For 'too-few-samples': samples per side (pairs, for the paired test) that could show a change. */
   needSamples?: number;
+  /** The benchmark whose verdict, p and adjusted p this derived metric took (see BenchmarkInput.follows). */
+  follows?: string;
   note?: string;
 }
 
@@ -69,6 +93,8 @@ export interface ComparisonReport {
   comparisons: BenchmarkComparison[];
   geomean: GeomeanSummary | null;
   correction: Correction;
+  /** Hypotheses the correction covered: tested benchmarks that follow no other. */
+  family: number;
   /** True when at least one benchmark was judged by the paired test. */
   paired: boolean;
 }

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import {
+  compareResultsText,
   compareTexts,
   type InputText,
   renderCsv,
@@ -14,7 +15,7 @@ import {
   type ResultIssue,
 } from '../../core/results/index.js';
 import { BENCHSTAT_COMPAT, DEFAULT_OPTIONS } from '../../core/stats/index.js';
-import type { CompareOptions, Correction } from '../../core/stats/types.js';
+import { type CompareOptions, type Correction, PAIRED_TESTS } from '../../core/stats/types.js';
 
 /** The options as commander hands them over: strings, checked here so every problem exits 2. */
 export interface RawCompareOptions {
@@ -24,6 +25,7 @@ export interface RawCompareOptions {
   confidence?: string;
   threshold?: string;
   correction?: string;
+  paired?: string;
   benchstat?: boolean;
   failOnRegression?: boolean;
 }
@@ -57,8 +59,11 @@ function checkOptions(raw: RawCompareOptions): CheckedOptions | string {
   if (raw.inputFormat !== undefined && !isInputFormat(raw.inputFormat)) {
     return `--input-format ${raw.inputFormat}: use one of ${INPUT_FORMATS.join(', ')}, or leave it out to detect the format`;
   }
-  if (raw.benchstat && (raw.correction !== undefined || raw.threshold !== undefined)) {
-    return '--benchstat sets --correction none and --threshold 0 (and unpaired tests); drop one or the other';
+  if (
+    raw.benchstat &&
+    (raw.correction !== undefined || raw.threshold !== undefined || raw.paired !== undefined)
+  ) {
+    return '--benchstat sets --correction none, --threshold 0 and --paired never; drop one or the other';
   }
   const base = raw.benchstat ? BENCHSTAT_COMPAT : DEFAULT_OPTIONS;
   const alpha = level('--alpha', raw.alpha, base.alpha, '0.05');
@@ -76,10 +81,12 @@ function checkOptions(raw: RawCompareOptions): CheckedOptions | string {
   const correction = raw.correction ?? base.correction;
   if (!oneOf(CORRECTIONS, correction))
     return `--correction ${correction}: use one of ${CORRECTIONS.join(', ')}`;
+  const paired = raw.paired ?? base.paired;
+  if (!oneOf(PAIRED_TESTS, paired)) return `--paired ${paired}: use one of ${PAIRED_TESTS.join(', ')}`;
   return {
     format: raw.format,
     ...(raw.inputFormat === undefined ? {} : { inputFormat: raw.inputFormat }),
-    compare: { alpha, confidence, thresholdPct, correction, paired: base.paired },
+    compare: { alpha, confidence, thresholdPct, correction, paired },
   };
 }
 
@@ -96,12 +103,13 @@ async function readInput(file: string): Promise<InputText | ResultIssue> {
 const isIssue = (value: InputText | ResultIssue): value is ResultIssue => 'message' in value;
 
 /**
- * `benchbot compare BASE CHANGED`: prints the report on stdout. Exit 0 (1 with --fail-on-regression
- * and a slower benchmark), or 2 with the problems on stderr.
+ * `benchbot compare BASE CHANGED`, or `benchbot compare RESULTS.json` for a results file holding
+ * both sides: prints the report on stdout. Exit 0 (1 with --fail-on-regression and a slower
+ * benchmark), or 2 with the problems on stderr.
  */
 export async function compare(
   basePath: string,
-  changedPath: string,
+  changedPath: string | undefined,
   raw: RawCompareOptions,
 ): Promise<number> {
   const options = checkOptions(raw);
@@ -109,12 +117,19 @@ export async function compare(
     console.error(`benchbot compare: ${options}`);
     return 2;
   }
-  const [baseline, changed] = await Promise.all([readInput(basePath), readInput(changedPath)]);
-  if (isIssue(baseline) || isIssue(changed)) {
-    for (const input of [baseline, changed]) if (isIssue(input)) console.error(formatIssue(input));
+  const inputs = await Promise.all(
+    [basePath, ...(changedPath === undefined ? [] : [changedPath])].map(readInput),
+  );
+  const unreadable = inputs.filter(isIssue);
+  if (unreadable.length > 0) {
+    for (const issue of unreadable) console.error(formatIssue(issue));
     return 2;
   }
-  const result = compareTexts(baseline, changed, options.compare, options.inputFormat);
+  const [baseline, changed] = inputs as InputText[];
+  const result =
+    changed === undefined
+      ? compareResultsText(baseline as InputText, options.compare, options.inputFormat)
+      : compareTexts(baseline as InputText, changed, options.compare, options.inputFormat);
   if (!result.ok) {
     for (const issue of result.errors) console.error(formatIssue(issue));
     return 2;

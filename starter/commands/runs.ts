@@ -7,6 +7,7 @@ import {
   type RunKind,
   type RunListing,
   runKind,
+  type StoredRun,
   type StoredSide,
 } from '../../activities/results-store/index.js';
 import type { BenchbotConfig } from '../../core/config/index.js';
@@ -136,11 +137,11 @@ export async function runsCommand(config: BenchbotConfig, options: RunsOptions):
 export async function runsShowCommand(
   config: BenchbotConfig,
   id: string,
-  options: { format?: string },
+  options: { format?: string; platform?: string },
 ): Promise<number> {
   const format = options.format ?? 'markdown';
-  if (format !== 'markdown' && format !== 'json') {
-    console.error(`--format ${format} is not one of markdown, json`);
+  if (format !== 'markdown' && format !== 'json' && format !== 'results') {
+    console.error(`--format ${format} is not one of markdown, json, results`);
     return 2;
   }
   try {
@@ -152,6 +153,7 @@ export async function runsShowCommand(
       console.error(`no run ${JSON.stringify(id)} is recorded; \`benchbot runs\` lists the recorded ones`);
       return 1;
     }
+    if (format === 'results') return printResultsFile(run, options.platform);
     if (format === 'json') console.log(JSON.stringify(run, null, 2));
     else
       console.log(run.report ?? `Run ${id} was recorded without a report (${run.summary ?? 'no summary'}).`);
@@ -160,4 +162,26 @@ export async function runsShowCommand(
     console.error(`cannot read the results store: ${(err as Error).message}`);
     return 1;
   }
+}
+
+/** One platform's results file as recorded, for `benchbot compare RESULTS.json` to re-judge. */
+function printResultsFile(run: StoredRun, platform: string | undefined): number {
+  const withResults = run.platforms.filter((p) => p.results !== null);
+  const names = withResults.map((p) => p.platform).join(', ') || '(none)';
+  const chosen =
+    platform === undefined
+      ? withResults.length === 1
+        ? withResults[0]
+        : undefined
+      : withResults.find((p) => p.platform === platform);
+  if (chosen?.results == null) {
+    console.error(
+      platform === undefined && withResults.length > 1
+        ? `run ${run.runId} has results on several platforms (${names}); pick one with --platform`
+        : `run ${run.runId} has no results${platform === undefined ? '' : ` on platform ${platform}`}; platforms with results: ${names}`,
+    );
+    return 1;
+  }
+  console.log(JSON.stringify(chosen.results, null, 2));
+  return 0;
 }

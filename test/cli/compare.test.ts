@@ -36,9 +36,13 @@ describe('benchbot compare on go test -bench output', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout.split('\n')[0]).toMatch(
-      /^\*\*0 faster, 1 slower, 25 unchanged · geomean \+\d+\.\d% \(time\)\*\*$/,
+      // 26 rows, 24 measurements: Join's and Join-2's MB/s follow their ns/op.
+      /^\*\*0 faster, 1 slower, 23 unchanged · geomean \+\d+\.\d% \(time\)\*\*$/,
     );
-    expect(stdout).toContain('p adjusted by Holm over 26 benchmarks');
+    // Join's MB/s is computed from its ns/op: 26 rows, 24 hypotheses.
+    expect(stdout).toContain(
+      'p adjusted by Holm over 24 benchmarks · throughput derived from a time takes its verdict (one hypothesis per measurement)',
+    );
     expect(stdout).toMatch(
       /\| `Itoa` \| 13\.0 ns ± 4% \| 19\.6 ns ± 4% \| ❌ \+50\.0% slower \| [\d.<]+ \| 10 \/ 10 \|/,
     );
@@ -138,7 +142,8 @@ describe('bad options exit 2 naming the option and what is allowed', () => {
     [['--correction', 'bonferroni'], '--correction bonferroni: use one of holm, bh, none'],
     [['--format', 'xml'], '--format xml: use one of markdown, json, csv'],
     [['--input-format', 'junit'], '--input-format junit: use one of benchbot, dfbench-json'],
-    [['--benchstat', '--correction', 'holm'], '--benchstat sets --correction none and --threshold 0'],
+    [['--benchstat', '--correction', 'holm'], '--benchstat sets --correction none, --threshold 0'],
+    [['--paired', 'wilcoxon'], '--paired wilcoxon: use one of auto, signed-rank, never'],
     [['--bogus'], "unknown option '--bogus'"],
   ])('%j', (args, message) => {
     const { code, stderr } = benchbot(base, changed, ...args);
@@ -146,9 +151,121 @@ describe('bad options exit 2 naming the option and what is allowed', () => {
     expect(stderr).toContain(message);
   });
 
-  it('a missing argument', () => {
-    const { code, stderr } = benchbot(base);
+  it('no argument at all', () => {
+    const { code, stderr } = benchbot();
     expect(code).toBe(2);
-    expect(stderr).toContain("missing required argument 'changed'");
+    expect(stderr).toContain("missing required argument 'base'");
+  });
+});
+
+describe('benchbot compare RESULTS.json: one results file holding both sides', () => {
+  const sha = (c: string) => c.repeat(40);
+  // 10 interleaved rounds of 3 repeats: the round's machine speed drifts ±10%, Decode is 5%
+  // slower on the changed side, Encode is untouched.
+  const drift = [1, 1.1, 0.92, 1.05, 0.95, 1.08, 0.9, 1.02, 0.97, 1.06];
+  const jitter = [0.995, 1, 1.006];
+  const samples = (base: number, factor: number, side: number) =>
+    drift.flatMap((d, round) =>
+      jitter.map((_, k) => ({
+        value: base * d * factor * (jitter[(k + round + side) % jitter.length] as number),
+        round,
+        attempt: 1,
+      })),
+    );
+  const benchmark = (name: string, factor: number, sides: Array<'baseline' | 'changed'>) => ({
+    name,
+    group: { kind: 'benchmark' },
+    metric: 'time',
+    unit: 'ns',
+    direction: 'lower-is-better',
+    samples: Object.fromEntries(
+      sides.map((side, i) => [side, samples(1000, side === 'changed' ? factor : 1, i)]),
+    ),
+    rawSamples: true,
+    status: 'ok',
+  });
+  const results = (sides: Array<'baseline' | 'changed'>) =>
+    JSON.stringify({
+      schema: 'benchbot-results',
+      schemaVersion: 1,
+      run: {
+        repository: 'acme/codec',
+        reason: 'manual',
+        sides: {
+          baseline: { ref: 'main', sha: sha('a'), envKeys: [] },
+          changed: { ref: 'pr', sha: sha('b'), envKeys: [] },
+        },
+        platform: 'x86-64-linux',
+        machine: { cpuModel: 'test', cores: 2, kernel: 'test', memoryBytes: 1e9 },
+        startedAt: '2026-01-01T00:00:00Z',
+        finishedAt: '2026-01-01T00:10:00Z',
+        runnerVersion: 'test',
+        interleaved: true,
+      },
+      benchmarks: [benchmark('Decode', 1.05, sides), benchmark('Encode', 1, sides)],
+    });
+  const both = write('both.json', results(['baseline', 'changed']));
+
+  it('re-judges it with the defaults, paired by round', () => {
+    const { code, stdout, stderr } = benchbot(both);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout.split('\n')[0]).toMatch(/^\*\*0 faster, 1 slower, 1 unchanged/);
+    expect(stdout).toContain('Samples paired by round (t test on the trimmed mean log ratio');
+    expect(stdout).toMatch(/\| `Decode` \|.*❌ \+5\.0% slower/);
+  });
+
+  it('takes every option', () => {
+    const json = benchbot(
+      both,
+      '--format',
+      'json',
+      '--paired',
+      'signed-rank',
+      '--correction',
+      'bh',
+      '--threshold',
+      '6',
+    );
+    expect(json.stderr).toBe('');
+    const parsed = JSON.parse(json.stdout) as {
+      options: { paired: string; correction: string; thresholdPct: number };
+      benchmarks: Array<{ label: string; test: string; verdict: string }>;
+    };
+    expect(parsed.options).toMatchObject({ paired: 'signed-rank', correction: 'bh', thresholdPct: 6 });
+    expect(parsed.benchmarks.map((b) => [b.label, b.test, b.verdict])).toEqual([
+      ['Decode', 'wilcoxon-signed-rank-paired', 'unchanged'],
+      ['Encode', 'wilcoxon-signed-rank-paired', 'unchanged'],
+    ]);
+    const benchstat = benchbot(both, '--benchstat');
+    expect(benchstat.stdout).toContain('Samples unpaired (Mann-Whitney U) · p not adjusted');
+    expect(benchstat.stdout).toContain('benchstat-compatible');
+    const failing = benchbot(both, '--fail-on-regression');
+    expect(failing.code).toBe(1);
+    expect(failing.stderr).toContain('1 slower (--fail-on-regression)');
+  });
+
+  it.each<[string, string[], string]>([
+    [
+      'one side only',
+      [write('baseline-only.json', results(['baseline']))],
+      'holds samples of the baseline side only; pass the other side',
+    ],
+    ["a tool's own output", [base], "is not a benchbot results file; a tool's own output holds one side"],
+    [
+      'another input format',
+      [both, '--input-format', 'go-bench'],
+      'not as go-bench output; pass the baseline',
+    ],
+  ])('refuses %s, naming the fix', (_, args, message) => {
+    const { code, stderr } = benchbot(...args);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+  });
+
+  it('tells a two-sided file given as one side of two to be passed alone', () => {
+    const { code, stderr } = benchbot(both, both);
+    expect(code).toBe(2);
+    expect(stderr).toContain('pass it alone: benchbot compare RESULTS.json');
   });
 });

@@ -117,6 +117,27 @@ describe('benchbot store migrate and benchbot runs, into PostgreSQL', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('benchbot runs');
   });
+
+  it("prints a stored run's results file, which benchbot compare re-judges with any option", () => {
+    const shown = benchbot(['runs', 'show', 'bench:acme/app:comment:4242', '--format', 'results'], env);
+    expect(shown.code, shown.stderr).toBe(0);
+    const file = join(dir, 'stored-run.json');
+    writeFileSync(file, shown.stdout);
+    expect(JSON.parse(shown.stdout)).toMatchObject({
+      schema: 'benchbot-results',
+      run: { repository: 'acme/app' },
+    });
+    const judged = benchbot(['compare', file, '--benchstat'], env);
+    expect(judged.code, judged.stderr).toBe(0);
+    expect(judged.stdout).toMatch(/^\*\*\d+ faster, \d+ slower, \d+ unchanged/);
+    expect(judged.stdout).toContain('benchstat-compatible');
+    const wrongPlatform = benchbot(
+      ['runs', 'show', 'bench:acme/app:comment:4242', '--format', 'results', '--platform', 'riscv'],
+      env,
+    );
+    expect(wrongPlatform.code).toBe(1);
+    expect(wrongPlatform.stderr).toMatch(/has no results on platform riscv; platforms with results: \S+/);
+  });
 });
 
 describe('benchbot runs before any run is recorded', () => {

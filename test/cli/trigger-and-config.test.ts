@@ -57,10 +57,27 @@ describe('benchbot trigger parse', () => {
 });
 
 describe('benchbot config check', () => {
-  it('accepts the shipped example', () => {
-    const { code, stdout } = benchbot(['config', 'check', 'benchbot.example.yaml']);
+  it('accepts the shipped example, whose rounds can find a 5% change', () => {
+    const { code, stdout, stderr } = benchbot(['config', 'check', 'benchbot.example.yaml']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/ok: 2 repositories/);
+    expect(stderr).toBe('');
+  });
+
+  it('warns when rounds are too few to find a 5% change, and still accepts the file', () => {
+    const file = join(dir, 'few-rounds.yaml');
+    const benchmarks = Array.from({ length: 31 }, (_, i) => `      - { name: b${i} }`).join('\n');
+    writeFileSync(
+      file,
+      `version: 1\nrepos:\n  - name: acme/widgets\n    benchmarkDefaults: { command: "./bench.sh", iterations: 3 }\n    benchmarks:\n${benchmarks}\n`,
+    );
+    const { code, stdout, stderr } = benchbot(['config', 'check', file]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/ok: 1 repositories, 31 benchmarks/);
+    expect(stderr).toContain(
+      'warning: repos[0] (acme/widgets): all 31 benchmarks run 3 rounds, too few to find a 5% change',
+    );
+    expect(stderr).toContain('set iterations to at least 8');
   });
 
   it('refuses a bad file naming the file, line, path and problem', () => {

@@ -68,7 +68,7 @@ describe('the shipped example', () => {
       (b) => b.name === 'cast_kernels',
     );
     expect(castKernels).toMatchObject({
-      command: 'cargo bench --bench cast_kernels',
+      command: 'cargo bench --bench cast_kernels -- --warm-up-time 1 --measurement-time 2 --noplot',
       output: { format: 'criterion' },
     });
   });
@@ -135,7 +135,7 @@ describe('a minimal file', () => {
       command: './bench.sh',
       workdir: '.',
       output: { path: 'benchbot-results.json', format: 'benchbot' },
-      iterations: 5,
+      iterations: 10,
       warmups: 1,
       timeoutMinutes: 30,
       runByDefault: true,

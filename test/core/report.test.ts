@@ -171,10 +171,99 @@ describe('markdown report', () => {
     const result = compare([paired]);
     expect(result.pairing).toBe('paired');
     const [only] = result.benchmarks;
-    expect(only?.comparison.test).toBe('wilcoxon-signed-rank-paired');
+    expect(only?.comparison.test).toBe('moderated-t-paired');
     expect(only?.comparison.verdict).toBe('slower');
+    expect(only?.comparison.pctChange).toBeCloseTo(3, 6);
     expect(only?.comparison.baseline.n).toBe(10);
-    expect(renderMarkdown(result)).toContain('Samples paired by round (Wilcoxon signed-rank)');
+    expect(renderMarkdown(result)).toContain(
+      "Samples paired by round (t test on the trimmed mean log ratio, variance moderated across the report's benchmarks)",
+    );
+    const signedRank = compare([paired], { ...DEFAULT_OPTIONS, paired: 'signed-rank' });
+    expect(signedRank.benchmarks[0]?.comparison.test).toBe('wilcoxon-signed-rank-paired');
+    expect(renderMarkdown(signedRank)).toContain('Samples paired by round (Wilcoxon signed-rank)');
+  });
+});
+
+describe('repeats within rounds', () => {
+  // 4 rounds of 25 repeats: each side's round median moves with the round, the changed side 3%
+  // slower, and the repeats scatter ±5% around their round's median.
+  const scatter = Array.from({ length: 25 }, (_, j) => 0.95 + (0.1 * j) / 24);
+  const drift = [1, 1.2, 0.9, 1.1];
+  const repeated = (factor: number): Sample[] =>
+    drift.flatMap((d, round) => scatter.map((s) => ({ value: 100 * d * s * factor, round })));
+  const withRepeats: Benchmark = {
+    ...bench('repeated', null, null),
+    samples: { baseline: repeated(1), changed: repeated(1.03) },
+  };
+
+  it('are summarised per round, never counted as rounds, and bound the variance from below', () => {
+    const result = compare([withRepeats]);
+    const c = result.benchmarks[0]?.comparison;
+    expect(c?.test).toBe('moderated-t-paired');
+    expect(c?.baseline.n).toBe(100);
+    expect(c?.pctChange).toBeCloseTo(3, 6);
+    expect(c?.note).toContain('over 4 interleaved rounds');
+    // The rounds agree exactly, so only the repeats' spread stands between 3% and certainty.
+    expect(c?.note).toContain(
+      'the spread of the repeats within rounds, larger than between rounds, set the variance',
+    );
+    expect(c?.p).toBeGreaterThan(1e-4);
+    expect(c?.p).toBeLessThan(0.05);
+  });
+});
+
+describe('derived metrics', () => {
+  /** go test -bench output: each benchmark's MB/s is computed from its ns/op by b.SetBytes(1024). */
+  const goBench = (factors: readonly number[]): string =>
+    factors
+      .flatMap((factor, b) =>
+        BASE.map((v) => {
+          const ns = v * factor;
+          return `BenchmarkHash${b}-8  1000000  ${ns.toFixed(2)} ns/op  ${((1024 / ns) * 1e3).toFixed(2)} MB/s`;
+        }),
+      )
+      .join('\n');
+
+  it('counts one hypothesis per measurement; throughput takes the verdict of its time', () => {
+    const result = compareTexts(
+      { file: 'old.txt', text: goBench([1, 1, 1, 1]) },
+      { file: 'new.txt', text: goBench([1, 1.2, 1, 1]) },
+      DEFAULT_OPTIONS,
+    );
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    const { comparison } = result;
+    expect(comparison.benchmarks).toHaveLength(8);
+    expect(comparison.testedCount).toBe(4);
+    expect(comparison.derivedCount).toBe(4);
+    const byLabel = new Map(comparison.benchmarks.map((b) => [b.label, b.comparison]));
+    for (let b = 0; b < 4; b++) {
+      const time = byLabel.get(`Hash${b}`);
+      const throughput = byLabel.get(`Hash${b} (throughput)`);
+      expect(throughput?.follows).toBe(`Hash${b}`);
+      expect(throughput?.verdict).toBe(time?.verdict);
+      expect(throughput?.pAdjusted).toBe(time?.pAdjusted);
+      expect(time?.follows).toBeUndefined();
+    }
+    expect(byLabel.get('Hash1')?.verdict).toBe('slower');
+    expect(byLabel.get('Hash1 (throughput)')?.pctChange).toBeCloseTo((1 / 1.2 - 1) * 100, 0);
+    // The summary counts measurements: Hash1 once, not its throughput again.
+    expect(comparison.counts).toMatchObject({ slower: 1, unchanged: 3 });
+    expect(renderMarkdown(comparison)).toContain(
+      'p adjusted by Holm over 4 benchmarks · throughput derived from a time takes its verdict (one hypothesis per measurement)',
+    );
+  });
+
+  it('tests a throughput on its own when no time of the same benchmark is compared', () => {
+    const throughputOnly = (factor: number): Benchmark => ({
+      ...bench('copy', scaled(1), scaled(factor)),
+      metric: 'throughput',
+      unit: 'B/s',
+      direction: 'higher-is-better',
+    });
+    const result = compare([throughputOnly(1.2), bench('other', BASE, BASE)]);
+    expect(result.testedCount).toBe(2);
+    expect(result.derivedCount).toBe(0);
+    expect(result.benchmarks[0]?.comparison.verdict).toBe('faster');
   });
 });
 
@@ -326,7 +415,7 @@ describe('CSV and JSON', () => {
     ]);
     expect(json).toMatchObject({
       schema: 'benchbot-comparison',
-      schemaVersion: 1,
+      schemaVersion: 2,
       summary: '3 faster, 1 slower, 18 unchanged · geomean -2.1%',
       options: DEFAULT_OPTIONS,
       pairing: 'unpaired',
@@ -341,6 +430,7 @@ describe('CSV and JSON', () => {
       baseline: { n: 10, median: 104.5, ciNote: null },
       test: 'mann-whitney-u',
       needSamples: null,
+      follows: null,
     });
   });
 });

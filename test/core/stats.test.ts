@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../core/random.js';
 import {
   adjustPValues,
   BENCHSTAT_COMPAT,
@@ -247,7 +248,7 @@ describe('paired test', () => {
 
   it('sees through drift the unpaired test counts as noise', () => {
     expect(compareBenchmark(input, { ...opts, paired: 'never' }).verdict).toBe('unchanged');
-    const report = compareAll([input], opts);
+    const report = compareAll([input], { ...opts, paired: 'signed-rank' });
     const c = report.comparisons[0];
     expect(report.paired).toBe(true);
     expect(c?.test).toBe('wilcoxon-signed-rank-paired');
@@ -258,7 +259,7 @@ describe('paired test', () => {
   });
 
   it('needs enough rounds', () => {
-    const c = compareBenchmark(bench({ pairs: pairs.slice(0, 4) }), opts);
+    const c = compareBenchmark(bench({ pairs: pairs.slice(0, 4) }), { ...opts, paired: 'signed-rank' });
     expect(c.verdict).toBe('too-few-samples');
     expect(c.needSamples).toBe(6);
   });
@@ -304,5 +305,81 @@ describe('geometric mean', () => {
     );
     expect(report.geomean?.ratio).toBeCloseTo(2, 14);
     expect(report.geomean?.excluded).toEqual([]);
+  });
+});
+
+describe('derived metrics', () => {
+  const time = (name: string, factor: number): BenchmarkInput => ({
+    name,
+    direction: 'lower-is-better',
+    baseline: range(10, 100),
+    changed: range(10, 100).map((v) => v * factor),
+  });
+  const throughputOf = (source: BenchmarkInput): BenchmarkInput => ({
+    name: `${source.name} (throughput)`,
+    direction: 'higher-is-better',
+    baseline: source.baseline.map((v) => 1e6 / v),
+    changed: source.changed.map((v) => 1e6 / v),
+    follows: source.name,
+  });
+
+  it('leaves them out of the correction family and gives them the verdict of their source', () => {
+    const inputs = [time('a', 1.3), time('b', 1), time('c', 1)];
+    const report = compareAll([...inputs, ...inputs.map(throughputOf)], DEFAULT_OPTIONS);
+    expect(report.family).toBe(3);
+    const alone = compareAll(inputs, DEFAULT_OPTIONS);
+    expect(report.comparisons.slice(0, 3)).toEqual(alone.comparisons);
+    const derived = report.comparisons[3];
+    expect(derived).toMatchObject({
+      verdict: 'slower',
+      follows: 'a',
+      pAdjusted: alone.comparisons[0]?.pAdjusted,
+    });
+    expect(derived?.pctChange).toBeCloseTo((1 / 1.3 - 1) * 100, 6);
+  });
+
+  it('refuses a source that is missing or itself derived', () => {
+    const a = time('a', 1);
+    expect(() => compareAll([a, { ...time('x', 1), follows: 'nope' }], DEFAULT_OPTIONS)).toThrow(
+      /follows nope, which is not a measured benchmark/,
+    );
+    const derived = throughputOf(a);
+    expect(() =>
+      compareAll([a, derived, { ...time('y', 1), follows: derived.name }], DEFAULT_OPTIONS),
+    ).toThrow(RangeError);
+  });
+});
+
+describe('the default paired test at 10 rounds', () => {
+  // 100 benchmarks of one report, 10 interleaved rounds each, lognormal noise of 3% per sample,
+  // half of it a per-round drift both sides share; the first ten are 5% slower. Seeded, so the
+  // verdicts are fixed; bench/stats-simulation.ts gives the rates over many such reports.
+  const random = seededRandom(15);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const sigma = Math.sqrt(Math.log(1 + 0.03 ** 2));
+  const inputs = Array.from({ length: 100 }, (_, i): BenchmarkInput => {
+    const pairs = Array.from({ length: 10 }, (): [number, number] => {
+      const drift = sigma * Math.SQRT1_2 * normal();
+      const noise = () => sigma * Math.SQRT1_2 * normal();
+      return [1000 * Math.exp(drift + noise()), 1000 * (i < 10 ? 1.05 : 1) * Math.exp(drift + noise())];
+    });
+    return {
+      name: `b${i}`,
+      direction: 'lower-is-better',
+      baseline: pairs.map(([b]) => b),
+      changed: pairs.map(([, c]) => c),
+      pairs,
+    };
+  });
+  const slower = (paired: CompareOptions['paired']) =>
+    compareAll(inputs, { ...DEFAULT_OPTIONS, paired }).comparisons.flatMap((c, i) =>
+      c.verdict === 'slower' ? [i] : c.verdict === 'faster' ? [-i] : [],
+    );
+
+  it('finds 5% regressions through Holm over 100 benchmarks, which the exact signed-rank test cannot', () => {
+    const found = slower('auto');
+    expect(found.every((i) => i >= 0 && i < 10)).toBe(true);
+    expect(found.length).toBeGreaterThanOrEqual(8);
+    expect(slower('signed-rank')).toEqual([]);
   });
 });

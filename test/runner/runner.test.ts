@@ -80,9 +80,9 @@ describe('benchmarking two commits', () => {
     expect(run.code, run.stderr).toBe(0);
     const report = compareResults(results.benchmarks, DEFAULT_OPTIONS);
     const verdict = (name: string) => report.benchmarks.find((b) => b.name === name)?.comparison;
-    expect(verdict('Hot')).toMatchObject({ verdict: 'slower', test: 'wilcoxon-signed-rank-paired' });
+    expect(verdict('Hot')).toMatchObject({ verdict: 'slower', test: 'moderated-t-paired' });
     expect(verdict('Hot')?.pctChange).toBeGreaterThan(15);
-    expect(verdict('Steady')).toMatchObject({ verdict: 'unchanged', test: 'wilcoxon-signed-rank-paired' });
+    expect(verdict('Steady')).toMatchObject({ verdict: 'unchanged', test: 'moderated-t-paired' });
     expect(report.failed.map((f) => f.name).sort()).toEqual(['crash', 'hang']);
   });
 

@@ -21,7 +21,7 @@ export function importBenchbot(text: string, file: string): ImportResult {
           place: '',
           message:
             'holds samples of both sides (baseline and changed), so it is already a comparison; ' +
-            'read it as a results file instead of importing it as one side',
+            'pass it alone: benchbot compare RESULTS.json',
         },
       ],
     };

@@ -1,0 +1,149 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { JobSpec } from '../../core/job-spec.js';
+
+// A Go module with ten benchmarks in a real git repository, for judging benchbot's statistics on
+// real go test -bench output:
+//   main    the baseline
+//   slower  Hash6 runs its loop 5% more times (extra work, not a sleep)
+//   docs    only the README changed: an A/A comparison
+//
+// Sized for a shared, loaded machine: each measurement is a few ms of arithmetic without
+// allocation, timed in CPU time, and go test -count 5 repeats it in every round.
+
+export const GO_BENCHMARKS = 10;
+const SLOW = 6;
+export const SLOW_BENCHMARK = `Hash${SLOW}`;
+const WORK = 5000;
+
+const benchTest = `package hashes
+
+import (
+	"syscall"
+	"testing"
+)
+
+var sink uint64
+
+func mix(n int, seed uint64) uint64 {
+	x := seed | 1
+	for i := 0; i < n; i++ {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+	}
+	return x
+}
+
+func cpuNanos() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		panic(err)
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
+}
+
+func run(b *testing.B, k int) {
+	n := work[k]
+	start := cpuNanos()
+	for i := 0; i < b.N; i++ {
+		sink += mix(n, uint64(i))
+	}
+	// CPU time instead of wall time (ReportMetric replaces the built-in ns/op): on a machine
+	// shared with other work, wall time mostly measures how long the process waited for a core.
+	b.ReportMetric(float64(cpuNanos()-start)/float64(b.N), "ns/op")
+}
+
+${Array.from({ length: GO_BENCHMARKS }, (_, k) => `func BenchmarkHash${k}(b *testing.B) { run(b, ${k}) }`).join('\n')}
+`;
+
+// A var, not a const: the compiler cannot specialise the loop, so the code of every benchmark is
+// byte-identical on all commits and only the data differ.
+const workGo = (slowWork: number) =>
+  `package hashes\n\nvar work = []int{${Array.from({ length: GO_BENCHMARKS }, (_, k) => (k === SLOW ? slowWork : WORK)).join(', ')}}\n`;
+
+function git(dir: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd: dir,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_DATE: '2024-01-01T00:00:00Z',
+      GIT_COMMITTER_DATE: '2024-01-01T00:00:00Z',
+    },
+  }).trim();
+}
+
+async function commit(dir: string, files: Record<string, string>, message: string): Promise<string> {
+  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', message);
+  return git(dir, 'rev-parse', 'HEAD');
+}
+
+export interface GoModuleRepo {
+  /** Remove it when done. */
+  root: string;
+  url: string;
+  shas: { main: string; slower: string; docs: string };
+}
+
+export async function makeGoModuleRepo(): Promise<GoModuleRepo> {
+  const root = await mkdtemp(join(tmpdir(), 'benchbot-go-module-'));
+  const dir = join(root, 'hashes');
+  await mkdir(dir);
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'config', 'user.email', 'test@example.com');
+  git(dir, 'config', 'user.name', 'test');
+  const main = await commit(
+    dir,
+    {
+      'go.mod': 'module example.com/hashes\n\ngo 1.21\n',
+      'hash_test.go': benchTest,
+      'work.go': workGo(WORK),
+      'README.md': 'hashes\n',
+      '.gitignore': 'bench.test\nbench.txt\n',
+    },
+    'ten benchmarks',
+  );
+  git(dir, 'checkout', '-q', '-b', 'slower');
+  const slower = await commit(dir, { 'work.go': workGo(WORK * 1.05) }, 'Hash6 does 5% more work');
+  git(dir, 'checkout', '-q', '-b', 'docs', main);
+  const docs = await commit(dir, { 'README.md': 'hashes: ten benchmarks\n' }, 'docs only');
+  return { root, url: `file://${dir}`, shas: { main, slower, docs } };
+}
+
+/** 10 interleaved rounds of go test -count 5 comparing main with `changed`. */
+export function goModuleSpec(repo: GoModuleRepo, changed: 'slower' | 'docs', seed = 11): JobSpec {
+  const env = { GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' };
+  return {
+    specVersion: 1,
+    repository: 'acme/hashes',
+    url: repo.url,
+    reason: 'manual',
+    platform: 'x86-64-linux',
+    sides: {
+      baseline: { ref: 'main', sha: repo.shas.main, env: {} },
+      changed: { ref: changed, sha: repo.shas[changed], env: {} },
+    },
+    // -trimpath: the two checkouts' paths must not make the binaries differ.
+    build: { command: 'go test -c -trimpath -o bench.test .', workdir: '.', timeoutSeconds: 300, env },
+    benchmarks: [
+      {
+        name: 'hashes',
+        command:
+          "./bench.test -test.run '^$' -test.bench . -test.benchtime 400x -test.count 5 -test.cpu 1 > bench.txt",
+        workdir: '.',
+        output: { path: 'bench.txt', format: 'go-bench' },
+        iterations: 10,
+        warmups: 1,
+        timeoutSeconds: 120,
+        env,
+      },
+    ],
+    order: { scheme: 'balanced-random', seed },
+    pinCpus: null,
+  };
+}
