@@ -122,7 +122,8 @@ describe('two workers, one PostgreSQL history', () => {
       // Both replicas start together: they migrate the database and sync the schedule at once.
       workerA.start();
       workerB.start();
-      await Promise.all([workerA.waitFor('ready.'), workerB.waitFor('ready.')]);
+      // Two workers bundling their workflows at once on a small machine: give them time.
+      await Promise.all([workerA.waitFor('ready.', 180_000), workerB.waitFor('ready.', 180_000)]);
 
       const requests: { source: CommentSource; workflowId: string }[] = [];
       for (let i = 0; i < REQUESTS; i++) {

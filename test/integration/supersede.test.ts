@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -40,6 +40,8 @@ function config(onPush: 'supersede' | 'keep', gate: string) {
 version: 1
 dataDir: ${JSON.stringify(dataDir)}
 github: { apiUrl: ${JSON.stringify(fake.url)}, botLogin: "${BOT}" }
+# The gate lives outside the job's folder: the sandboxed job sees its folder only read-only.
+executor: { local: { readOnlyPaths: [${JSON.stringify(dirname(gate))}] } }
 repos:
   - name: ${REPO}
     url: ${JSON.stringify(fixture.url)}
