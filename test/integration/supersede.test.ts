@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -33,7 +33,12 @@ let pr: number;
 const dataDir = mkdtempSync(join(tmpdir(), 'benchbot-supersede-'));
 
 /** A file the gate benchmark waits for: the test opens it when the first job may finish. */
-const newGate = () => join(mkdtempSync(join(tmpdir(), 'gate-')), 'open');
+const newGate = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gate-'));
+  // The sandboxed job runs as a uid of its own: it must be able to look into the gate's folder.
+  chmodSync(dir, 0o755);
+  return join(dir, 'open');
+};
 
 function config(onPush: 'supersede' | 'keep', gate: string) {
   return testConfig(`
