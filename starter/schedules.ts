@@ -1,5 +1,6 @@
 import {
   type Client,
+  ScheduleAlreadyRunning,
   type ScheduleDescription,
   ScheduleNotFoundError,
   type ScheduleOptionsStartWorkflowAction,
@@ -76,14 +77,23 @@ export async function syncSchedules(
     const current = await describeOrNull(client, d.scheduleId);
     if (current === null) {
       const memo: ScheduleMemo = { repo: d.repo, schedule: d.name, taskQueue };
-      await client.schedule.create({
-        scheduleId: d.scheduleId,
-        spec: specOf(d),
-        action: actionOf(d),
-        policies: policiesOf(d),
-        state: d.paused ? { paused: true, note: 'paused in benchbot.yaml' } : { paused: false },
-        memo: { benchbot: memo },
-      });
+      try {
+        await client.schedule.create({
+          scheduleId: d.scheduleId,
+          spec: specOf(d),
+          action: actionOf(d),
+          policies: policiesOf(d),
+          state: d.paused ? { paused: true, note: 'paused in benchbot.yaml' } : { paused: false },
+          memo: { benchbot: memo },
+        });
+      } catch (err) {
+        // Another worker starting at the same moment created it from the same config: nothing to do.
+        if (err instanceof ScheduleAlreadyRunning) {
+          done.push({ scheduleId: d.scheduleId, action: 'unchanged' });
+          continue;
+        }
+        throw err;
+      }
       done.push({ scheduleId: d.scheduleId, action: 'created' });
       continue;
     }
