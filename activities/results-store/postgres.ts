@@ -5,7 +5,9 @@ import { checkPostgresVersion, migratePostgres } from './postgres-migrations.js'
 import {
   type BenchmarkRow,
   type CoverageRow,
+  coverageByDay,
   listedPlatform,
+  mergedSeries,
   type PlatformRunRow,
   type PointRow,
   platformRun,
@@ -348,17 +350,7 @@ export class PostgresResultsStore implements ResultsStore {
         day: new Date(day_number * 86_400_000).toISOString().slice(0, 10),
       }));
     });
-    const byDay = new Map(rows.map((row) => [row.day, row]));
-    return days.map((day) => {
-      const row = byDay.get(day);
-      return {
-        day,
-        runs: row?.runs ?? 0,
-        failedRuns: row?.failed_runs ?? 0,
-        commitsCovered: row?.commits_covered ?? 0,
-        skipped: row?.skipped ?? 0,
-      };
-    });
+    return coverageByDay(days, rows);
   }
 
   async series(query: SeriesQuery): Promise<SeriesPoint[]> {
@@ -383,17 +375,7 @@ export class PostgresResultsStore implements ResultsStore {
         );
         for (const row of rows) points.push({ at: row, point: seriesPoint(s, row) });
       }
-      // Each series comes newest first; across several (one per metric) they are merged the same way,
-      // cut to the limit, then turned oldest first for charts.
-      points.sort(
-        (a, b) =>
-          b.at.recorded_ms - a.at.recorded_ms ||
-          b.at.run_id - a.at.run_id ||
-          (a.at.side < b.at.side ? 1 : a.at.side > b.at.side ? -1 : 0),
-      );
-      return (query.limit === undefined ? points : points.slice(0, query.limit))
-        .reverse()
-        .map(({ point }) => point);
+      return mergedSeries(points, query.limit);
     });
   }
 

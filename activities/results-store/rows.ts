@@ -12,6 +12,7 @@ import { RESULTS_SCHEMA } from '../../core/results/schema.js';
 import type {
   BenchmarkSummary,
   CommitRange,
+  CoverageDay,
   ListedPlatform,
   PlatformStatus,
   RunRecord,
@@ -270,4 +271,36 @@ function commitRange(row: {
   return row.commit_from === null || row.commit_to === null
     ? null
     : { from: row.commit_from, to: row.commit_to, count: row.commit_count };
+}
+
+/** Every day of the range, those without a row counted as zeros. */
+export function coverageByDay(days: readonly string[], rows: readonly CoverageRow[]): CoverageDay[] {
+  const byDay = new Map(rows.map((row) => [row.day, row]));
+  return days.map((day) => {
+    const row = byDay.get(day);
+    return {
+      day,
+      runs: row?.runs ?? 0,
+      failedRuns: row?.failed_runs ?? 0,
+      commitsCovered: row?.commits_covered ?? 0,
+      skipped: row?.skipped ?? 0,
+    };
+  });
+}
+
+/**
+ * Points of several series (one per metric), each read newest first: merged the same way, cut to
+ * the limit, then turned oldest first for charts.
+ */
+export function mergedSeries(
+  points: Array<{ at: PointRow; point: SeriesPoint }>,
+  limit: number | undefined,
+): SeriesPoint[] {
+  points.sort(
+    (a, b) =>
+      b.at.recorded_ms - a.at.recorded_ms ||
+      b.at.run_id - a.at.run_id ||
+      (a.at.side < b.at.side ? 1 : a.at.side > b.at.side ? -1 : 0),
+  );
+  return (limit === undefined ? points : points.slice(0, limit)).reverse().map(({ point }) => point);
 }

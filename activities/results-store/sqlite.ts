@@ -3,7 +3,9 @@ import Database from 'better-sqlite3';
 import {
   type BenchmarkRow,
   type CoverageRow,
+  coverageByDay,
   listedPlatform,
+  mergedSeries,
   type PlatformRunRow,
   type PointRow,
   platformRun,
@@ -411,17 +413,7 @@ export class SqliteResultsStore implements ResultsStore {
           to_ms: toMs,
         }) as CoverageRow[],
     );
-    const byDay = new Map(rows.map((row) => [row.day, row]));
-    return days.map((day) => {
-      const row = byDay.get(day);
-      return {
-        day,
-        runs: row?.runs ?? 0,
-        failedRuns: row?.failed_runs ?? 0,
-        commitsCovered: row?.commits_covered ?? 0,
-        skipped: row?.skipped ?? 0,
-      };
-    });
+    return coverageByDay(days, rows);
   }
 
   async series(query: SeriesQuery): Promise<SeriesPoint[]> {
@@ -435,15 +427,7 @@ export class SqliteResultsStore implements ResultsStore {
         })),
       ),
     );
-    // Each series comes newest first; across several (one per metric) they are merged the same way,
-    // cut to the limit, then turned oldest first for charts.
-    points.sort(
-      (a, b) =>
-        b.at.recorded_ms - a.at.recorded_ms ||
-        b.at.run_id - a.at.run_id ||
-        (a.at.side < b.at.side ? 1 : a.at.side > b.at.side ? -1 : 0),
-    );
-    return (limit === -1 ? points : points.slice(0, limit)).reverse().map(({ point }) => point);
+    return mergedSeries(points, query.limit);
   }
 
   async putArtifact(key: string, data: Buffer): Promise<void> {
