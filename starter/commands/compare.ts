@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { BenchbotConfig } from '../../core/config/index.js';
 import {
   compareResultsText,
   compareTexts,
@@ -16,6 +17,9 @@ import {
 } from '../../core/results/index.js';
 import { BENCHSTAT_COMPAT, DEFAULT_OPTIONS } from '../../core/stats/index.js';
 import { type CompareOptions, type Correction, PAIRED_TESTS } from '../../core/stats/types.js';
+import { appendStepSummary, inGitHubActions } from '../ci/step-summary.js';
+import { latestStoredBaseline } from '../ci/stored-baseline.js';
+import { resolveTarget } from '../ci/target.js';
 
 /** The options as commander hands them over: strings, checked here so every problem exits 2. */
 export interface RawCompareOptions {
@@ -28,6 +32,11 @@ export interface RawCompareOptions {
   paired?: string;
   benchstat?: boolean;
   failOnRegression?: boolean;
+  /** `latest`: compare the one file given with the newest stored run of --repo and --branch. */
+  against?: string;
+  repo?: string;
+  branch?: string;
+  platform?: string;
 }
 
 const REPORT_FORMATS = ['markdown', 'json', 'csv'] as const;
@@ -100,26 +109,66 @@ async function readInput(file: string): Promise<InputText | ResultIssue> {
   }
 }
 
+/**
+ * The two sides: both files, one benchbot results file holding both, or (--against latest) the
+ * newest stored run of the branch and the one file given.
+ */
+async function readInputs(
+  basePath: string,
+  changedPath: string | undefined,
+  raw: RawCompareOptions,
+  loadConfig: () => Promise<BenchbotConfig>,
+  env: NodeJS.ProcessEnv,
+): Promise<Array<InputText | ResultIssue> | string> {
+  if (raw.against === undefined) {
+    if (raw.repo !== undefined || raw.branch !== undefined || raw.platform !== undefined) {
+      return '--repo, --branch and --platform choose the stored run of --against latest; add --against latest, or drop them';
+    }
+    return Promise.all([basePath, ...(changedPath === undefined ? [] : [changedPath])].map(readInput));
+  }
+  if (raw.against !== 'latest') {
+    return `--against ${raw.against}: the one stored run to compare with is "latest" (the newest of the branch)`;
+  }
+  if (raw.inputFormat !== undefined) {
+    return "--input-format does not go with --against latest: the stored run is a benchbot results file and the new file's format is detected; leave --input-format out";
+  }
+  if (changedPath !== undefined) {
+    return '--against latest compares ONE new results file with the stored run: benchbot compare --against latest --repo R --branch B NEW';
+  }
+  const config = await loadConfig();
+  const target = resolveTarget(config, raw, env);
+  if (typeof target === 'string') return target;
+  const stored = await latestStoredBaseline(config, target, env);
+  if (typeof stored === 'string') return stored;
+  console.error(`[benchbot] comparing with ${stored.input.file}`);
+  return [stored.input, await readInput(basePath)];
+}
+
 const isIssue = (value: InputText | ResultIssue): value is ResultIssue => 'message' in value;
 
 /**
- * `benchbot compare BASE CHANGED`, or `benchbot compare RESULTS.json` for a results file holding
- * both sides: prints the report on stdout. Exit 0 (1 with --fail-on-regression and a slower
+ * `benchbot compare BASE CHANGED`, `benchbot compare RESULTS.json` for a results file holding both
+ * sides, or `benchbot compare --against latest NEW`: prints the report on stdout, and inside GitHub
+ * Actions appends it to the job summary too. Exit 0 (1 with --fail-on-regression and a slower
  * benchmark), or 2 with the problems on stderr.
  */
 export async function compare(
   basePath: string,
   changedPath: string | undefined,
   raw: RawCompareOptions,
+  loadConfig: () => Promise<BenchbotConfig>,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   const options = checkOptions(raw);
   if (typeof options === 'string') {
     console.error(`benchbot compare: ${options}`);
     return 2;
   }
-  const inputs = await Promise.all(
-    [basePath, ...(changedPath === undefined ? [] : [changedPath])].map(readInput),
-  );
+  const inputs = await readInputs(basePath, changedPath, raw, loadConfig, env);
+  if (typeof inputs === 'string') {
+    console.error(`benchbot compare: ${inputs}`);
+    return 2;
+  }
   const unreadable = inputs.filter(isIssue);
   if (unreadable.length > 0) {
     for (const issue of unreadable) console.error(formatIssue(issue));
@@ -137,6 +186,14 @@ export async function compare(
   for (const warning of result.warnings) console.error(`warning: ${formatIssue(warning)}`);
   const render = { markdown: renderMarkdown, json: renderJson, csv: renderCsv }[options.format];
   process.stdout.write(render(result.comparison));
+  if (inGitHubActions(env)) {
+    // The job summary is for people: markdown whatever --format hands to the next step.
+    const problem = await appendStepSummary(env, renderMarkdown(result.comparison));
+    if (problem !== null) {
+      console.error(`benchbot compare: ${problem}`);
+      return 2;
+    }
+  }
   const slower = result.comparison.counts.slower;
   if (raw.failOnRegression && slower > 0) {
     console.error(`benchbot compare: ${slower} slower (--fail-on-regression)`);
