@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import type { RunsJsonEntry } from '../../starter/commands/runs.js';
 import { freshDatabase } from '../support/fresh-database.js';
 
@@ -229,5 +230,25 @@ describe('what record and compare refuse, and why', () => {
     );
     expect(garbage.code).toBe(2);
     expect(garbage.stderr).toContain('cannot tell which tool wrote this file');
+  });
+});
+
+describe('the example GitHub Actions workflow', () => {
+  it('runs on a cron and by hand, compares before it records, and its config is valid', () => {
+    const workflow = parse(readFileSync('examples/github-actions/scale-test.yaml', 'utf8')) as {
+      on: Record<string, unknown>;
+      jobs: Record<string, { steps: Array<{ id?: string; run?: string; if?: string }> }>;
+    };
+    expect(Object.keys(workflow.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    const runs = Object.values(workflow.jobs).flatMap((job) => job.steps.map((s) => s.run ?? ''));
+    const compareAt = runs.findIndex((r) => r.includes('benchbot.js compare --against latest'));
+    const recordAt = runs.findIndex((r) => r.includes('benchbot.js record'));
+    expect(compareAt).toBeGreaterThan(-1);
+    expect(recordAt).toBeGreaterThan(compareAt);
+    const checked = benchbot(['config', 'check', 'examples/github-actions/benchbot.yaml'], {
+      BENCHBOT_DATABASE_URL: 'postgres://unused',
+    });
+    expect(checked.stderr).toBe('');
+    expect(checked.stdout).toContain('ok: 1 repositories');
   });
 });
