@@ -71,7 +71,7 @@ const ACTIVE_REQUEST_STATES = "('queued', 'building', 'running', 'comparing')";
 // Report room per platform in the summary file (GitHub caps a job summary at 1 MiB).
 const PLATFORM_REPORT_BUDGET = 60_000;
 
-function scheduleOrFail(
+export function scheduleOrFail(
   config: BenchbotConfig,
   repoName: string,
   name: string,
@@ -87,7 +87,7 @@ function scheduleOrFail(
   return [repo, schedule];
 }
 
-function platformsOf(repo: RepoConfig, schedule: ScheduleConfig): string[] {
+export function platformsOf(repo: RepoConfig, schedule: ScheduleConfig): string[] {
   const platforms = schedule.platforms ?? repo.platforms;
   const unknown = platforms.filter((p) => !repo.platforms.includes(p));
   if (unknown.length > 0) {
@@ -104,7 +104,7 @@ function isAA(input: RecordTrunkRunInput): boolean {
   return input.baselineSha === input.plan.pick.sha;
 }
 
-function newestOf(runs: ReadonlyArray<RunOnPlatform | null>): RunOnPlatform | null {
+export function newestOf(runs: ReadonlyArray<RunOnPlatform | null>): RunOnPlatform | null {
   let best: RunOnPlatform | null = null;
   for (const run of runs) {
     if (run !== null && (best === null || Date.parse(run.run.recordedAt) > Date.parse(best.run.recordedAt)))
