@@ -20,6 +20,7 @@ import {
 import { TRUNK_WORKFLOW_TYPE, windowSeconds } from '../core/trunk/schedules.js';
 import { type PlatformSummary, renderTrunkSummary } from '../core/trunk/summary.js';
 import { branchCommits, refreshMirror } from './git/resolve-refs.js';
+import { upsertCommitComment } from './github/commit-comments.js';
 import { updateIssue, upsertMarkedIssue } from './github/issues.js';
 import { createGitHubSession } from './github/session.js';
 import { deleteJobArtifacts, resultsOf } from './job-artifacts.js';
@@ -44,6 +45,8 @@ export interface PreparedTrunkRun {
   plan: TrunkPlan;
   /** The newest commit of the branch measured successfully on some platform; null before the first. */
   baselineSha: string | null;
+  /** Post the run's summary on the benchmarked commit (absent in histories from before the option). */
+  commitComment?: boolean;
 }
 
 /** One platform's job, as the workflow collected it: results inline (older histories) or by reference. */
@@ -70,6 +73,8 @@ export interface RecordedTrunkRun {
 const ACTIVE_REQUEST_STATES = "('queued', 'building', 'running', 'comparing')";
 // Report room per platform in the summary file (GitHub caps a job summary at 1 MiB).
 const PLATFORM_REPORT_BUDGET = 60_000;
+// GitHub refuses a comment body over 65,536 characters.
+const COMMENT_LIMIT = 65_536;
 
 export function scheduleOrFail(
   config: BenchbotConfig,
@@ -183,6 +188,7 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
         strategy: schedule.strategy,
         plan,
         baselineSha: lastOk?.platform.sides.changed?.sha ?? null,
+        commitComment: schedule.commitComment,
       };
     },
 
@@ -265,6 +271,32 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
       const again = slowdownsOf(compareResults(results.benchmarks, DEFAULT_OPTIONS));
       if ('ref' in input) await deleteJobArtifacts(store, input.ref);
       return confirmedSlowdowns(input.suspects, again);
+    },
+
+    /**
+     * The recorded run's summary as a comment on the commit it measured (schedules with
+     * `commitComment: true`); one comment per run, found again by its marker on a retry.
+     */
+    async commentTrunkSummary(input: {
+      repo: string;
+      runId: string;
+      sha: string;
+    }): Promise<{ id: number } | null> {
+      const recorded = await store.use((s) => s.runReport(input.runId));
+      if (recorded?.report == null) return null;
+      const marker = `<!-- benchbot:trunk-summary:${input.runId} -->`;
+      const whole = `${marker}\n${recorded.report}`;
+      const body =
+        whole.length <= COMMENT_LIMIT
+          ? whole
+          : `${marker}\n**Trunk run \`${input.runId}\`**: ${recorded.summary ?? ''}\n\nThe whole report is too long for a comment: \`benchbot runs show ${input.runId}\` prints it.`;
+      const { id } = await upsertCommitComment(octokit(), await whoAmI(), {
+        repo: input.repo,
+        sha: input.sha,
+        marker,
+        body,
+      });
+      return { id };
     },
 
     /**
