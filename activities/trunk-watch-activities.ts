@@ -27,9 +27,8 @@ export interface WatchedSchedule {
 export type MissingDataCheck =
   /** The schedule has no missing-data alert, or is not in Temporal (nothing is expected of it). */
   | { state: 'off' | 'not-synced' }
-  | { state: 'ok'; missedIntervals: number; closedIssue: number | null }
-  /** Intervals passed without a run, but the branch has no new commit the strategy measures. */
-  | { state: 'quiet'; missedIntervals: number }
+  /** `quiet`: intervals passed without a run, but the branch has no new commit the strategy measures. */
+  | { state: 'ok' | 'quiet'; missedIntervals: number; closedIssue: number | null }
   | { state: 'missing'; missedIntervals: number; issue: number; created: boolean; reopened: boolean };
 
 export function createTrunkWatchActivities(deps: TrunkActivityDeps) {
@@ -120,25 +119,23 @@ export function createTrunkWatchActivities(deps: TrunkActivityDeps) {
           : (await octokit().rest.issues.get({ ...ownerRepo(repo.name), issue_number: known.issueNumber }))
               .data;
 
-      if (verdict.kind === 'ok') {
+      // Nothing is missing while the runs keep up, or while the branch has no commit to measure.
+      const quiet =
+        verdict.kind === 'gap' &&
+        !(await anythingToMeasure(repo.url, schedule.branch, lastOk, schedule.strategy));
+      if (verdict.kind === 'ok' || quiet) {
+        const state = quiet ? ('quiet' as const) : ('ok' as const);
         if (current === null || current.state !== 'open' || lastOk === null) {
-          return { state: 'ok', missedIntervals: verdict.missedIntervals, closedIssue: null };
+          return { state, missedIntervals: verdict.missedIntervals, closedIssue: null };
         }
         const body = renderResumedIssue(current.body ?? '', lastOk.run);
-        await updateIssue(
-          octokit(),
-          current.number,
-          { repo: repo.name, marker, title: current.title, body },
-          'closed',
-        );
+        const resolved = { repo: repo.name, marker, title: current.title, body };
+        await updateIssue(octokit(), current.number, resolved, 'closed');
         deps.logger.info(
           { repo: repo.name, schedule: schedule.name, issue: current.number },
           'trunk runs resumed: missing-data issue closed',
         );
-        return { state: 'ok', missedIntervals: verdict.missedIntervals, closedIssue: current.number };
-      }
-      if (!(await anythingToMeasure(repo.url, schedule.branch, lastOk, schedule.strategy))) {
-        return { state: 'quiet', missedIntervals: verdict.missedIntervals };
+        return { state, missedIntervals: verdict.missedIntervals, closedIssue: current.number };
       }
       const issue = {
         repo: repo.name,
