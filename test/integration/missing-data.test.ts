@@ -50,7 +50,7 @@ afterAll(async () => {
 async function until<T>(
   what: string,
   probe: () => Promise<T | null | undefined>,
-  timeoutMs = 60_000,
+  timeoutMs = 180_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -100,7 +100,7 @@ repos:
     const config = testConfig(text);
     const file = join(dataDir, 'benchbot.yaml');
     writeFileSync(file, text);
-    const worker = new WorkerProcess(file, '/tmp/md-worker.log', 'info');
+    const worker = new WorkerProcess(file, join(dataDir, 'worker.log'), 'info');
     const connection = await Connection.connect({ address: inject('temporalAddress') });
     const client = new Client({ connection });
     try {
