@@ -23,8 +23,10 @@ async function hasCommit(repoDir: string, sha: string): Promise<boolean> {
 
 /**
  * A runner killed in the middle of a git command (a preemption, the worker killed) leaves git's
- * lock files, and every later git command in the clone or its worktrees refuses to run. The job's
- * folder belongs to one runner at a time and the previous one is dead, so no lock here is held.
+ * lock files, and every later git command in the clone or its worktrees refuses to run; a killed
+ * `git worktree add` leaves its worktree marked `locked`, which `git worktree prune` then keeps.
+ * The job's folder belongs to one runner at a time and the previous one is dead, so nothing here
+ * is held by anyone.
  */
 async function removeStaleLocks(gitDir: string, log: (line: string) => void): Promise<void> {
   const locks: string[] = [];
@@ -33,7 +35,8 @@ async function removeStaleLocks(gitDir: string, log: (line: string) => void): Pr
     if (entry.isFile() && entry.name.endsWith('.lock')) locks.push(join(gitDir, entry.name));
     if (!entry.isDirectory()) continue;
     for (const inner of await readdir(join(gitDir, entry.name), { withFileTypes: true, recursive: true })) {
-      if (inner.isFile() && inner.name.endsWith('.lock')) locks.push(join(inner.parentPath, inner.name));
+      const stale = inner.name.endsWith('.lock') || (entry.name === 'worktrees' && inner.name === 'locked');
+      if (inner.isFile() && stale) locks.push(join(inner.parentPath, inner.name));
     }
   }
   if (locks.length === 0) return;

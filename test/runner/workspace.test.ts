@@ -46,4 +46,16 @@ describe('the job workspace', () => {
     expect(execFileSync('git', ['status', '--porcelain'], { cwd: again.changed, encoding: 'utf8' })).toBe('');
     expect(lines.join('\n')).toMatch(/removed 5 lock files a killed git left/);
   });
+
+  it('resumes after a runner killed inside `git worktree add`, which leaves the worktree locked', async () => {
+    const workDir = await mkdtemp(join(tmpdir(), 'benchbot-workspace-'));
+    dirs.push(workDir);
+    const spec = makeSpec(repo, 'slow', []);
+    const first = await prepareWorktrees(spec, workDir, () => {});
+    // `git worktree add` marks the new worktree locked ("initializing") until it is done.
+    await writeFile(join(workDir, 'repo', '.git', 'worktrees', 'b', 'locked'), 'initializing\n');
+    await rm(first.changed, { recursive: true, force: true });
+    const again = await prepareWorktrees(spec, workDir, () => {});
+    expect(head(again.changed)).toBe(repo.shas.slow);
+  });
 });
