@@ -5,6 +5,7 @@ import {
   gapOfIssue,
   gapVerdict,
   intervalSeconds,
+  isWatched,
   missingDataMarker,
   missingDataTitle,
   renderMissingDataIssue,
@@ -85,9 +86,7 @@ export function createTrunkWatchActivities(deps: TrunkActivityDeps) {
     /** The configured schedules that alert on missing data, for the watchdog to check one by one. */
     async listWatchedSchedules(): Promise<WatchedSchedule[]> {
       return config.repos.flatMap((repo) =>
-        repo.schedules
-          .filter((s) => s.missingRunsAfter !== null)
-          .map((s) => ({ repo: repo.name, schedule: s.name })),
+        repo.schedules.filter(isWatched).map((s) => ({ repo: repo.name, schedule: s.name })),
       );
     },
 
@@ -98,7 +97,7 @@ export function createTrunkWatchActivities(deps: TrunkActivityDeps) {
      */
     async checkMissingData(input: WatchedSchedule): Promise<MissingDataCheck> {
       const [repo, schedule] = scheduleOrFail(config, input.repo, input.schedule);
-      if (schedule.missingRunsAfter === null) return { state: 'off' };
+      if (!isWatched(schedule) || schedule.missingRunsAfter === null) return { state: 'off' };
       const description = await describe(scheduleId(repo.name, schedule.name));
       if (description === null) return { state: 'not-synced' };
       const platforms = platformsOf(repo, schedule);

@@ -5,6 +5,15 @@ import type { ScheduleConfig } from '../config/schema.js';
 // `missingRunsAfter` of its intervals without a successful run (paused, builds broken, worker down)
 // gets one GitHub issue, kept up to date while the gap lasts and closed when a run succeeds again.
 
+/**
+ * Whether the watchdog checks the schedule: it alerts, and is not paused in benchbot.yaml (a pause
+ * written in the config is a decision; one made by hand with `schedules pause` can be forgotten,
+ * and is watched).
+ */
+export function isWatched(schedule: Pick<ScheduleConfig, 'missingRunsAfter' | 'paused'>): boolean {
+  return schedule.missingRunsAfter !== null && !schedule.paused;
+}
+
 /** How long one interval of the schedule is: its `every`, else the gap between its next two cron times. */
 export function intervalSeconds(
   schedule: Pick<ScheduleConfig, 'every'>,

@@ -1,6 +1,6 @@
 import { parseDurationSeconds } from '../config/duration.js';
 import type { BenchbotConfig, RepoConfig, ScheduleConfig } from '../config/schema.js';
-import { intervalSeconds, watchdogEverySeconds } from './missing-data.js';
+import { intervalSeconds, isWatched, watchdogEverySeconds } from './missing-data.js';
 import type { TrunkReason } from './plan.js';
 
 // What Temporal should hold for benchbot.yaml's `repos[].schedules`: one Schedule per configured
@@ -122,7 +122,7 @@ export function watchdogScheduleId(taskQueue: string): string {
 
 export function desiredWatchdog(config: BenchbotConfig, taskQueue: string): DesiredWatchdog | null {
   const intervals = config.repos.flatMap((repo) =>
-    repo.schedules.filter((s) => s.missingRunsAfter !== null).map((s) => intervalSeconds(s, [])),
+    repo.schedules.filter(isWatched).map((s) => intervalSeconds(s, [])),
   );
   const everySeconds = watchdogEverySeconds(intervals);
   if (everySeconds === null) return null;

@@ -3,6 +3,7 @@ import {
   gapOfIssue,
   gapVerdict,
   intervalSeconds,
+  isWatched,
   type MissingDataIssueInput,
   renderMissingDataIssue,
   renderResumedIssue,
@@ -46,6 +47,12 @@ describe('intervals and the watchdog cadence', () => {
       21_600,
     );
     expect(intervalSeconds({ every: null }, [])).toBe(86_400);
+  });
+
+  it('watches alerting schedules unless the config pauses them', () => {
+    expect(isWatched({ missingRunsAfter: 3, paused: false })).toBe(true);
+    expect(isWatched({ missingRunsAfter: 3, paused: true })).toBe(false);
+    expect(isWatched({ missingRunsAfter: null, paused: false })).toBe(false);
   });
 
   it('checks once per shortest interval, at least hourly, and not at all without alerting schedules', () => {
