@@ -109,13 +109,32 @@ function isAA(input: RecordTrunkRunInput): boolean {
   return input.baselineSha === input.plan.pick.sha;
 }
 
-export function newestOf(runs: ReadonlyArray<RunOnPlatform | null>): RunOnPlatform | null {
+function newestOf(runs: ReadonlyArray<RunOnPlatform | null>): RunOnPlatform | null {
   let best: RunOnPlatform | null = null;
   for (const run of runs) {
     if (run !== null && (best === null || Date.parse(run.run.recordedAt) > Date.parse(best.run.recordedAt)))
       best = run;
   }
   return best;
+}
+
+/** The newest run of a branch on any of the platforms; with `status`, only runs that ended so there. */
+export async function newestRunOfBranch(
+  store: StoreAccess,
+  repository: string,
+  branch: string,
+  platforms: readonly string[],
+  status?: 'ok',
+): Promise<RunOnPlatform | null> {
+  return newestOf(
+    await store.use((s) =>
+      Promise.all(
+        platforms.map((platform) =>
+          s.latestRun({ repository, branch, platform, ...(status ? { status } : {}) }),
+        ),
+      ),
+    ),
+  );
 }
 
 export function createTrunkActivities(deps: TrunkActivityDeps) {
@@ -154,18 +173,8 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
       const [repo, schedule] = scheduleOrFail(config, input.repo, input.schedule);
       const platforms = platformsOf(repo, schedule);
       const branch = schedule.branch;
-      const lookup = async (status?: 'ok') =>
-        newestOf(
-          await store.use((s) =>
-            Promise.all(
-              platforms.map((platform) =>
-                s.latestRun({ repository: repo.name, branch, platform, ...(status ? { status } : {}) }),
-              ),
-            ),
-          ),
-        );
-      const last = await lookup();
-      const lastOk = await lookup('ok');
+      const last = await newestRunOfBranch(store, repo.name, branch, platforms);
+      const lastOk = await newestRunOfBranch(store, repo.name, branch, platforms, 'ok');
       const mirror = await refreshMirror(repo.url, join(config.dataDir, 'git-cache'));
       const after = last?.run.commitRange?.to ?? last?.platform.sides.changed?.sha ?? null;
       const { commits, continued } = await branchCommits(mirror, branch, { after });

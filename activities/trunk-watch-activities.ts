@@ -18,7 +18,12 @@ import { updateIssue, upsertMarkedIssue } from './github/issues.js';
 import { ownerRepo } from './github/repo-name.js';
 import { createGitHubSession } from './github/session.js';
 import type { RunOnPlatform } from './results-store/index.js';
-import { newestOf, platformsOf, scheduleOrFail, type TrunkActivityDeps } from './trunk-activities.js';
+import {
+  newestRunOfBranch,
+  platformsOf,
+  scheduleOrFail,
+  type TrunkActivityDeps,
+} from './trunk-activities.js';
 
 export interface WatchedSchedule {
   repo: string;
@@ -45,18 +50,6 @@ export function createTrunkWatchActivities(deps: TrunkActivityDeps) {
     }
   }
 
-  async function newest(repo: string, branch: string, platforms: string[], status?: 'ok') {
-    return newestOf(
-      await store.use((s) =>
-        Promise.all(
-          platforms.map((platform) =>
-            s.latestRun({ repository: repo, branch, platform, ...(status ? { status } : {}) }),
-          ),
-        ),
-      ),
-    );
-  }
-
   /** Whether the branch has a commit after the last success that the schedule's strategy would measure. */
   async function anythingToMeasure(
     url: string,
@@ -73,7 +66,7 @@ export function createTrunkWatchActivities(deps: TrunkActivityDeps) {
 
   /** What the last attempt of the gap left behind: the platforms that failed, and why. */
   async function lastAttempt(repo: string, branch: string, platforms: string[]) {
-    const latest = await newest(repo, branch, platforms);
+    const latest = await newestRunOfBranch(store, repo, branch, platforms);
     if (latest === null) return null;
     const run = await store.use((s) => s.getRun(latest.run.runId));
     const failures = (run?.platforms ?? [])
@@ -101,7 +94,7 @@ export function createTrunkWatchActivities(deps: TrunkActivityDeps) {
       const description = await describe(scheduleId(repo.name, schedule.name));
       if (description === null) return { state: 'not-synced' };
       const platforms = platformsOf(repo, schedule);
-      const lastOk = await newest(repo.name, schedule.branch, platforms, 'ok');
+      const lastOk = await newestRunOfBranch(store, repo.name, schedule.branch, platforms, 'ok');
       const interval = intervalSeconds(schedule, description.info.nextActionTimes);
       const verdict = gapVerdict({
         now: new Date(),

@@ -1,7 +1,7 @@
 import type { MetricMeter } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { createStoreAccess } from '../activities/results-store/access.js';
-import { newestOf, platformsOf } from '../activities/trunk-activities.js';
+import { newestRunOfBranch, platformsOf } from '../activities/trunk-activities.js';
 import type { BenchbotConfig } from '../core/config/index.js';
 
 export interface TrunkMetricsOptions {
@@ -34,15 +34,7 @@ export function startTrunkMetrics(options: TrunkMetricsOptions): { stop(): Promi
   const sample = async () => {
     for (const { repo, schedule } of schedules) {
       const platforms = platformsOf(repo, schedule);
-      const lastOk = newestOf(
-        await store.use((s) =>
-          Promise.all(
-            platforms.map((platform) =>
-              s.latestRun({ repository: repo.name, branch: schedule.branch, platform, status: 'ok' }),
-            ),
-          ),
-        ),
-      );
+      const lastOk = await newestRunOfBranch(store, repo.name, schedule.branch, platforms, 'ok');
       if (lastOk !== null) {
         gauge.set(Date.parse(lastOk.run.recordedAt) / 1000, {
           repository: repo.name,
