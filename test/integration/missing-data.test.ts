@@ -76,7 +76,7 @@ function sample(text: string, metric: string, labels: Record<string, string>): n
 }
 
 describe('missing trunk data', () => {
-  it('opens one issue after two intervals of failing builds, updates it, and closes it when a run succeeds', async () => {
+  it('opens one issue after two intervals of failing builds, updates it, closes it when a run succeeds, and reopens it on the next gap', async () => {
     const metricsPort = await freePort();
     const taskQueue = `gaps-${randomUUID()}`;
     const text = `
@@ -159,6 +159,21 @@ repos:
         30_000,
       );
       expect(metric).toBe(Date.parse(lastOk?.run.recordedAt ?? '') / 1000);
+
+      // No new commit: the runs go idle and intervals pass, but nothing is missing.
+      const quietUntil = Date.parse(lastOk?.run.recordedAt ?? '') + 3 * 4_000;
+      while (Date.now() < quietUntil + 4_000) await sleep(500);
+      expect(alertIssues().map((i) => i.state)).toEqual(['closed']);
+
+      // The build breaks again: a new gap reopens the same issue.
+      await git.commit(Math.floor(Date.now() / 1000), 'break it again', { 'build.sh': 'exit 4\n' });
+      const reopened = await until('the issue to be reopened', async () => {
+        const [issue] = alertIssues();
+        return issue?.state === 'open' ? issue : null;
+      });
+      expect(alertIssues()).toHaveLength(1);
+      expect(reopened.number).toBe(opened.number);
+      expect(reopened.body).toContain(`since the last successful run \`${lastOk?.run.runId}\``);
     } finally {
       await worker.stop();
       for (const id of [`trunk:${repo}:nightly`, `trunk-watchdog:${taskQueue}`]) {
