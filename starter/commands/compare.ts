@@ -17,9 +17,8 @@ import {
 } from '../../core/results/index.js';
 import { BENCHSTAT_COMPAT, DEFAULT_OPTIONS } from '../../core/stats/index.js';
 import { type CompareOptions, type Correction, PAIRED_TESTS } from '../../core/stats/types.js';
+import { storedBaselineFor } from '../ci/against-latest.js';
 import { appendStepSummary, inGitHubActions } from '../ci/step-summary.js';
-import { latestStoredBaseline } from '../ci/stored-baseline.js';
-import { resolveTarget } from '../ci/target.js';
 
 /** The options as commander hands them over: strings, checked here so every problem exits 2. */
 export interface RawCompareOptions {
@@ -109,41 +108,6 @@ async function readInput(file: string): Promise<InputText | ResultIssue> {
   }
 }
 
-/**
- * The two sides: both files, one benchbot results file holding both, or (--against latest) the
- * newest stored run of the branch and the one file given.
- */
-async function readInputs(
-  basePath: string,
-  changedPath: string | undefined,
-  raw: RawCompareOptions,
-  loadConfig: () => Promise<BenchbotConfig>,
-  env: NodeJS.ProcessEnv,
-): Promise<Array<InputText | ResultIssue> | string> {
-  if (raw.against === undefined) {
-    if (raw.repo !== undefined || raw.branch !== undefined || raw.platform !== undefined) {
-      return '--repo, --branch and --platform choose the stored run of --against latest; add --against latest, or drop them';
-    }
-    return Promise.all([basePath, ...(changedPath === undefined ? [] : [changedPath])].map(readInput));
-  }
-  if (raw.against !== 'latest') {
-    return `--against ${raw.against}: the one stored run to compare with is "latest" (the newest of the branch)`;
-  }
-  if (raw.inputFormat !== undefined) {
-    return "--input-format does not go with --against latest: the stored run is a benchbot results file and the new file's format is detected; leave --input-format out";
-  }
-  if (changedPath !== undefined) {
-    return '--against latest compares ONE new results file with the stored run: benchbot compare --against latest --repo R --branch B NEW';
-  }
-  const config = await loadConfig();
-  const target = resolveTarget(config, raw, env);
-  if (typeof target === 'string') return target;
-  const stored = await latestStoredBaseline(config, target, env);
-  if (typeof stored === 'string') return stored;
-  console.error(`[benchbot] comparing with ${stored.input.file}`);
-  return [stored.input, await readInput(basePath)];
-}
-
 const isIssue = (value: InputText | ResultIssue): value is ResultIssue => 'message' in value;
 
 /**
@@ -164,11 +128,15 @@ export async function compare(
     console.error(`benchbot compare: ${options}`);
     return 2;
   }
-  const inputs = await readInputs(basePath, changedPath, raw, loadConfig, env);
-  if (typeof inputs === 'string') {
-    console.error(`benchbot compare: ${inputs}`);
+  const stored = await storedBaselineFor(changedPath, raw, loadConfig, env);
+  if (typeof stored === 'string') {
+    console.error(`benchbot compare: ${stored}`);
     return 2;
   }
+  const inputs =
+    stored === null
+      ? await Promise.all([basePath, ...(changedPath === undefined ? [] : [changedPath])].map(readInput))
+      : [stored, await readInput(basePath)];
   const unreadable = inputs.filter(isIssue);
   if (unreadable.length > 0) {
     for (const issue of unreadable) console.error(formatIssue(issue));
