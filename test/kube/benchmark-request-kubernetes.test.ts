@@ -1,5 +1,5 @@
 import { mkdtempSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { chmod, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -38,6 +38,8 @@ vi.setConfig({ testTimeout: 180_000 });
 
 beforeAll(async () => {
   [image, plane, fixture] = await Promise.all([runnerImage(), startControlPlane(), makeFixtureRepo()]);
+  // The container's user (uid 1000, as in the Job) clones it.
+  await chmod(fixture.dir, 0o755);
   await createNamespace(plane.kubeConfig, NAMESPACE);
   cluster = await startFakeCluster({
     kubeConfig: plane.kubeConfig,

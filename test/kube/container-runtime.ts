@@ -1,5 +1,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { chmod, chown } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../runner/fixture-repo.js';
@@ -120,7 +122,10 @@ function memoryBytes(quantity: string): string {
 export interface PodmanRuntimeOptions {
   /**
    * Host folders mounted read-only at the same path in every container: what a pod would reach
-   * over the network, such as the tests' git repositories cloned over file://.
+   * over the network, such as the tests' git repositories cloned over file://. They must be
+   * readable by the container's user. Git refuses repositories owned by another user (its
+   * safe.directory check, which a clone over https never meets), so the container's system git
+   * config lists them as safe.
    */
   hostPaths?: readonly string[];
 }
@@ -168,12 +173,20 @@ export function podmanRuntime(options: PodmanRuntimeOptions = {}): ContainerRunt
       if (spec.limits.memory !== undefined) args.push(`--memory=${memoryBytes(spec.limits.memory)}`);
       for (const m of spec.mounts)
         args.push(`--volume=${m.hostPath}:${m.containerPath}${m.readOnly ? ':ro' : ''}`);
-      for (const path of options.hostPaths ?? []) args.push(`--volume=${path}:${path}:ro`);
+      const hostPaths = options.hostPaths ?? [];
+      const gitDir = await mkdtemp(join(tmpdir(), 'benchbot-gitconfig-'));
+      if (hostPaths.length > 0) {
+        const safe = hostPaths.map((path) => `\tdirectory = ${path}/*\n`).join('');
+        await writeFile(join(gitDir, 'gitconfig'), `[safe]\n${safe}`, { mode: 0o644 });
+        await chmod(gitDir, 0o755);
+        args.push(`--volume=${join(gitDir, 'gitconfig')}:/etc/gitconfig:ro`);
+      }
+      for (const path of hostPaths) args.push(`--volume=${path}:${path}:ro`);
       for (const [key, value] of Object.entries(spec.env)) args.push(`--env=${key}=${value}`);
       if (spec.command.length > 0) args.push(`--entrypoint=${JSON.stringify(spec.command)}`);
       args.push(spec.image, ...spec.args);
       const child = spawn('podman', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      const exited = watch(child, onLine);
+      const exited = watch(child, onLine).finally(() => rm(gitDir, { recursive: true, force: true }));
       return {
         exited,
         async kill(signal) {
