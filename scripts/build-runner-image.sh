@@ -8,8 +8,10 @@
 # unchanged inputs (from any checkout on the machine, the tests included) builds nothing. Prints
 # the image reference (localhost/benchbot-runner:<hash>) as its last line, and tags it :latest.
 #
-#   scripts/build-runner-image.sh [--variant runner|runner-rust] [--update-lock]
+#   scripts/build-runner-image.sh [--variant runner|runner-rust|runner-X] [--update-lock]
 #
+# --variant runner-X adds the Debian packages listed in runner/image/runner-X.packages (a project's
+#   toolchain; runner-rust has Debian's Rust) and records them in runner/image/runner-X.lock.
 # --update-lock records the versions the mirror has now (after a Debian point release, or a change
 #   to the .packages file); commit the lock's diff.
 # Environment: BENCHBOT_DEBIAN_MIRROR (default http://deb.debian.org/debian; a snapshot.debian.org
@@ -20,6 +22,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
+self="$root/scripts/$(basename "$0")"
 image_dir="$root/runner/image"
 suite=trixie
 variant=runner
@@ -42,17 +45,17 @@ while [ $# -gt 0 ]; do
     shift
     ;;
   -h | --help)
-    sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
+    awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
     exit 0
     ;;
   *) die "unknown argument $1 (see --help)" ;;
   esac
 done
-case "$variant" in
-runner) package_files=("$image_dir/runner.packages") ;;
-runner-rust) package_files=("$image_dir/runner.packages" "$image_dir/runner-rust.packages") ;;
-*) die "unknown variant '$variant': choose runner or runner-rust" ;;
-esac
+# A variant runner-X is the runner plus the Debian packages in runner/image/runner-X.packages.
+[[ "$variant" =~ ^runner(-[a-z0-9]+)?$ && -f "$image_dir/$variant.packages" ]] ||
+  die "unknown variant '$variant': choose runner, or runner-X with a list of Debian packages in runner/image/runner-X.packages (see runner-rust.packages)"
+package_files=("$image_dir/runner.packages")
+[ "$variant" = runner ] || package_files+=("$image_dir/$variant.packages")
 lock="$image_dir/$variant.lock"
 name="localhost/benchbot-$variant"
 
@@ -77,10 +80,22 @@ requested() { grep -hv '^\s*#' "${package_files[@]}" | grep -v '^\s*$' | sort -u
 recorded() { grep -v '^#' "$lock" | grep -v '^\s*$'; }
 
 # --- 1. the base: Debian packages, checked against the lock --------------------------------------
+# Documentation and translations stay out (the copyright files stay in). These options, the
+# package lists and the lock are the base's inputs: its tag is their hash.
+base_options=(
+  --variant=apt
+  --include="$(requested | paste -sd, -)"
+  --dpkgopt='path-exclude=/usr/share/man/*'
+  --dpkgopt='path-exclude=/usr/share/info/*'
+  --dpkgopt='path-exclude=/usr/share/locale/*'
+  --dpkgopt='path-exclude=/usr/share/doc/*'
+  --dpkgopt='path-include=/usr/share/doc/*/copyright'
+)
+base_tag() { echo "$suite ${base_options[*]} $(hash_files "${package_files[@]}" "$lock")" | sha256sum | cut -c1-16; }
 base_ref=""
 if [ "$update_lock" = 0 ]; then
   [ -f "$lock" ] || die "$lock is missing: record it with $0 --variant $variant --update-lock"
-  base_ref="localhost/benchbot-$variant-base:$(hash_files "$0" "${package_files[@]}" "$lock")"
+  base_ref="localhost/benchbot-$variant-base:$(base_tag)"
 fi
 if [ -n "$base_ref" ] && podman image exists "$base_ref"; then
   say "base $base_ref: cached"
@@ -96,14 +111,7 @@ else
   say "base: mmdebstrap $suite with $(requested | tr '\n' ' ')(about a minute)…"
   started=$SECONDS
   # SOURCE_DATE_EPOCH makes mmdebstrap's tarball the same bytes for the same package versions.
-  # Documentation and translations stay out (the copyright files stay in).
-  SOURCE_DATE_EPOCH="$epoch" mmdebstrap --quiet --variant=apt \
-    --include="$(requested | paste -sd, -)" \
-    --dpkgopt='path-exclude=/usr/share/man/*' \
-    --dpkgopt='path-exclude=/usr/share/info/*' \
-    --dpkgopt='path-exclude=/usr/share/locale/*' \
-    --dpkgopt='path-exclude=/usr/share/doc/*' \
-    --dpkgopt='path-include=/usr/share/doc/*/copyright' \
+  SOURCE_DATE_EPOCH="$epoch" mmdebstrap --quiet "${base_options[@]}" \
     --customize-hook="dpkg-query --admindir=\"\$1/var/lib/dpkg\" -W -f='\${Package}=\${Version}\n' | sort > '$work/installed'" \
     "$suite" "$work/rootfs.tar" \
     "deb $mirror $suite main" \
@@ -111,16 +119,19 @@ else
   say "base: $(wc -l <"$work/installed") packages in $((SECONDS - started)) s"
   if [ "$update_lock" = 1 ]; then
     {
-      echo "# Every Debian package in the $variant image's base and its version, recorded by"
-      echo "# scripts/build-runner-image.sh --update-lock from $mirror $suite (+ $suite-security)"
-      echo "# at $(date -u -d "@$epoch" +%Y-%m-%dT%H:%M:%SZ); builds must install exactly these. Rebuild after the mirror"
-      echo "# moved on: BENCHBOT_DEBIAN_MIRROR=https://snapshot.debian.org/archive/debian/$(date -u -d "@$epoch" +%Y%m%dT%H%M%SZ)"
+      stamp="$(date -u -d "@$epoch" +%Y%m%dT%H%M%SZ)"
+      echo "# Every Debian package in the $variant image's base and its version: builds install exactly"
+      echo "# these. Recorded by scripts/build-runner-image.sh --variant $variant --update-lock"
+      echo "# from $mirror $suite and $security_mirror $suite-security at $stamp."
+      echo "# Once the mirror has moved on, the same state is on snapshot.debian.org:"
+      echo "#   BENCHBOT_DEBIAN_MIRROR=https://snapshot.debian.org/archive/debian/$stamp"
+      echo "#   BENCHBOT_DEBIAN_SECURITY_MIRROR=https://snapshot.debian.org/archive/debian-security/$stamp"
       echo "# architecture: $(dpkg --print-architecture)"
       echo "# source-date-epoch: $epoch"
       cat "$work/installed"
     } >"$lock"
     say "recorded $lock"
-    base_ref="localhost/benchbot-$variant-base:$(hash_files "$0" "${package_files[@]}" "$lock")"
+    base_ref="localhost/benchbot-$variant-base:$(base_tag)"
   elif ! diff -u <(recorded) "$work/installed" >"$work/drift"; then
     cat "$work/drift" >&2
     die "the packages installed from $mirror differ from $lock (above: - recorded, + now). Either record the new versions with $0 --variant $variant --update-lock and commit the lock, or build from the recorded state with the snapshot mirror named in the lock's header"
@@ -132,7 +143,9 @@ else
 fi
 
 # --- 2. the runner on the base ------------------------------------------------------------------
-sources=("$image_dir/Containerfile" "$image_dir/package.json" "$image_dir/package-lock.json")
+# The image's inputs: this script (how the context is made), the Containerfile, the runner's
+# npm lockfile and its sources.
+sources=("$self" "$image_dir/Containerfile" "$image_dir/package.json" "$image_dir/package-lock.json")
 while IFS= read -r -d '' file; do sources+=("$file"); done < <(
   find "$root/runner" "$root/core" -type f \( -name '*.ts' -o -name '*.js' \) -not -path "$image_dir/*" -print0 | sort -z
 )

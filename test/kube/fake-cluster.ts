@@ -24,8 +24,8 @@ import {
 //   - the scheduler (binds pods to the one node, or marks them Unschedulable),
 //   - the kubelet: runs the runner container with a container runtime (container-runtime.ts: a
 //     local process by default, or podman with the real image), reports its status, and serves
-//     its log over HTTPS at
-//     /containerLogs/..., which the real API server proxies for pods/log as it would to a kubelet.
+//     its log over HTTPS at /containerLogs/..., which the real API server proxies for pods/log as
+//     it would to a kubelet.
 // Faults: preempt a pod (DisruptionTarget, SIGTERM, Failed), delete the node, drop log streams.
 
 export type KubeletMode = 'run' | 'image-pull-error' | 'unschedulable';
