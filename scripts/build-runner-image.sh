@@ -108,7 +108,7 @@ else
     epoch="$(sed -n 's/^# source-date-epoch: //p' "$lock")"
     [ -n "$epoch" ] || die "$lock has no '# source-date-epoch:' line: record it again with --update-lock"
   fi
-  say "base: mmdebstrap $suite with $(requested | tr '\n' ' ')(about a minute)…"
+  say "base: mmdebstrap $suite with $(requested | tr '\n' ' ')(minutes; the packages come from the mirror)…"
   started=$SECONDS
   # SOURCE_DATE_EPOCH makes mmdebstrap's tarball the same bytes for the same package versions.
   SOURCE_DATE_EPOCH="$epoch" mmdebstrap --quiet "${base_options[@]}" \
