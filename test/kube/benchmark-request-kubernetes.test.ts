@@ -30,6 +30,7 @@ let cluster: FakeCluster;
 let fake: FakeGitHub;
 let fixture: FixtureRepo;
 const podsSeen = new Set<string>();
+const logLines: string[] = [];
 let preempted: string | null = null;
 let image: string;
 const dataDir = mkdtempSync(join(tmpdir(), 'benchbot-kube-request-'));
@@ -48,6 +49,7 @@ beforeAll(async () => {
     runtime: podmanRuntime({ hostPaths: [fixture.dir] }),
     onLine: (pod, line, c) => {
       podsSeen.add(pod);
+      logLines.push(line);
       if (preempted === null && line.startsWith('{"type":"file-end","name":"checkpoint.json"')) {
         preempted = pod;
         void c.preempt(pod, 'TerminationByKubelet');
@@ -125,6 +127,10 @@ describe('BenchmarkRequest on the Kubernetes executor', () => {
     expect(preempted).not.toBeNull();
     // One pod per attempt: the preempted one and its resumed successor.
     expect(podsSeen.size).toBe(2);
+    // Inside the image: the work volume is /work there (a local process would name a host folder).
+    expect(
+      logLines.filter((l) => /^baseline: [0-9a-f]{40} at [0-9a-f]{12} in \/work\/src\/a$/.test(l)),
+    ).toHaveLength(2);
     const reports = fake.comments(REPO, pr).filter((c) => c.author === BOT);
     expect(reports).toHaveLength(1);
     expect(reports[0]?.body).toContain('✅ done');
