@@ -274,6 +274,10 @@ const benchmarkDefaultsSchema = z.strictObject({
   workdir: relativeDirSchema.default('.'),
   output: benchmarkOutputDefaultsSchema.prefault({}),
   iterations: positiveInt.default(10),
+  // Adaptive rounds: a benchmark still undecided after `iterations` rounds runs more, up to
+  // maxRounds in all and extraRoundsMinutes of extra rounds; null: exactly `iterations` rounds.
+  maxRounds: positiveInt.nullable().default(null),
+  extraRoundsMinutes: positiveInt.default(30),
   warmups: nonNegativeInt.default(1),
   timeoutMinutes: positiveInt.default(30),
   runByDefault: z.boolean().default(true),
@@ -293,6 +297,8 @@ const benchmarkSchema = z.strictObject({
     })
     .optional(),
   iterations: positiveInt.optional(),
+  maxRounds: positiveInt.nullable().optional(),
+  extraRoundsMinutes: positiveInt.optional(),
   warmups: nonNegativeInt.optional(),
   timeoutMinutes: positiveInt.optional(),
   runByDefault: z.boolean().optional(),
@@ -388,6 +394,8 @@ function deriveRepo({ benchmarkDefaults: defaults, ...repo }: RepoFile, webUrl: 
             ? { path: null, format }
             : { path: withName(benchmark.output?.path ?? defaults.output.path, benchmark.name), format },
         iterations: benchmark.iterations ?? defaults.iterations,
+        maxRounds: benchmark.maxRounds === undefined ? defaults.maxRounds : benchmark.maxRounds,
+        extraRoundsMinutes: benchmark.extraRoundsMinutes ?? defaults.extraRoundsMinutes,
         warmups: benchmark.warmups ?? defaults.warmups,
         timeoutMinutes: benchmark.timeoutMinutes ?? defaults.timeoutMinutes,
         runByDefault: benchmark.runByDefault ?? defaults.runByDefault,
