@@ -27,8 +27,9 @@ export function isDecided(c: BenchmarkComparison): boolean {
 export function extraRoundsFor(benchmark: JobBenchmark, entry: CheckpointBenchmark): number {
   const plan = benchmark.adaptive;
   if (plan === undefined) return 0;
-  const room = plan.maxRounds - entry.rounds.length;
-  const timed = entry.rounds.flatMap((r) => (r.elapsedMs === undefined ? [] : [r.elapsedMs]));
+  const room = plan.maxRounds - benchmark.iterations;
+  const planned = entry.rounds.filter((r) => r.round < benchmark.iterations);
+  const timed = planned.flatMap((r) => (r.elapsedMs === undefined ? [] : [r.elapsedMs]));
   const pace = timed.length === 0 ? 0 : timed.reduce((s, t) => s + t, 0) / timed.length;
   const fit = pace > 0 ? Math.floor((plan.extraSeconds * 1000) / pace) : room;
   return Math.max(0, Math.min(room, fit));
@@ -44,8 +45,12 @@ export function lookAtPlannedRounds(
   checkpoint: Checkpoint,
   options: CompareOptions = DEFAULT_OPTIONS,
 ): CheckpointLook | null {
-  const adaptive = spec.benchmarks.filter((b) => b.adaptive !== undefined);
-  if (adaptive.length === 0) return null;
+  if (!spec.benchmarks.some((b) => b.adaptive !== undefined)) return null;
+  // A failed benchmark has nothing to look at or to extend.
+  const adaptive = spec.benchmarks.filter(
+    (b) =>
+      b.adaptive !== undefined && checkpoint.benchmarks.some((e) => e.name === b.name && e.status === 'ok'),
+  );
   const byName = finishedBenchmarks(checkpoint);
   const all = spec.benchmarks.flatMap((b) => byName.get(b.name) ?? []);
   const first = lookLevels(options.alpha, FIRST_LOOK_SHARE).first;

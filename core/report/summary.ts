@@ -36,6 +36,16 @@ function isBenchstatCompatible(options: CompareOptions): boolean {
   );
 }
 
+const level = (alpha: number): string => String(Number(alpha.toPrecision(3)));
+
+function adaptiveText(looks: NonNullable<ResultsComparison['looks']>): string {
+  const which =
+    looks.extended === 0
+      ? 'none undecided after the planned rounds'
+      : `${looks.extended} ${looks.extended === 1 ? 'benchmark' : 'benchmarks'} ran extra rounds`;
+  return `adaptive rounds (${which}): α split between the looks, ${level(looks.first)} after the planned rounds and ${level(looks.final)} after the extra ones`;
+}
+
 /** Which test and correction decided, with the levels, so a reader can judge the verdicts. */
 export function methodLine(result: ResultsComparison): string {
   const { options } = result;
@@ -61,6 +71,7 @@ export function methodLine(result: ResultsComparison): string {
     options.thresholdPct > 0 ? `minimum effect ${options.thresholdPct}%` : 'no minimum effect',
     `medians ± ${Number((options.confidence * 100).toPrecision(6))}% confidence interval`,
   );
+  if (result.looks !== undefined) parts.push(adaptiveText(result.looks));
   if (isBenchstatCompatible(options)) parts.push('benchstat-compatible');
   return parts.join(' · ');
 }
