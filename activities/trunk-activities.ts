@@ -131,7 +131,9 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
     if (run === null || isAA(input)) return [];
     return run.platforms.flatMap((p) => {
       if (p.status !== 'ok' || p.results === null) return [];
-      const slowdowns = slowdownsOf(compareResults(p.results.benchmarks, DEFAULT_OPTIONS, p.results.run.adaptive));
+      const slowdowns = slowdownsOf(
+        compareResults(p.results.benchmarks, DEFAULT_OPTIONS, p.results.run.adaptive),
+      );
       return slowdowns.length === 0 ? [] : [{ platform: p.platform, slowdowns }];
     });
   }
