@@ -197,6 +197,15 @@ const CASES: Case[] = [
     model: lognormal(0.01),
   },
   {
+    label: '100 benchmarks, lognormal CV 1%, shared drift, ten 1.5% slower',
+    benchmarks: 100,
+    changed: 10,
+    shift: 0.015,
+    planned: 10,
+    maxRounds: 30,
+    model: lognormal(0.01),
+  },
+  {
     label: '100 benchmarks, mixed CVs 0.5-5% (log-uniform), shared drift, ten 3% slower',
     benchmarks: 100,
     changed: 10,
