@@ -3,7 +3,9 @@
 // many of the real changes it finds, and how many rounds it spends, next to fixed round counts,
 // including a fixed count that costs what the adaptive runs cost on average.
 //
-//   npx tsx bench/adaptive-rounds-simulation.ts [--seed 1] [--reports 400]
+//   npx tsx bench/adaptive-rounds-simulation.ts [--seed 1] [--reports 400] [--case TEXT]
+//
+// --case runs only the cases whose title contains TEXT (to give one case more reports).
 //
 // Each simulated benchmark is a benchmark of the config with one measurement (so extra rounds are
 // paid per benchmark). Samples come from bench/lib/samples.ts as in bench/stats-simulation.ts. The
@@ -30,6 +32,8 @@ function argNumber(name: string, fallback: number): number {
 
 const SEED = argNumber('--seed', 1);
 const REPORTS = argNumber('--reports', 400);
+const caseIndex = process.argv.indexOf('--case');
+const ONLY = caseIndex >= 0 ? (process.argv[caseIndex + 1] ?? '') : '';
 const ALPHA = DEFAULT_OPTIONS.alpha;
 const started = performance.now();
 
@@ -226,7 +230,7 @@ function main(): void {
       'power = share of the changed benchmarks reported slower; rounds = mean rounds per benchmark in the reports with changes.',
     '',
   ];
-  for (const c of CASES) {
+  for (const c of CASES.filter((k) => k.label.includes(ONLY))) {
     progress(c.label);
     const { rows } = simulate(rng, c);
     out.push(
