@@ -15,7 +15,8 @@ export interface AdaptiveRoundsContext {
   progress: Progress;
   /** Runs `benchmark` until it has `rounds` measured rounds, after `warmups` warm-up rounds. */
   measure: (benchmark: JobBenchmark, rounds: number, warmups: number) => Promise<void>;
-  save: () => Promise<void>;
+  /** Checkpoints the look (and announces it, so a pod's log carries it to the executor). */
+  saveLook: (look: CheckpointLook) => Promise<void>;
 }
 
 function takeLook(ctx: AdaptiveRoundsContext): CheckpointLook | null {
@@ -50,7 +51,7 @@ export async function runAdaptiveRounds(ctx: AdaptiveRoundsContext): Promise<voi
     const look = takeLook(ctx);
     if (look === null) return;
     checkpoint.look = look;
-    await ctx.save();
+    await ctx.saveLook(look);
     for (const line of describeLook(look, spec)) log(line);
   }
   for (const decided of checkpoint.look.benchmarks) {

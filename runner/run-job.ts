@@ -173,7 +173,13 @@ export async function runJob(options: JobOptions): Promise<number> {
       log,
       progress,
       measure,
-      save: () => writeCheckpoint(checkpointPath, checkpoint),
+      saveLook: async (look) => {
+        await writeCheckpoint(checkpointPath, checkpoint);
+        const first = look.benchmarks[0];
+        if (first === undefined) return;
+        const status = entryOf(first.name)?.status ?? 'ok';
+        progress.checkpoint({ benchmark: first.name, status, attempt, completed: finished(), of });
+      },
     });
 
     if (!hasAllSamples(checkpoint)) {
