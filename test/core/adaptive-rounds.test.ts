@@ -5,7 +5,7 @@ import { formatConfigIssues, parseConfig } from '../../core/config/index.js';
 import { adaptiveRecord, assembleResults } from '../../core/job-results.js';
 import { buildJobSpec, type JobBenchmark, type JobSpec } from '../../core/job-spec.js';
 import { seededRandom } from '../../core/random.js';
-import { compareResults, renderMarkdown } from '../../core/report/index.js';
+import { compareResults, renderMarkdown, toComparisonJson } from '../../core/report/index.js';
 import type { AdaptiveRecord, Benchmark } from '../../core/results/schema.js';
 import { parseResults, serializeResults } from '../../core/results/schema.js';
 import { FIRST_LOOK_SHARE, lookLevels } from '../../core/stats/alpha-spending.js';
@@ -184,6 +184,13 @@ describe('the final comparison of a run with extra rounds', () => {
       /adaptive rounds \(1 benchmark ran extra rounds\): α split between the looks, 0\.025 after the planned rounds and 0\.025 after the extra ones/,
     );
     expect(markdown).toMatch(/took 20 rounds: undecided after the 10 planned ones/);
+    const json = toComparisonJson(report);
+    expect(json.looks).toEqual({ first: 0.025, final: 0.025, extended: 1 });
+    expect(json.benchmarks.find((b) => b.name === 'edge')?.look).toEqual({
+      look: 2,
+      rounds: 20,
+      plannedRounds: 10,
+    });
   });
 
   it('does not count the extra rounds of a measurement decided at the first look', () => {
