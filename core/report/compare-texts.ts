@@ -4,6 +4,7 @@ import type { InputFormat } from '../results/importers/types.js';
 import { parseResults, RESULTS_SCHEMA, type ResultIssue, SIDES } from '../results/schema.js';
 import type { CompareOptions } from '../stats/types.js';
 import { compareResults } from './compare-results.js';
+import { isBenchstatCompatible } from './summary.js';
 import type { ResultsComparison } from './types.js';
 
 export interface InputText {
@@ -79,5 +80,13 @@ export function compareResultsText(
       `holds ${has}; pass the other side's file as a second argument: benchbot compare BASE CHANGED`,
     );
   }
-  return { ok: true, comparison: compareResults(benchmarks, options, run.adaptive), warnings: [] };
+  return {
+    ok: true,
+    comparison: compareResults(
+      benchmarks,
+      options,
+      isBenchstatCompatible(options) ? undefined : run.adaptive,
+    ),
+    warnings: [],
+  };
 }

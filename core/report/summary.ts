@@ -28,7 +28,8 @@ const CORRECTION_NAMES = { holm: 'Holm', bh: 'Benjamini-Hochberg' } as const;
 
 export const correctionName = (correction: 'holm' | 'bh'): string => CORRECTION_NAMES[correction];
 
-function isBenchstatCompatible(options: CompareOptions): boolean {
+/** The options are benchstat's decision rule (which knows no looks of adaptive rounds). */
+export function isBenchstatCompatible(options: CompareOptions): boolean {
   return (
     options.correction === BENCHSTAT_COMPAT.correction &&
     options.thresholdPct === BENCHSTAT_COMPAT.thresholdPct &&

@@ -5,12 +5,17 @@ import { formatConfigIssues, parseConfig } from '../../core/config/index.js';
 import { adaptiveRecord, assembleResults } from '../../core/job-results.js';
 import { buildJobSpec, type JobBenchmark, type JobSpec } from '../../core/job-spec.js';
 import { seededRandom } from '../../core/random.js';
-import { compareResults, renderMarkdown, toComparisonJson } from '../../core/report/index.js';
+import {
+  compareResults,
+  compareResultsText,
+  renderMarkdown,
+  toComparisonJson,
+} from '../../core/report/index.js';
 import type { AdaptiveRecord, Benchmark } from '../../core/results/schema.js';
 import { parseResults, serializeResults } from '../../core/results/schema.js';
 import { FIRST_LOOK_SHARE, lookLevels } from '../../core/stats/alpha-spending.js';
 import { insideMinimumEffect } from '../../core/stats/equivalence.js';
-import { DEFAULT_OPTIONS } from '../../core/stats/index.js';
+import { BENCHSTAT_COMPAT, DEFAULT_OPTIONS } from '../../core/stats/index.js';
 import { benchmark, type FixtureRepo, makeSpec } from '../runner/fixture-repo.js';
 
 const repo: FixtureRepo = {
@@ -191,6 +196,14 @@ describe('the final comparison of a run with extra rounds', () => {
       rounds: 20,
       plannedRounds: 10,
     });
+  });
+
+  it("is re-judged from the file by compare RESULTS.json; benchstat's rule knows no looks", () => {
+    const input = { file: 'results.json', text: serializeResults(results) };
+    const judged = compareResultsText(input, DEFAULT_OPTIONS);
+    expect(judged.ok && judged.comparison.looks).toEqual({ first: 0.025, final: 0.025, extended: 1 });
+    const benchstat = compareResultsText(input, BENCHSTAT_COMPAT);
+    expect(benchstat.ok && benchstat.comparison.looks).toBeUndefined();
   });
 
   it('does not count the extra rounds of a measurement decided at the first look', () => {
