@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { extraRoundsFor, isDecided, lookAtPlannedRounds } from '../../core/adaptive-rounds.js';
-import type { Checkpoint, CheckpointBenchmark, CheckpointRound } from '../../core/checkpoint.js';
+import {
+  type Checkpoint,
+  type CheckpointBenchmark,
+  type CheckpointRound,
+  mergeCheckpoint,
+  parseCheckpoint,
+  serializeCheckpoint,
+  toLedger,
+} from '../../core/checkpoint.js';
 import { formatConfigIssues, parseConfig } from '../../core/config/index.js';
 import { adaptiveRecord, assembleResults } from '../../core/job-results.js';
 import { buildJobSpec, type JobBenchmark, type JobSpec } from '../../core/job-spec.js';
@@ -125,6 +133,16 @@ describe('the look after the planned rounds', () => {
     );
     expect(extraRoundsFor(edge, long)).toBe(10);
     expect(extraRoundsFor(spec.benchmarks[4] as JobBenchmark, long)).toBe(0);
+  });
+
+  it("travels in a ledger and through the executor's merge, with the rounds' times", () => {
+    const withLook: Checkpoint = { ...checkpoint, ...(look === null ? {} : { look }) };
+    const ledger = toLedger(withLook);
+    expect(ledger.look).toEqual(look);
+    expect(ledger.benchmarks[0]?.rounds[0]).toEqual({ round: 0, attempt: 1, elapsedMs: 5000 });
+    const parsed = parseCheckpoint(serializeCheckpoint(ledger));
+    expect(parsed.ok && parsed.checkpoint.look).toEqual(look);
+    expect(mergeCheckpoint(withLook, ledger).look).toEqual(look);
   });
 
   it('is none for a spec without adaptive rounds', () => {
