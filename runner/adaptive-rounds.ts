@@ -24,7 +24,15 @@ function takeLook(ctx: AdaptiveRoundsContext): CheckpointLook | null {
   if (hasAllSamples(checkpoint)) return lookAtPlannedRounds(spec, checkpoint);
   // Resumed from a ledger (Kubernetes): earlier attempts' samples are with the executor, and a look
   // without them would judge a different report than the final comparison.
-  const note = "no look: the planned rounds' samples of an earlier attempt are with the executor";
+  const note = "no extra rounds: the planned rounds' samples of an earlier attempt are with the executor";
+  for (const entry of checkpoint.benchmarks) {
+    const line = `${entry.name}: ${note}`;
+    if (
+      spec.benchmarks.some((b) => b.name === entry.name && b.adaptive !== undefined) &&
+      !entry.warnings.includes(line)
+    )
+      entry.warnings.push(line);
+  }
   return {
     benchmarks: spec.benchmarks
       .filter((b) => b.adaptive !== undefined)

@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lookAtPlannedRounds } from '../../core/adaptive-rounds.js';
-import { type Checkpoint, parseCheckpoint } from '../../core/checkpoint.js';
+import { type Checkpoint, parseCheckpoint, serializeCheckpoint, toLedger } from '../../core/checkpoint.js';
 import { compareResults } from '../../core/report/index.js';
 import { type BenchbotResults, parseResults } from '../../core/results/schema.js';
 import { FIRST_LOOK_SHARE, lookLevels } from '../../core/stats/alpha-spending.js';
@@ -148,5 +148,29 @@ describe('adaptive rounds on two Go benchmarks, one clear change and one small',
       })),
     };
     expect(lookAtPlannedRounds(adaptiveGoSpec(repo, PLANNED, MAX_ROUNDS), planned)).toEqual(stopped.look);
+  }, 900_000);
+
+  it('resumed from a ledger during the planned rounds, runs no extra rounds and says why', async () => {
+    const out = await outDir();
+    const specFile = await writeSpec(out, adaptiveGoSpec(repo, PLANNED, MAX_ROUNDS));
+    const first = startRunner(['--spec', specFile, '--out', out]);
+    await first.waitForLine((e) => e.type === 'checkpoint' && e.benchmark === 'small' && e.round === 1);
+    first.kill('SIGKILL');
+    await first.done;
+    // What a Kubernetes pod is resumed from: the executor's ledger, without the samples.
+    const resumed = await outDir();
+    const ledger = join(resumed, 'ledger.json');
+    await writeFile(ledger, serializeCheckpoint(toLedger(await readCheckpoint(out))));
+    const second = await runRunner(['--spec', specFile, '--out', resumed, '--checkpoint', ledger]);
+    expect(second.code, second.stderr).toBe(0);
+    const note = "no extra rounds: the planned rounds' samples of an earlier attempt are with the executor";
+    expect(second.stderr).toContain(`small: ${note}`);
+    const checkpoint = await readCheckpoint(resumed);
+    expect(checkpoint.look?.benchmarks.map((b) => [b.name, b.extraRounds, b.note])).toEqual([
+      ['clear', 0, note],
+      ['small', 0, note],
+    ]);
+    expect(checkpoint.benchmarks.find((b) => b.name === 'small')?.warnings).toContain(`small: ${note}`);
+    expect(checkpoint.benchmarks.find((b) => b.name === 'small')?.rounds).toHaveLength(PLANNED);
   }, 900_000);
 });
