@@ -137,8 +137,14 @@ export function compareResults(
   } else {
     const plan = planLooks(benchmarks, adaptive);
     const compareIndex = sorted.flatMap((s, i) => (s.kind === 'compare' ? [i] : []));
+    // The same benchmarks at both looks (one the extra rounds failed is set aside at both).
+    const firstSorted = sortAll(plan.firstLook);
+    const aligned = sorted.map((s, i) => {
+      const first = firstSorted[i] as Sorted;
+      return s.kind === 'compare' && first.kind === 'compare' ? first : s;
+    });
     judged = judgeAtLooks({
-      firstLook: testInputs(sortAll(plan.firstLook), options).inputs,
+      firstLook: testInputs(aligned, options).inputs,
       final: inputs,
       looks: compareIndex.map((i) => plan.looks[i]),
       sources,
