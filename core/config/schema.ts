@@ -319,6 +319,10 @@ const scheduleSchema = z.strictObject({
   strategy: z.enum(['latest', 'merge-commits', 'marked']).default('latest'),
   window: durationSchema.nullable().default(null),
   platforms: z.array(nameSchema).min(1).nullable().default(null),
+  // Results reaching people: the run's summary as a comment on the benchmarked commit, and one
+  // issue when this many intervals pass without a successful run (null: no such alert).
+  commitComment: z.boolean().default(false),
+  missingRunsAfter: positiveInt.nullable().default(3),
 });
 
 const repoSchema = z.strictObject({

@@ -160,6 +160,8 @@ describe('a minimal file', () => {
       strategy: 'latest',
       window: null,
       platforms: null,
+      commitComment: false,
+      missingRunsAfter: 3,
     });
   });
 });
