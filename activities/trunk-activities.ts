@@ -155,7 +155,9 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
     if (run === null || isAA(input)) return [];
     return run.platforms.flatMap((p) => {
       if (p.status !== 'ok' || p.results === null) return [];
-      const slowdowns = slowdownsOf(compareResults(p.results.benchmarks, DEFAULT_OPTIONS));
+      const slowdowns = slowdownsOf(
+        compareResults(p.results.benchmarks, DEFAULT_OPTIONS, p.results.run.adaptive),
+      );
       return slowdowns.length === 0 ? [] : [{ platform: p.platform, slowdowns }];
     });
   }
@@ -231,7 +233,7 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
           summaries.push(`${p.platform}: failed`);
           return { platform: p.platform, status: 'failed', text: p.failure };
         }
-        const comparison = compareResults(p.results.benchmarks, DEFAULT_OPTIONS);
+        const comparison = compareResults(p.results.benchmarks, DEFAULT_OPTIONS, p.results.run.adaptive);
         summaries.push(`${p.platform}: ${summaryLine(comparison)}`);
         const slowdowns = aa ? [] : slowdownsOf(comparison);
         if (slowdowns.length > 0) suspects.push({ platform: p.platform, slowdowns });
@@ -277,7 +279,7 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
     /** The suspects that the interleaved re-run found slower again; its results go once judged. */
     async confirmSlowdowns(input: { suspects: Slowdown[] } & ResultsSource): Promise<Slowdown[]> {
       const results = await resultsOf(store, input);
-      const again = slowdownsOf(compareResults(results.benchmarks, DEFAULT_OPTIONS));
+      const again = slowdownsOf(compareResults(results.benchmarks, DEFAULT_OPTIONS, results.run.adaptive));
       if ('ref' in input) await deleteJobArtifacts(store, input.ref);
       return confirmedSlowdowns(input.suspects, again);
     },
