@@ -18,7 +18,8 @@ import {
 } from './go-module.js';
 
 // Adaptive rounds end to end on real go test -bench output: Hash0 does twice the work (decided
-// after the planned rounds), Hash6 5% more (too small to tell from 4 rounds on a busy machine, clear from 30).
+// after the planned rounds), Hash6 5% more, under a ±3% swing from round to round (too small to
+// tell from 4 rounds, clear from 30).
 
 const PLANNED = 4;
 const MAX_ROUNDS = 30;
