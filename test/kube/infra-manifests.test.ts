@@ -92,6 +92,7 @@ describe('infra/', () => {
       config: parsed.config.executor.kubernetes,
       workflowId: 'bench:apache/datafusion:comment:1',
       attempt: 1,
+      platform: 'x86-64-linux',
       specJson: '{}',
       checkpointJson: null,
     });

@@ -43,7 +43,6 @@ beforeAll(async () => {
   await createNamespace(plane.kubeConfig, NAMESPACE);
   cluster = await startFakeCluster({
     kubeConfig: plane.kubeConfig,
-    namespace: NAMESPACE,
     onLine: (pod, line, c) => {
       podsSeen.add(pod);
       if (!line.startsWith('{"type":"file-end","name":"checkpoint.json"')) return;
