@@ -24,7 +24,7 @@ import { createStoreAccess } from '../activities/results-store/access.js';
 import { createTriggerActivities } from '../activities/trigger-validation.js';
 import { createTrunkActivities } from '../activities/trunk-activities.js';
 import type { BenchbotConfig } from '../core/config/index.js';
-import { type Platform, platformOf } from '../core/config/platforms.js';
+import { type Platform, servedPlatforms } from '../core/config/platforms.js';
 import { jobsTaskQueue, sharedJobsTaskQueue } from '../core/task-queues.js';
 import { heartbeatWhileRunning } from './heartbeat-while-running.js';
 import { bundlerLoggerFor } from './logger.js';
@@ -243,17 +243,15 @@ export async function createWorkers(options: WorkerOptions): Promise<BenchbotWor
           : { statusEditIntervalMs: options.statusEditIntervalMs }),
       }),
     });
-  const served = config.executor.platforms ?? Object.keys(config.platforms);
   const jobs = await Promise.all([
     jobsWorker(sharedJobsTaskQueue(taskQueue), config.executor.slots, executors.executorFor(null)),
-    ...served.map((name) => {
-      const platform = config.platforms[name] ?? platformOf(name);
-      return jobsWorker(
-        jobsTaskQueue(taskQueue, name),
+    ...servedPlatforms(config).map((platform) =>
+      jobsWorker(
+        jobsTaskQueue(taskQueue, platform.name),
         platform.slots ?? config.executor.slots,
         executors.executorFor(platform),
-      );
-    }),
+      ),
+    ),
   ]);
   const workers = [main, ...jobs];
   // One worker stopping (shutdown or failure) stops the others: half a worker would take

@@ -65,3 +65,13 @@ export function platformsOf(repos: { platforms: PlatformEntry[] }[]): Record<str
   }
   return all;
 }
+
+/** The platforms a worker serves: executor.platforms, or every platform the repositories name. */
+export function servedPlatforms(config: {
+  platforms: Record<string, Platform>;
+  executor: { platforms: string[] | null };
+}): Platform[] {
+  return (config.executor.platforms ?? Object.keys(config.platforms)).map(
+    (name) => config.platforms[name] ?? platformOf(name),
+  );
+}

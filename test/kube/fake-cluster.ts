@@ -282,8 +282,8 @@ export async function startFakeCluster(options: FakeClusterOptions): Promise<Fak
       .deleteNamespacedPod({
         name: run.name,
         namespace: run.namespace,
-        gracePeriodSeconds: 0,
-        body: { preconditions: { uid: run.uid } },
+        // With a body, the API server reads the options from it alone (not the query).
+        body: { gracePeriodSeconds: 0, preconditions: { uid: run.uid } },
       })
       .catch(() => {});
   };
