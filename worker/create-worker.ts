@@ -243,9 +243,17 @@ export async function createWorkers(options: WorkerOptions): Promise<BenchbotWor
           : { statusEditIntervalMs: options.statusEditIntervalMs }),
       }),
     });
+  const served = servedPlatforms(config);
+  if (config.executor.kind === 'local' && served.length > 1) {
+    // Each platform has its own queue and slots: on one machine their jobs would run side by side.
+    options.logger.warn(
+      { platforms: served.map((p) => p.name) },
+      'this machine runs the jobs of several platforms, which may then run at the same time; set executor.platforms (or BENCHBOT_PLATFORMS) to the platform it is',
+    );
+  }
   const jobs = await Promise.all([
     jobsWorker(sharedJobsTaskQueue(taskQueue), config.executor.slots, executors.executorFor(null)),
-    ...servedPlatforms(config).map((platform) =>
+    ...served.map((platform) =>
       jobsWorker(
         jobsTaskQueue(taskQueue, platform.name),
         platform.slots ?? config.executor.slots,

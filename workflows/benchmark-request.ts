@@ -267,7 +267,8 @@ async function runBenchmarks(
   // Results travel by reference (the store keeps them) and the report crosses the history once,
   // in the outcome: a request's history stays small whatever the suite's size.
   const byReference = patched('results-by-reference');
-  // The job goes to its platform's queue (the repository's first platform, as before).
+  // The job goes to its platform's queue: the repository's first platform, the one the job
+  // activity runs a request on (so its job key, and the checkpoints under it, stay the workflow id).
   const perPlatform = patched(PER_PLATFORM_JOB_QUEUES_PATCH);
   let supersededWhileQueued = false;
   try {
@@ -319,7 +320,6 @@ async function runBenchmarks(
           pullRequest: source.kind === 'comment' ? source.pr : null,
           status: target ? { target, view: view() } : null,
           ...(supersedes ? { measuresPullRequestHead: true } : {}),
-          ...(platform === null ? {} : { platform }),
           ...(byReference ? { byReference: true } : {}),
         }),
       )

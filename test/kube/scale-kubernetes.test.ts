@@ -116,11 +116,10 @@ describe('a suite of 200 functions x 100 samples x 5 rounds on Kubernetes', () =
           args: [{ source }],
         });
         // The resumed pod's ConfigMap holds the ledger of the first pod's rounds, not their samples.
-        // (The job of a request is keyed by the workflow and the platform whose queue it ran on.)
         const configMap = async () =>
           await plane.kubeConfig
             .makeApiClient(CoreV1Api)
-            .readNamespacedConfigMap({ name: jobName(`${workflowId}:x86-64-linux`, 2), namespace: NAMESPACE })
+            .readNamespacedConfigMap({ name: jobName(workflowId, 2), namespace: NAMESPACE })
             .catch(() => null);
         const ledger = await poll("the second attempt's ConfigMap", configMap);
         const ledgerText = ledger.data?.['checkpoint.json'] ?? '';
