@@ -227,11 +227,11 @@ export function createKubernetesExecutor(options: KubernetesExecutorOptions): Ex
       let saved: Promise<void> = Promise.resolve();
       // Waiting for a slot of the platform: the request stays queued, the activity alive.
       const takeSlot = async (jobName: string) => {
+        if (options.slots === undefined) return;
         const waiting = () => {
           beat.phase = 'waiting-for-slot';
           heartbeat();
         };
-        if (options.slots === undefined) return;
         const stop = AbortSignal.any([hooks.signal, hooks.shutdown]);
         if (await options.slots.acquire(jobName, stop, waiting)) return;
         throw hooks.signal.aborted

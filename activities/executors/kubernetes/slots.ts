@@ -36,6 +36,7 @@ export interface Slots {
 const LABEL_SLOT = 'benchbot.dev/slot';
 /** A fallback for a missed watch event; waking is by the watches. */
 const RECHECK_MS = 10_000;
+const CREATE_GRACE_MS = 60_000;
 
 function leaseName(platform: string, index: number): string {
   const slug = platform
@@ -59,9 +60,18 @@ export function createSlots(options: SlotsOptions): Slots {
     (await leases.listNamespacedLease({ namespace, labelSelector: selector })).items.filter(
       (l) => l.spec?.holderIdentity === job,
     );
-  const finished = async (job: string) => {
+  /** Whether the slot's Job is done with it (a Job not created yet is not). */
+  const free = async (lease: V1Lease) => {
+    const job = lease.spec?.holderIdentity;
+    if (job === undefined) return true;
     const found = await ignoring([404], batch.readNamespacedJob({ name: job, namespace }));
-    if (found === null || found.metadata?.deletionTimestamp !== undefined) return true;
+    if (found === null) {
+      // The slot is taken just before its Job is created: a missing Job frees it only once the
+      // worker that took it has had ample time to create it (or has died trying).
+      const taken = new Date(lease.spec?.acquireTime ?? 0).getTime();
+      return Date.now() - taken > CREATE_GRACE_MS;
+    }
+    if (found.metadata?.deletionTimestamp !== undefined) return true;
     return (found.status?.conditions ?? []).some(
       (c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
     );
@@ -79,8 +89,7 @@ export function createSlots(options: SlotsOptions): Slots {
         if ((await ignoring([409], leases.createNamespacedLease({ namespace, body }))) !== null) return true;
         continue;
       }
-      const holder = lease.spec?.holderIdentity;
-      if (holder !== undefined && !(await finished(holder))) continue;
+      if (!(await free(lease))) continue;
       lease.spec = { ...lease.spec, ...spec(job) };
       // The resourceVersion read above makes this a compare-and-swap.
       const taken = await ignoring([409], leases.replaceNamespacedLease({ name, namespace, body: lease }));
