@@ -275,9 +275,8 @@ async function provideBubblewrap() {
 
 /**
  * kube-apiserver, kube-scheduler, kube-controller-manager and etcd for the Kubernetes executor's
- * tests, built from Go modules into a
- * per-user cache by scripts/build-kube-test-binaries.sh: a cache check when they are there, a
- * build of several minutes on first use.
+ * tests, built from Go modules into a per-user cache by scripts/build-kube-test-binaries.sh: a
+ * cache check when they are there, a build of several minutes each on first use.
  */
 async function provideKubeTestBinaries() {
   say(
