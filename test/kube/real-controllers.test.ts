@@ -10,7 +10,8 @@ import { ARCH } from './fake-nodes.js';
 
 // Benchbot's Jobs under the real kube-scheduler and kube-controller-manager: placement by
 // architecture, the Job controller's deadline, a platform no node fits, a spot node that vanishes
-// mid-run, and a platform's slots shared by two workers.
+// mid-run, and a platform's slots shared by two executors (two-workers-slots.test.ts has them in
+// two real workers).
 
 vi.setConfig({ testTimeout: 180_000 });
 
