@@ -118,6 +118,41 @@ describe('Jobs under the real scheduler and controllers', () => {
     }
   });
 
+  it('leaves a finished Job to the TTL controller, which removes it with its pod and ConfigMap', async () => {
+    const { cluster, config, namespace } = await setup({}, { ttlSecondsAfterFinished: 1 });
+    try {
+      const key = 'bench:acme/widget:comment:ttl';
+      const outcome = await executorFor(config, attempt(1).context, 300).run(
+        jobOf(harness.spec(), key),
+        hooks().hooks,
+      );
+      expect(outcome.kind).toBe('results');
+      const batch = kube().makeApiClient(BatchV1Api);
+      const core = kube().makeApiClient(CoreV1Api);
+      const name = jobName(key, 1);
+      await waitFor(
+        'the TTL controller and the garbage collector to remove the Job and what it owns',
+        async () => {
+          const gone = await Promise.all([
+            batch.readNamespacedJob({ name, namespace }).then(
+              () => false,
+              () => true,
+            ),
+            core.readNamespacedConfigMap({ name, namespace }).then(
+              () => false,
+              () => true,
+            ),
+            podOf(namespace, name).then((pod) => pod === undefined),
+          ]);
+          return gone.every(Boolean);
+        },
+        600,
+      );
+    } finally {
+      await cluster.stop();
+    }
+  });
+
   it('retries from the checkpoint on another spot node when its node is deleted mid-run; the pod GC marks the pod', async () => {
     let nodeOfFirst: string | null = null;
     const { cluster, config, namespace } = await setup({
