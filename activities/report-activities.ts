@@ -9,7 +9,7 @@ import type { StoreAccess } from './results-store/access.js';
 const REPORT_BUDGET = 60_000;
 
 function judge(results: BenchbotResults): { markdown: string; summary: string } {
-  const comparison = compareResults(results.benchmarks, DEFAULT_OPTIONS);
+  const comparison = compareResults(results.benchmarks, DEFAULT_OPTIONS, results.run.adaptive);
   return {
     markdown: renderMarkdown(comparison, { budget: REPORT_BUDGET }),
     summary: summaryLine(comparison),

@@ -54,6 +54,12 @@ const benchmarkSchema = z.strictObject({
   /** Per run of the command, not for all rounds together. */
   timeoutSeconds: z.int().positive(),
   env: envSchema,
+  /**
+   * Adaptive rounds (core/adaptive-rounds.ts): while undecided after `iterations` rounds, up to
+   * `maxRounds` in all, as many as fit in `extraSeconds` at the planned rounds' pace. Absent: no
+   * extra rounds (and a spec that has none is the same as before adaptive rounds existed).
+   */
+  adaptive: z.strictObject({ maxRounds: z.int().positive(), extraSeconds: z.int().positive() }).optional(),
 });
 
 const roundOrderSchema = z.strictObject({
@@ -79,6 +85,13 @@ export const jobSpecSchema = z
   .superRefine((spec, ctx) => {
     const seen = new Set<string>();
     spec.benchmarks.forEach((b, i) => {
+      if (b.adaptive !== undefined && b.adaptive.maxRounds <= b.iterations) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['benchmarks', i, 'adaptive', 'maxRounds'],
+          message: `maxRounds ${b.adaptive.maxRounds} is not above iterations ${b.iterations}; leave adaptive out for no extra rounds`,
+        });
+      }
       if (seen.has(b.name)) {
         ctx.addIssue({
           code: 'custom',
@@ -167,6 +180,9 @@ export function buildJobSpec(input: JobSpecInput): BuildJobSpec {
       warmups: b.warmups,
       timeoutSeconds: b.timeoutMinutes * 60,
       env: b.env,
+      ...(b.maxRounds === null || b.maxRounds <= b.iterations
+        ? {}
+        : { adaptive: { maxRounds: b.maxRounds, extraSeconds: b.extraRoundsMinutes * 60 } }),
     };
   });
   const side = (s: ResolvedSide): JobSide => ({ ref: s.ref, sha: s.sha, env: { ...s.env } });

@@ -1,21 +1,23 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import type { ServerResponse } from 'node:http';
-import { createServer, type Server } from 'node:https';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { CoreV1Api, type KubeConfig, type V1Pod, type V1PodStatus } from '@kubernetes/client-node';
-import { PROJECT_ROOT } from '../runner/fixture-repo.js';
+import {
+  type ContainerRuntime,
+  type ContainerSpec,
+  processRuntime,
+  type RunningContainer,
+} from './container-runtime.js';
+import { type LoggedContainer, logLine, serveContainerLogs } from './fake-kubelet-logs.js';
 import { DEFAULT_NODES, type NodeSpec, registerNodes } from './fake-nodes.js';
 import { startFakeProvisioner } from './fake-provisioner.js';
 
 // The kubelet, the one part of a cluster the test control plane lacks (control-plane.ts runs the
 // real scheduler and controller-manager): it registers Nodes (fake-nodes.ts), runs the runner
-// container of each pod bound to them as a local process (the image's paths mapped to the checkout
-// and temp dirs), reports its status, finishes the deletion of pods the controllers delete, and
-// serves container logs over HTTPS at /containerLogs/..., which the real API server proxies for
-// pods/log as it would to a kubelet. The cloud's volume provisioner runs beside it.
+// container of each pod bound to them with a container runtime (container-runtime.ts: a local
+// process by default, or podman with the real image), reports its status, finishes the deletion
+// of pods the controllers delete, and serves container logs (fake-kubelet-logs.ts). The cloud's
+// volume provisioner runs beside it (fake-provisioner.ts).
 // Faults: preempt a pod (DisruptionTarget, SIGTERM, Failed), delete a node, drop log streams.
 
 export type KubeletMode = 'run' | 'image-pull-error';
@@ -24,6 +26,8 @@ export interface FakeClusterOptions {
   kubeConfig: KubeConfig;
   mode?: KubeletMode;
   nodes?: NodeSpec[];
+  /** How the kubelet runs containers; a local process by default. */
+  runtime?: ContainerRuntime;
   /** Every line a runner prints, e.g. to preempt a pod at a chosen moment. */
   onLine?: (pod: string, line: string, cluster: FakeCluster) => void;
 }
@@ -44,22 +48,13 @@ export interface FakeCluster {
   stop(): Promise<void>;
 }
 
-interface LogLine {
-  ns: bigint;
-  stamp: string;
-  text: string;
-}
-
-interface PodRun {
+interface PodRun extends LoggedContainer {
   name: string;
   namespace: string;
   uid: string;
   node: string;
-  lines: LogLine[];
-  listeners: Set<(line: LogLine | null) => void>;
-  process: ChildProcess | null;
+  container: RunningContainer | null;
   started: boolean;
-  exited: boolean;
   /** The node is gone: no more status reports. */
   silenced: boolean;
   /** The final (grace 0) delete of a pod the controllers deleted was sent. */
@@ -67,84 +62,19 @@ interface PodRun {
   dir: string;
 }
 
-let lastNs = 0n;
-function stampNow(): { ns: bigint; stamp: string } {
-  const now = BigInt(Date.now()) * 1_000_000n;
-  lastNs = now > lastNs ? now : lastNs + 1n;
-  const seconds = lastNs / 1_000_000_000n;
-  const nanos = (lastNs % 1_000_000_000n).toString().padStart(9, '0');
-  return { ns: lastNs, stamp: `${new Date(Number(seconds) * 1000).toISOString().slice(0, 19)}.${nanos}Z` };
-}
-
-async function selfSignedCert(dir: string): Promise<{ key: string; cert: string }> {
-  const key = join(dir, 'kubelet.key');
-  const cert = join(dir, 'kubelet.crt');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ],
-    { stdio: 'ignore' },
-  );
-  return { key: await readFile(key, 'utf8'), cert: await readFile(cert, 'utf8') };
-}
-
 export async function startFakeCluster(options: FakeClusterOptions): Promise<FakeCluster> {
   const { kubeConfig } = options;
   const mode = options.mode ?? 'run';
+  const runtime = options.runtime ?? processRuntime();
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const root = await mkdtemp(join(tmpdir(), 'benchbot-kubelet-'));
   /** By pod name (names are unique across the tests' namespaces). */
   const runs = new Map<string, PodRun>();
   const seen: string[] = [];
-  const open = new Set<ServerResponse>();
 
-  const server: Server = createServer(await selfSignedCert(root), (req, res) => {
-    const url = new URL(req.url ?? '/', 'https://kubelet');
-    const [, kind, , pod] = url.pathname.split('/');
-    const run = pod === undefined ? undefined : runs.get(pod);
-    if (kind !== 'containerLogs' || run === undefined) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    const since = url.searchParams.get('sinceTime');
-    const sinceNs = since === null ? 0n : BigInt(Date.parse(since)) * 1_000_000n;
-    const stamps = url.searchParams.get('timestamps') === 'true';
-    const format = (l: LogLine) => `${stamps ? `${l.stamp} ` : ''}${l.text}\n`;
-    res.writeHead(200, { 'content-type': 'text/plain' });
-    for (const line of run.lines) if (line.ns >= sinceNs) res.write(format(line));
-    if (url.searchParams.get('follow') !== 'true' || run.exited) {
-      res.end();
-      return;
-    }
-    open.add(res);
-    const listener = (line: LogLine | null) => {
-      if (line === null) res.end();
-      else res.write(format(line));
-    };
-    run.listeners.add(listener);
-    res.on('close', () => {
-      open.delete(res);
-      run.listeners.delete(listener);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const kubeletPort = typeof address === 'object' && address !== null ? address.port : 0;
+  const logs = await serveContainerLogs(root, (pod) => runs.get(pod));
   const provisioner = await startFakeProvisioner(kubeConfig);
-  const nodes = await registerNodes(kubeConfig, options.nodes ?? DEFAULT_NODES, kubeletPort);
+  const nodes = await registerNodes(kubeConfig, options.nodes ?? DEFAULT_NODES, logs.port);
   const liveNodes = new Set(nodes.names);
 
   const updateStatus = async (run: PodRun, change: (status: V1PodStatus) => void) => {
@@ -171,23 +101,20 @@ export async function startFakeCluster(options: FakeClusterOptions): Promise<Fak
   };
 
   const appendLine = (run: PodRun, text: string) => {
-    const line = { ...stampNow(), text };
+    const line = logLine(text);
     run.lines.push(line);
     for (const l of run.listeners) l(line);
     options.onLine?.(run.name, text, cluster);
   };
 
-  const stopRun = (run: PodRun) =>
-    new Promise<void>((resolve) => {
-      const child = run.process;
-      if (child === null || child.exitCode !== null || child.signalCode !== null) return resolve();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      child.kill('SIGTERM');
-    });
+  const stopRun = async (run: PodRun) => {
+    const container = run.container;
+    if (container === null || run.exited) return;
+    const timer = setTimeout(() => void container.kill('SIGKILL'), 5_000);
+    await container.kill('SIGTERM');
+    await container.exited;
+    clearTimeout(timer);
+  };
 
   const startContainer = async (pod: V1Pod, run: PodRun) => {
     const namespace = run.namespace;
@@ -200,28 +127,43 @@ export async function startFakeCluster(options: FakeClusterOptions): Promise<Fak
     await mkdir(workDir, { recursive: true });
     for (const [file, text] of Object.entries(cm.data ?? {})) await writeFile(join(jobDir, file), text);
     const container = pod.spec?.containers[0];
-    const paths: [string, string][] = [
-      ['/opt/benchbot', PROJECT_ROOT],
-      ['/etc/benchbot/job', jobDir],
-      ['/work', workDir],
-    ];
-    const map = (arg: string) => {
-      const hit = paths.find(([from]) => arg === from || arg.startsWith(`${from}/`));
-      return hit === undefined ? arg : hit[1] + arg.slice(hit[0].length);
+    const security = pod.spec?.securityContext;
+    const spec: ContainerSpec = {
+      name: run.name,
+      image: container?.image ?? '',
+      command: container?.command ?? [],
+      args: container?.args ?? [],
+      env: Object.fromEntries((container?.env ?? []).map((e) => [e.name, e.value ?? ''])),
+      mounts: (container?.volumeMounts ?? []).map((m) => ({
+        hostPath: pod.spec?.volumes?.find((v) => v.name === m.name)?.configMap ? jobDir : workDir,
+        containerPath: m.mountPath,
+        readOnly: m.readOnly ?? false,
+      })),
+      user:
+        security?.runAsUser === undefined
+          ? null
+          : { uid: security.runAsUser, gid: security.runAsGroup ?? security.runAsUser },
+      fsGroup: security?.fsGroup ?? null,
+      limits: container?.resources?.limits ?? {},
     };
-    const [, script = ''] = container?.command ?? [];
-    const child = spawn(process.execPath, [map(script), ...(container?.args ?? []).map(map)], {
-      cwd: workDir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: process.env.PATH ?? '', HOME: workDir },
-    });
-    run.process = child;
-    const closed = Promise.all([
-      new Promise((r) => child.stdout.once('close', r)),
-      new Promise((r) => child.stderr.once('close', r)),
-    ]);
-    createInterface({ input: child.stdout }).on('line', (l) => appendLine(run, l));
-    createInterface({ input: child.stderr }).on('line', (l) => appendLine(run, l));
+    const handle = await runtime.start(spec, (l) => appendLine(run, l)).catch((error: Error) => error);
+    if (handle instanceof Error) {
+      // What a kubelet reports for an image it may not pull (imagePullPolicy: Never).
+      await updateStatus(run, (s) => {
+        s.containerStatuses = [
+          {
+            name: 'runner',
+            image: spec.image,
+            imageID: '',
+            ready: false,
+            restartCount: 0,
+            state: { waiting: { reason: 'ErrImageNeverPull', message: handle.message } },
+          },
+        ];
+      });
+      return true;
+    }
+    run.container = handle;
     const startedAt = now();
     await updateStatus(run, (s) => {
       s.phase = 'Running';
@@ -241,31 +183,30 @@ export async function startFakeCluster(options: FakeClusterOptions): Promise<Fak
         },
       ];
     });
-    child.on('exit', (code, signal) => {
-      void closed.then(async () => {
-        const exitCode = code ?? 137;
-        if (!run.silenced) {
-          await updateStatus(run, (s) => {
-            s.phase = exitCode === 0 ? 'Succeeded' : 'Failed';
-            setCondition(s, 'ContainersReady', 'False');
-            setCondition(s, 'Ready', 'False');
-            const status = s.containerStatuses?.[0];
-            if (status !== undefined) {
-              status.ready = false;
-              status.state = {
-                terminated: {
-                  exitCode,
-                  reason: exitCode === 0 ? 'Completed' : signal === 'SIGKILL' ? 'OOMKilled' : 'Error',
-                  startedAt,
-                  finishedAt: now(),
-                },
-              };
-            }
-          });
-        }
-        run.exited = true;
-        for (const l of run.listeners) l(null);
-      });
+    void handle.exited.then(async ({ exitCode: code, signal }) => {
+      const exitCode = code ?? 137;
+      // Reported before the pod counts as exited, so that its deletion (below) follows the report.
+      if (!run.silenced) {
+        await updateStatus(run, (s) => {
+          s.phase = exitCode === 0 ? 'Succeeded' : 'Failed';
+          setCondition(s, 'ContainersReady', 'False');
+          setCondition(s, 'Ready', 'False');
+          const status = s.containerStatuses?.[0];
+          if (status !== undefined) {
+            status.ready = false;
+            status.state = {
+              terminated: {
+                exitCode,
+                reason: exitCode === 0 ? 'Completed' : signal === 'SIGKILL' ? 'OOMKilled' : 'Error',
+                startedAt,
+                finishedAt: now(),
+              },
+            };
+          }
+        });
+      }
+      run.exited = true;
+      for (const l of run.listeners) l(null);
     });
     return true;
   };
@@ -273,7 +214,7 @@ export async function startFakeCluster(options: FakeClusterOptions): Promise<Fak
   /** A pod the controllers deleted: stop its container, report it, and remove it for good. */
   const finishDeletion = async (run: PodRun) => {
     if (run.finalized) return;
-    if (run.process !== null && !run.exited) {
+    if (run.container !== null && !run.exited) {
       await stopRun(run);
       return; // the exit is reported first; the next pass removes the pod
     }
@@ -306,7 +247,7 @@ export async function startFakeCluster(options: FakeClusterOptions): Promise<Fak
           node,
           lines: [],
           listeners: new Set(),
-          process: null,
+          container: null,
           started: false,
           exited: false,
           silenced: false,
@@ -377,9 +318,7 @@ export async function startFakeCluster(options: FakeClusterOptions): Promise<Fak
         await stopRun(run);
       }
     },
-    dropLogStreams() {
-      for (const res of open) res.destroy();
-    },
+    dropLogStreams: () => logs.dropStreams(),
     async stop() {
       stopped = true;
       await loop;
@@ -387,10 +326,9 @@ export async function startFakeCluster(options: FakeClusterOptions): Promise<Fak
         run.silenced = true;
         await stopRun(run);
       }
-      for (const res of open) res.destroy();
+      await logs.close();
       await nodes.stop();
       await provisioner.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
       await rm(root, { recursive: true, force: true });
     },
   };
