@@ -4,13 +4,7 @@ import { SANDBOX_KINDS } from '../sandbox.js';
 import { type ConfigProblem, checkConfig } from './checks.js';
 import { deriveConfig } from './derive.js';
 import { parseDurationSeconds } from './duration.js';
-import {
-  NAME_PATTERN,
-  nameSchema,
-  platformEntrySchema,
-  quoted,
-  tolerationSchema,
-} from './platforms.js';
+import { NAME_PATTERN, nameSchema, platformEntrySchema, quoted, tolerationSchema } from './platforms.js';
 
 export { NAME_PATTERN, nameSchema };
 
