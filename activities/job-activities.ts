@@ -219,9 +219,10 @@ export function createJobActivities(deps: JobActivityDeps) {
         'benchbot_runner_slots_used',
         'int',
         'slots',
-        'runner slots of this worker taken by running jobs (of benchbot_runner_slots)',
+        'runner slots of this worker taken by running jobs, per jobs queue (of benchbot_runner_slots)',
       );
-      slotsUsed.set(++running);
+      const queueTag = { taskQueue: ctx.info.taskQueue };
+      slotsUsed.set(++running, queueTag);
       const { cancelled, shutdown } = splitCancellation(ctx.cancellationSignal);
       // Job outcomes and durations for dashboards and alerts (Prometheus, with Temporal's own metrics).
       const started = Date.now();
@@ -246,7 +247,7 @@ export function createJobActivities(deps: JobActivityDeps) {
           },
         )
         .finally(() => {
-          slotsUsed.set(--running);
+          slotsUsed.set(--running, queueTag);
           const tags = { repository: repo.name, outcome: kind };
           ctx.metricMeter.createCounter('benchbot_jobs', 'jobs', 'benchmark jobs by outcome').add(1, tags);
           ctx.metricMeter

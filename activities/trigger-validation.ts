@@ -32,6 +32,11 @@ export function createTriggerActivities(config: BenchbotConfig) {
     async maxQueuedPerRequester({ repo }: { repo: string }): Promise<number> {
       return repoOf(repo).trigger.maxQueuedPerRequester;
     },
+
+    /** The platform a request's job runs on: the repository's first. */
+    async jobPlatform({ repo }: { repo: string }): Promise<string> {
+      return repoOf(repo).platforms[0] ?? 'x86-64-linux';
+    },
   };
 }
 

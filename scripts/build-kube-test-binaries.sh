@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Builds the control plane the Kubernetes executor's tests run against, the way controller-runtime's
-# envtest does: a real kube-apiserver and a real etcd, and no kubelet, scheduler or controllers (the
-# tests play those). Both come from Go modules, so nothing but the Go module proxy is needed:
-#   - kube-apiserver from k8s.io/kubernetes, whose go.mod points its k8s.io/* staging modules at
+# Builds the control plane the Kubernetes executor's tests run against: a real kube-apiserver, etcd,
+# kube-scheduler and kube-controller-manager (the tests play only the kubelet). All come from Go
+# modules, so nothing but the Go module proxy is needed:
+#   - the kube-* binaries from k8s.io/kubernetes, whose go.mod points its k8s.io/* staging modules at
 #     ./staging/src/...; a dependency's replace lines are ignored, so a throwaway module requires
 #     k8s.io/kubernetes and replaces each staging module with its published v0.X.Y twin.
 #   - etcd from go.etcd.io/etcd/server/v3 (Debian's etcd-server is 3.4, older than what current
 #     apiservers are tested with), through a throwaway module for the same reason.
-# Output: $BENCHBOT_KUBE_TOOLS (default ~/.cache/benchbot/tools/kube-v<version>/) with kube-apiserver
-# and etcd. Reused when both are present and run, so only the first build is slow (~15-25 min on 2 cores).
+# Output: $BENCHBOT_KUBE_TOOLS (default ~/.cache/benchbot/tools/kube-v<version>/) with kube-apiserver,
+# kube-scheduler, kube-controller-manager and etcd. Reused when all are present and run, so only the
+# first build is slow (~25-40 min on 2 cores; each kube binary is built alone and a present one kept).
 set -euo pipefail
 
 KUBE_VERSION="${KUBE_VERSION:-1.36.3}"
@@ -17,8 +18,12 @@ DEST="${BENCHBOT_KUBE_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/benchbot/tools/kube
 
 say() { echo "[kube-tools] $*"; }
 
-if [[ -x "$DEST/kube-apiserver" && -x "$DEST/etcd" ]] &&
-  "$DEST/kube-apiserver" --version >/dev/null 2>&1 && "$DEST/etcd" --version >/dev/null 2>&1; then
+KUBE_BINARIES=(kube-apiserver kube-scheduler kube-controller-manager)
+
+runs() { [[ -x "$DEST/$1" ]] && "$DEST/$1" --version >/dev/null 2>&1; }
+all_cached=true
+for b in etcd "${KUBE_BINARIES[@]}"; do runs "$b" || all_cached=false; done
+if $all_cached; then
   say "cached: $DEST"
   exit 0
 fi
@@ -43,8 +48,9 @@ if [[ ! -x "$DEST/etcd" ]]; then
   say "etcd: $("$DEST/etcd" --version | head -1)"
 fi
 
-if [[ ! -x "$DEST/kube-apiserver" ]]; then
-  say "building kube-apiserver v$KUBE_VERSION (k8s.io/kubernetes/cmd/kube-apiserver)…"
+missing=()
+for b in "${KUBE_BINARIES[@]}"; do runs "$b" || missing+=("$b"); done
+if ((${#missing[@]})); then
   mkdir -p "$work/kube" && cd "$work/kube"
   go mod init benchbot.local/kube >/dev/null 2>&1
   gomod="$(go mod download -json "k8s.io/kubernetes@v$KUBE_VERSION" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')"
@@ -59,9 +65,12 @@ if [[ ! -x "$DEST/kube-apiserver" ]]; then
     minor="${KUBE_VERSION#*.}"
     ld="$ld -X $pkg.gitMinor=${minor%%.*} -X $pkg.gitTreeState=clean"
   done
-  go build -trimpath -ldflags "$ld" -o "$DEST/kube-apiserver.tmp" k8s.io/kubernetes/cmd/kube-apiserver
-  mv "$DEST/kube-apiserver.tmp" "$DEST/kube-apiserver"
-  say "kube-apiserver: $("$DEST/kube-apiserver" --version)"
+  for b in "${missing[@]}"; do
+    say "building $b v$KUBE_VERSION (k8s.io/kubernetes/cmd/$b)…"
+    go build -trimpath -ldflags "$ld" -o "$DEST/$b.tmp" "k8s.io/kubernetes/cmd/$b"
+    mv "$DEST/$b.tmp" "$DEST/$b"
+    say "$b: $("$DEST/$b" --version)"
+  done
 fi
 
 say "done: $DEST"

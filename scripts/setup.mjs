@@ -297,12 +297,14 @@ async function provideImageTools() {
 }
 
 /**
- * kube-apiserver and etcd for the Kubernetes executor's tests, built from Go modules into a
- * per-user cache by scripts/build-kube-test-binaries.sh: a cache check when they are there, a
- * build of several minutes on first use.
+ * kube-apiserver, kube-scheduler, kube-controller-manager and etcd for the Kubernetes executor's
+ * tests, built from Go modules into a per-user cache by scripts/build-kube-test-binaries.sh: a
+ * cache check when they are there, a build of several minutes each on first use.
  */
 async function provideKubeTestBinaries() {
-  say('Kubernetes test control plane (kube-apiserver, etcd): checking the cache, building if missing…');
+  say(
+    'Kubernetes test control plane (kube-apiserver, kube-scheduler, kube-controller-manager, etcd): checking the cache, building if missing…',
+  );
   const kubeStarted = Date.now();
   await run('bash', [join(root, 'scripts', 'build-kube-test-binaries.sh')]);
   say(`Kubernetes test control plane ready in ${((Date.now() - kubeStarted) / 1000).toFixed(0)} s`);

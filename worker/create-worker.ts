@@ -9,6 +9,8 @@ import {
 } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { Executor } from '../activities/executors/executor.js';
+import { forPlatform } from '../activities/executors/kubernetes/job-manifest.js';
+import { createSlots } from '../activities/executors/kubernetes/slots.js';
 import { createKubernetesExecutor } from '../activities/executors/kubernetes.js';
 import { createLocalExecutor, type RunnerIsolation } from '../activities/executors/local.js';
 import { probeSandbox, type SandboxSettings } from '../activities/executors/local-sandbox.js';
@@ -23,6 +25,8 @@ import { createTriggerActivities } from '../activities/trigger-validation.js';
 import { createTrunkActivities } from '../activities/trunk-activities.js';
 import { createTrunkWatchActivities } from '../activities/trunk-watch-activities.js';
 import type { BenchbotConfig } from '../core/config/index.js';
+import { type Platform, servedPlatforms } from '../core/config/platforms.js';
+import { jobsTaskQueue, sharedJobsTaskQueue } from '../core/task-queues.js';
 import { heartbeatWhileRunning } from './heartbeat-while-running.js';
 import { bundlerLoggerFor } from './logger.js';
 
@@ -113,19 +117,33 @@ async function localIsolation(
 }
 
 /**
- * The runner's executor: a child process here, or a Job in the cluster of $KUBECONFIG (else the
- * in-cluster service account, else ~/.kube/config).
+ * The runner's executor for a platform (null: the jobs queue of workflows from before per-platform
+ * queues): a child process here, or a Job in the cluster of $KUBECONFIG (else the in-cluster
+ * service account, else ~/.kube/config) placed as the platform says, within its cluster-wide slots.
  */
-async function createExecutor(
+async function createExecutors(
   options: WorkerOptions,
-): Promise<{ executor: Executor; sandbox: string | null }> {
+): Promise<{ executorFor: (platform: Platform | null) => Executor; sandbox: string | null }> {
   const { config, env } = options;
   if (config.executor.kind === 'kubernetes') {
     const kubeConfig = new KubeConfig();
     if (env.KUBECONFIG) kubeConfig.loadFromFile(env.KUBECONFIG);
     else kubeConfig.loadFromDefault();
+    const base = config.executor.kubernetes;
     return {
-      executor: createKubernetesExecutor({ config: config.executor.kubernetes, kubeConfig }),
+      executorFor: (platform) =>
+        platform === null
+          ? createKubernetesExecutor({ config: base, kubeConfig })
+          : createKubernetesExecutor({
+              config: forPlatform(base, platform),
+              kubeConfig,
+              slots: createSlots({
+                kubeConfig,
+                namespace: base.namespace,
+                platform: platform.name,
+                count: platform.slots ?? config.executor.slots,
+              }),
+            }),
       sandbox: null,
     };
   }
@@ -144,13 +162,14 @@ async function createExecutor(
     wallTimeMs: local.limits.wallMinutes * 60_000,
     logger: options.logger,
   });
-  return { executor, sandbox: description };
+  return { executorFor: () => executor, sandbox: description };
 }
 
 /**
- * Two workers on one connection: the main task queue for workflows and short activities, and
- * `<queue>-jobs` for benchmark jobs, which takes at most `executor.slots` at a time. The jobs
- * queue is the line requests wait in.
+ * Workers on one connection: the main task queue for workflows and short activities, and a jobs
+ * queue per platform this worker serves (`<queue>-jobs-<platform>`, executor.platforms), each
+ * taking at most its platform's slots at a time; the queues are the lines requests wait in. The
+ * plain `<queue>-jobs` queue serves workflows that began before per-platform queues.
  */
 export async function createWorkers(options: WorkerOptions): Promise<BenchbotWorkers> {
   const { connection, config } = options;
@@ -201,40 +220,59 @@ export async function createWorkers(options: WorkerOptions): Promise<BenchbotWor
       ...createTrunkWatchActivities(trunkDeps),
     },
   });
-  const executor = await createExecutor(options);
-  const jobs = await Worker.create({
-    connection,
-    namespace: config.temporal.namespace,
-    taskQueue: `${taskQueue}-jobs`,
-    maxConcurrentActivityTaskExecutions: config.executor.slots,
-    // Cancellation reaches an activity with its next heartbeat: flush them often enough that
-    // `cancel benchmark` stops a job within seconds (one small RPC per job every few seconds).
-    maxHeartbeatThrottleInterval: '3 seconds',
-    // Jobs run for hours: on shutdown they are interrupted at once (no grace), heartbeat their last
-    // checkpoint and fail the attempt, so that the retry starts elsewhere within seconds instead of
-    // after the heartbeat timeout.
-    shutdownGraceTime: 0,
-    activities: createJobActivities({
-      config,
-      executor: executor.executor,
-      store,
-      logger: options.logger,
-      publishStatus: github.publishStatus,
-      pullRequestHead: github.pullRequestHead,
-      ...(options.statusEditIntervalMs === undefined
-        ? {}
-        : { statusEditIntervalMs: options.statusEditIntervalMs }),
-    }),
-  });
-  const workers = [main, jobs];
-  // One worker stopping (shutdown or failure) stops the other: half a worker would take
+  const executors = await createExecutors(options);
+  const jobsWorker = (queue: string, slots: number, executor: Executor) =>
+    Worker.create({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: queue,
+      maxConcurrentActivityTaskExecutions: slots,
+      // Cancellation reaches an activity with its next heartbeat: flush them often enough that
+      // `cancel benchmark` stops a job within seconds (one small RPC per job every few seconds).
+      maxHeartbeatThrottleInterval: '3 seconds',
+      // Jobs run for hours: on shutdown they are interrupted at once (no grace), heartbeat their last
+      // checkpoint and fail the attempt, so that the retry starts elsewhere within seconds instead of
+      // after the heartbeat timeout.
+      shutdownGraceTime: 0,
+      activities: createJobActivities({
+        config,
+        executor,
+        store,
+        logger: options.logger,
+        publishStatus: github.publishStatus,
+        pullRequestHead: github.pullRequestHead,
+        ...(options.statusEditIntervalMs === undefined
+          ? {}
+          : { statusEditIntervalMs: options.statusEditIntervalMs }),
+      }),
+    });
+  const served = servedPlatforms(config);
+  if (config.executor.kind === 'local' && served.length > 1) {
+    // Each platform has its own queue and slots: on one machine their jobs would run side by side.
+    options.logger.warn(
+      { platforms: served.map((p) => p.name) },
+      'this machine runs the jobs of several platforms, which may then run at the same time; set executor.platforms (or BENCHBOT_PLATFORMS) to the platform it is',
+    );
+  }
+  const jobs = await Promise.all([
+    jobsWorker(sharedJobsTaskQueue(taskQueue), config.executor.slots, executors.executorFor(null)),
+    ...served.map((platform) =>
+      jobsWorker(
+        jobsTaskQueue(taskQueue, platform.name),
+        platform.slots ?? config.executor.slots,
+        executors.executorFor(platform),
+      ),
+    ),
+  ]);
+  const workers = [main, ...jobs];
+  // One worker stopping (shutdown or failure) stops the others: half a worker would take
   // requests it cannot finish.
   const shutdown = () => {
     for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
   };
   return {
     workers,
-    sandbox: executor.sandbox,
+    sandbox: executors.sandbox,
     states: () => Object.fromEntries(workers.map((w) => [w.options.taskQueue, w.getState()])),
     async run() {
       const settled = await Promise.allSettled(workers.map((w) => w.run().finally(shutdown)));

@@ -11,9 +11,8 @@ const { TaskQueueKind, TaskQueueType } = proto.temporal.api.enums.v1;
 export interface RequestMetricsOptions {
   client: Client;
   meter: MetricMeter;
-  /** The queue benchmark jobs wait on for a runner slot (`<taskQueue>-jobs`). */
-  jobsTaskQueue: string;
-  slots: number;
+  /** The queues benchmark jobs wait on for a runner slot, with this worker's slots on each. */
+  jobsQueues: { name: string; slots: number }[];
   intervalMs: number;
   logger: Logger;
 }
@@ -43,9 +42,13 @@ export function startRequestMetrics(options: RequestMetricsOptions): { stop(): P
     's',
     'how long the longest-waiting benchmark job has waited for a runner slot',
   );
-  meter
-    .createGauge('benchbot_runner_slots', 'int', 'slots', 'runner slots of this worker (executor.slots)')
-    .set(options.slots, { taskQueue: options.jobsTaskQueue });
+  const slots = meter.createGauge(
+    'benchbot_runner_slots',
+    'int',
+    'slots',
+    'runner slots of this worker per jobs queue (the platform slots, or executor.slots)',
+  );
+  for (const queue of options.jobsQueues) slots.set(queue.slots, { taskQueue: queue.name });
 
   const sample = async () => {
     const counts = await Promise.all(
@@ -54,16 +57,18 @@ export function startRequestMetrics(options: RequestMetricsOptions): { stop(): P
     ACTIVE_REQUEST_STATES.forEach((state, i) => {
       requests.set(counts[i]?.count ?? 0, { state });
     });
-    const { stats } = await client.workflowService.describeTaskQueue({
-      namespace: client.options.namespace,
-      taskQueue: { name: options.jobsTaskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-      taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
-      reportStats: true,
-    });
-    const tags = { taskQueue: options.jobsTaskQueue };
-    depth.set(Number(stats?.approximateBacklogCount ?? 0), tags);
-    const age = stats?.approximateBacklogAge;
-    oldest.set(Number(age?.seconds ?? 0) + (age?.nanos ?? 0) / 1e9, tags);
+    for (const queue of options.jobsQueues) {
+      const { stats } = await client.workflowService.describeTaskQueue({
+        namespace: client.options.namespace,
+        taskQueue: { name: queue.name, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+        taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+        reportStats: true,
+      });
+      const tags = { taskQueue: queue.name };
+      depth.set(Number(stats?.approximateBacklogCount ?? 0), tags);
+      const age = stats?.approximateBacklogAge;
+      oldest.set(Number(age?.seconds ?? 0) + (age?.nanos ?? 0) / 1e9, tags);
+    }
   };
 
   let failures = 0;

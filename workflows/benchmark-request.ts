@@ -1,5 +1,4 @@
 import {
-  ApplicationFailure,
   CancellationScope,
   condition,
   defineQuery,
@@ -19,14 +18,13 @@ import type { QueueActivities } from '../activities/queue-activities.js';
 import type { ReportActivities } from '../activities/report-activities.js';
 import type { RepositoryActivities } from '../activities/repository-activities.js';
 import type { TriggerActivities } from '../activities/trigger-validation.js';
-import type { FailureView, StatusView } from '../core/request/status-comment.js';
-import {
-  type BenchmarkRequestInput,
-  type CommentSource,
-  type JobSide,
-  type ManualSource,
-  type RequestOutcome,
-  SUPERSEDED,
+import type { StatusView } from '../core/request/status-comment.js';
+import type {
+  BenchmarkRequestInput,
+  CommentSource,
+  JobSide,
+  ManualSource,
+  RequestOutcome,
 } from '../core/request/types.js';
 import { resultsSource } from '../core/results/claim-check.js';
 import {
@@ -38,7 +36,13 @@ import {
   STATE,
 } from '../core/search-attributes.js';
 import type { TriggerRequest } from '../core/trigger.js';
-import { HEARTBEAT_TIMEOUT, jobActivities, NON_RETRYABLE_USER_ERRORS } from './activity-policy.js';
+import {
+  HEARTBEAT_TIMEOUT,
+  jobActivities,
+  NON_RETRYABLE_USER_ERRORS,
+  PER_PLATFORM_JOB_QUEUES_PATCH,
+} from './activity-policy.js';
+import { describeFailure, supersedingHead } from './request-failure.js';
 
 export const cancelledBySignal = defineSignal<[string]>('cancelledBy');
 export const jobPhaseSignal = defineSignal<['building' | 'running']>('jobPhase');
@@ -263,10 +267,12 @@ async function runBenchmarks(
   // Results travel by reference (the store keeps them) and the report crosses the history once,
   // in the outcome: a request's history stays small whatever the suite's size.
   const byReference = patched('results-by-reference');
-  const jobs = jobActivities();
+  // The job goes to its platform's queue: the repository's first platform, the one the job
+  // activity runs a request on (so its job key, and the checkpoints under it, stay the workflow id).
+  const perPlatform = patched(PER_PLATFORM_JOB_QUEUES_PATCH);
   let supersededWhileQueued = false;
   try {
-    const [sides, position] = await Promise.all([
+    const [sides, position, , platform] = await Promise.all([
       source.kind === 'comment' && request
         ? github.resolveSides({
             repo: source.repo,
@@ -281,7 +287,9 @@ async function runBenchmarks(
           }),
       queue.queuePosition({ workflowId }),
       acknowledged,
+      perPlatform ? trigger.jobPlatform({ repo: source.repo }) : null,
     ]);
+    const jobs = jobActivities(platform);
     const env = {
       baseline: request?.baseline.env ?? (source.kind === 'manual' ? source.baseline.env : {}),
       changed: request?.changed.env ?? (source.kind === 'manual' ? source.changed.env : {}),
@@ -382,27 +390,4 @@ async function runBenchmarks(
     }
     return { outcome: 'failed', step: failure.step, message: failure.message };
   }
-}
-
-/** The head a job found the pull request at when it refused to start (see SUPERSEDED), or null. */
-function supersedingHead(err: unknown): string | null {
-  const cause = err instanceof Error && err.cause instanceof ApplicationFailure ? err.cause : null;
-  if (cause?.type !== SUPERSEDED) return null;
-  const details = (cause.details?.[0] ?? {}) as { sha?: unknown };
-  return typeof details.sha === 'string' ? details.sha : null;
-}
-
-/** What the PR is told when a run fails: which side, which step, and the end of the log. */
-function describeFailure(err: unknown): FailureView {
-  const cause = err instanceof Error && err.cause instanceof ApplicationFailure ? err.cause : err;
-  if (cause instanceof ApplicationFailure) {
-    const details = (cause.details?.[0] ?? {}) as Partial<FailureView>;
-    return {
-      step: details.step ?? (cause.type === 'CodeUnderTestFailure' ? 'run' : 'request'),
-      message: cause.message,
-      ...(details.side ? { side: details.side } : {}),
-      ...(details.logTail ? { logTail: details.logTail } : {}),
-    };
-  }
-  return { step: 'infrastructure', message: err instanceof Error ? err.message : String(err) };
 }

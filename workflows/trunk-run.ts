@@ -14,7 +14,12 @@ import { REPOSITORY } from '../core/search-attributes.js';
 import type { PlanMode, TrunkReason } from '../core/trunk/plan.js';
 import type { PlatformSlowdowns } from '../core/trunk/regression.js';
 import type { TrunkRunInput } from '../core/trunk/schedules.js';
-import { HEARTBEAT_TIMEOUT, jobActivities, NON_RETRYABLE_USER_ERRORS } from './activity-policy.js';
+import {
+  HEARTBEAT_TIMEOUT,
+  jobActivities,
+  NON_RETRYABLE_USER_ERRORS,
+  PER_PLATFORM_JOB_QUEUES_PATCH,
+} from './activity-policy.js';
 import { jobPhaseSignal } from './benchmark-request.js';
 
 export type TrunkOutcome =
@@ -80,13 +85,13 @@ export async function trunkRun(input: TrunkRunInput): Promise<TrunkOutcome> {
   const baselineSha = prepared.baselineSha ?? plan.pick.sha;
   // Results travel by reference: the store keeps them until the run is recorded (or judged).
   const byReference = patched('results-by-reference');
-  const jobs = jobActivities();
+  const perPlatform = patched(PER_PLATFORM_JOB_QUEUES_PATCH);
   const sides = {
     baseline: { ref: prepared.branch, label: 'previous', sha: baselineSha, env: {} },
     changed: { ref: prepared.branch, label: 'new', sha: plan.pick.sha, env: {} },
   };
   const runOn = (platform: string, part?: string) =>
-    jobs.runJob({
+    jobActivities(perPlatform ? platform : null).runJob({
       repo: prepared.repo,
       benchmarks: prepared.benchmarks,
       ...sides,

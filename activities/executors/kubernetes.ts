@@ -1,13 +1,6 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import {
-  BatchV1Api,
-  CoreV1Api,
-  type KubeConfig,
-  type V1Job,
-  type V1Pod,
-  Watch,
-} from '@kubernetes/client-node';
+import { BatchV1Api, CoreV1Api, type KubeConfig, type V1Job, type V1Pod } from '@kubernetes/client-node';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import {
@@ -35,6 +28,7 @@ import {
   runnerLost,
   workerShutdown,
 } from './executor.js';
+import { ignoring, keepWatching, sleep } from './kubernetes/api.js';
 import {
   ANNOTATION_SPEC_DIGEST,
   ANNOTATION_WORKFLOW,
@@ -49,6 +43,7 @@ import {
 } from './kubernetes/job-manifest.js';
 import { apiPodLogs, createLineTracker, type PodLogs } from './kubernetes/pod-log.js';
 import { classify, type Observation } from './kubernetes/pod-state.js';
+import type { Slots } from './kubernetes/slots.js';
 
 // One batch/v1 Job per attempt of the runJob activity. The pod has no credential; the spec (and
 // the ledger of what earlier pods finished) reach it in a ConfigMap, and everything comes back
@@ -83,6 +78,8 @@ export interface KubernetesExecutorOptions {
   pollIntervalMs?: number;
   heartbeatIntervalMs?: number;
   attemptContext?: () => AttemptContext;
+  /** The platform's slots, held cluster-wide; none: as many Jobs as the worker takes activities. */
+  slots?: Slots;
 }
 
 const API_OUTAGE_LIMIT_MS = 120_000;
@@ -100,23 +97,6 @@ function temporalAttemptContext(): AttemptContext {
 }
 
 const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
-
-function statusCode(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const code =
-    (error as { code?: unknown; statusCode?: unknown }).code ??
-    (error as { statusCode?: unknown }).statusCode;
-  return typeof code === 'number' ? code : undefined;
-}
-
-async function ignoring<T>(codes: number[], call: Promise<T>): Promise<T | null> {
-  try {
-    return await call;
-  } catch (error) {
-    if (codes.includes(statusCode(error) ?? 0)) return null;
-    throw error;
-  }
-}
 
 /** The plain text of a framed file, or null when it does not match its digest. */
 function unframe(file: { payload: string; sha256: string }): string | null {
@@ -138,42 +118,6 @@ function previousHeartbeat(value: unknown): Partial<KubernetesHeartbeat> {
 function parsedOrNull(text: string | null): Checkpoint | null {
   const parsed = text === null ? null : parseCheckpoint(text);
   return parsed?.ok ? parsed.checkpoint : null;
-}
-
-function sleep(ms: number, wake: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      wake.removeEventListener('abort', done);
-      resolve();
-    }
-    wake.addEventListener('abort', done, { once: true });
-  });
-}
-
-/** Re-arms a watch until stopped: a dropped or timed-out watch only costs a reconnect. */
-function keepWatching(
-  kubeConfig: KubeConfig,
-  path: string,
-  query: Record<string, string>,
-  onEvent: () => void,
-) {
-  const stop = new AbortController();
-  void (async () => {
-    while (!stop.signal.aborted) {
-      await new Promise<void>((resolve) => {
-        new Watch(kubeConfig)
-          .watch(path, { ...query, allowWatchBookmarks: 'true' }, onEvent, () => resolve())
-          .then((controller) =>
-            stop.signal.addEventListener('abort', () => controller.abort(), { once: true }),
-          )
-          .catch(() => resolve());
-      });
-      await sleep(1_000, stop.signal);
-    }
-  })();
-  return () => stop.abort();
 }
 
 export function createKubernetesExecutor(options: KubernetesExecutorOptions): Executor {
@@ -210,11 +154,13 @@ export function createKubernetesExecutor(options: KubernetesExecutorOptions): Ex
    * (a worker restarted while it ran), else a new one for this attempt. Broken leftovers go.
    */
   const attachOrCreate = async (
-    key: string,
+    job: ExecutorJob,
     attempt: number,
     specJson: string,
     checkpointJson: string | null,
+    takeSlot: (name: string) => Promise<void>,
   ): Promise<string> => {
+    const key = job.key;
     const listed = await batch.listNamespacedJob({
       namespace,
       labelSelector: `${LABEL_WORKFLOW}=${workflowLabel(key)}`,
@@ -236,16 +182,18 @@ export function createKubernetesExecutor(options: KubernetesExecutorOptions): Ex
     }
     if (adopted !== null) return adopted;
 
-    const { job, configMap } = buildJobManifests({
+    const { job: manifest, configMap } = buildJobManifests({
       config,
       workflowId: key,
       attempt,
+      platform: job.spec.platform,
       specJson,
       checkpointJson,
     });
-    const name = job.metadata?.name ?? jobName(key, attempt);
+    const name = manifest.metadata?.name ?? jobName(key, attempt);
+    await takeSlot(name);
     const created =
-      (await ignoring([409], batch.createNamespacedJob({ namespace, body: job }))) ??
+      (await ignoring([409], batch.createNamespacedJob({ namespace, body: manifest }))) ??
       (await batch.readNamespacedJob({ name, namespace }));
     const uid = created.metadata?.uid;
     if (uid !== undefined) {
@@ -277,9 +225,30 @@ export function createKubernetesExecutor(options: KubernetesExecutorOptions): Ex
       let checkpoint = parsedOrNull(await job.checkpoints.load());
       const ledger = checkpoint === null ? null : serializeCheckpoint(toLedger(checkpoint));
       let saved: Promise<void> = Promise.resolve();
-      const name = await attachOrCreate(job.key, ctx.attempt, specJson, ledger);
+      // Waiting for a slot of the platform: the request stays queued, the activity alive.
+      const takeSlot = async (jobName: string) => {
+        if (options.slots === undefined) return;
+        const waiting = () => {
+          beat.phase = 'waiting-for-slot';
+          heartbeat();
+        };
+        const stop = AbortSignal.any([hooks.signal, hooks.shutdown]);
+        if (await options.slots.acquire(jobName, stop, waiting)) return;
+        throw hooks.signal.aborted
+          ? cancelledWhileWaiting
+          : workerShutdown('the worker shut down while its job waited for a runner slot');
+      };
+      let name: string;
+      try {
+        name = await attachOrCreate(job, ctx.attempt, specJson, ledger, takeSlot);
+      } catch (error) {
+        if (error === cancelledWhileWaiting) return { kind: 'cancelled' };
+        throw error;
+      }
       beat.job = name;
       heartbeat();
+      // A Job left running for the retry keeps its slot; any other end frees it.
+      let keepSlot = false;
 
       // Everything the runner says, in order, once.
       const files = new Map<FramedFileName, string>();
@@ -396,6 +365,7 @@ export function createKubernetesExecutor(options: KubernetesExecutorOptions): Ex
           }
           if (hooks.shutdown.aborted) {
             // The Job is not this worker's to stop: it keeps running, and the retry adopts it.
+            keepSlot = true;
             await stopFollowing();
             await saved;
             heartbeat();
@@ -473,10 +443,13 @@ export function createKubernetesExecutor(options: KubernetesExecutorOptions): Ex
         hooks.shutdown.removeEventListener('abort', poke);
         for (const stop of stopWatches) stop();
         await stopFollowing();
+        if (!keepSlot) await options.slots?.release(name);
       }
     },
   };
 }
+
+const cancelledWhileWaiting = new Error('cancelled while waiting for a runner slot');
 
 function progressNote(beat: KubernetesHeartbeat): string {
   return beat.progress?.type === 'checkpoint' ? ` (${describeCheckpoint(beat.progress)})` : '';

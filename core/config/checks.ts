@@ -1,5 +1,6 @@
 import { didYouMean } from '../suggest.js';
 import { type ConfigPath, formatConfigPath } from './path.js';
+import { platformName, platformOf, platformsOf } from './platforms.js';
 import type { ConfigFile } from './schema.js';
 
 // Rules that span several fields, run on a file that already has the right shape.
@@ -108,16 +109,47 @@ function checkSchedules(repo: RepoFile, repoIndex: number): ConfigProblem[] {
 }
 
 function checkPlatformsUnique(repo: RepoFile, repoIndex: number): ConfigProblem[] {
-  return repo.platforms.flatMap((platform, index) =>
-    repo.platforms.indexOf(platform) === index
+  const names = repo.platforms.map(platformName);
+  return names.flatMap((name, index) =>
+    names.indexOf(name) === index
       ? []
       : [
           {
             path: ['repos', repoIndex, 'platforms', index],
-            message: `platform ${JSON.stringify(platform)} is listed twice; remove one`,
+            message: `platform ${JSON.stringify(name)} is listed twice; remove one`,
           },
         ],
   );
+}
+
+/** One platform, one placement: its jobs share a task queue and slots whichever repository asks. */
+function checkPlatformPlacements(file: ConfigFile): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const placed = new Map<string, { text: string; path: ConfigProblem['path'] }>();
+  file.repos.forEach((repo, repoIndex) => {
+    repo.platforms.forEach((entry, index) => {
+      if (typeof entry === 'string') return;
+      const path = ['repos', repoIndex, 'platforms', index];
+      const text = JSON.stringify(platformOf(entry));
+      const first = placed.get(entry.name);
+      if (first === undefined) placed.set(entry.name, { text, path });
+      else if (first.text !== text) {
+        problems.push({
+          path,
+          message: `platform ${JSON.stringify(entry.name)} is placed differently at ${formatConfigPath(first.path)}; give its nodeSelector, tolerations, runnerImage and slots once and name it alone elsewhere`,
+        });
+      }
+    });
+  });
+  const known = Object.keys(platformsOf(file.repos));
+  (file.executor.platforms ?? []).forEach((name, index) => {
+    if (known.includes(name)) return;
+    problems.push({
+      path: ['executor', 'platforms', index],
+      message: `executor.platforms names ${JSON.stringify(name)}, which no repository lists (${listNames(known)})${didYouMean(name, known)}`,
+    });
+  });
+  return problems;
 }
 
 function checkTemporal(file: ConfigFile): ConfigProblem[] {
@@ -167,6 +199,7 @@ export function checkConfig(file: ConfigFile): ConfigProblem[] {
     ...checkTemporal(file),
     ...checkPassEnv(file),
     ...checkRepoNamesUnique(file),
+    ...checkPlatformPlacements(file),
     ...file.repos.flatMap((repo, index) => [
       ...checkBenchmarks(repo, index),
       ...checkSchedules(repo, index),

@@ -1,4 +1,5 @@
 import { WALL_CLOCK_FORMAT } from '../results/output-formats.js';
+import { platformName, platformsOf } from './platforms.js';
 import type { ConfigFile } from './schema.js';
 
 // The defaults that depend on other fields, filled in after validation.
@@ -22,6 +23,7 @@ function withName(template: string, name: string): string {
 function deriveRepo({ benchmarkDefaults: defaults, ...repo }: RepoFile, webUrl: string) {
   return {
     ...repo,
+    platforms: repo.platforms.map(platformName),
     url: repo.url ?? `${webUrl}/${repo.name}.git`,
     benchmarks: repo.benchmarks.map((benchmark) => {
       const format = benchmark.output?.format ?? defaults.output.format;
@@ -53,6 +55,8 @@ function deriveRepo({ benchmarkDefaults: defaults, ...repo }: RepoFile, webUrl: 
 export function deriveConfig(file: ConfigFile) {
   return {
     ...file,
+    // Each platform's placement, image and slots by name; repos[].platforms hold only names.
+    platforms: platformsOf(file.repos),
     executor: {
       ...file.executor,
       local: {

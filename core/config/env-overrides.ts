@@ -72,7 +72,8 @@ function parsePositiveInteger(value: string): number | null {
 
 /**
  * Applies WATCHED_REPOS, POLL_INTERVAL_SECS, K8S_NAMESPACE, DEFAULT_CPU, DEFAULT_MEMORY, RUNNER_IMAGE,
- * TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE from `env`; a bad value is an error naming the variable.
+ * BENCHBOT_PLATFORMS, TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE from `env`; a bad value is an error
+ * naming the variable.
  */
 export function applyEnvOverrides(config: BenchbotConfig, env: Env): EnvOverrideResult {
   const errors: ConfigIssue[] = [];
@@ -137,6 +138,27 @@ export function applyEnvOverrides(config: BenchbotConfig, env: Env): EnvOverride
   const runnerImage = read(env, 'RUNNER_IMAGE');
   if (runnerImage !== null) kubernetes.runnerImage = runnerImage;
   result = { ...result, executor: { ...result.executor, kubernetes } };
+
+  // One config for every Deployment of a cluster; each jobs Deployment names its platforms here.
+  const platforms = read(env, 'BENCHBOT_PLATFORMS');
+  if (platforms !== null) {
+    const names = platforms
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== '');
+    const known = Object.keys(result.platforms);
+    const unknown = names.filter((n) => !known.includes(n));
+    if (names.length === 0 || unknown.length > 0) {
+      errors.push(
+        envError(
+          'BENCHBOT_PLATFORMS',
+          platforms,
+          'executor.platforms',
+          `name platforms the repositories list, comma-separated (${known.join(', ')})`,
+        ),
+      );
+    } else result = { ...result, executor: { ...result.executor, platforms: names } };
+  }
 
   const temporal = { ...result.temporal };
   const address = read(env, 'TEMPORAL_ADDRESS');

@@ -4,6 +4,9 @@ import { SANDBOX_KINDS } from '../sandbox.js';
 import { type ConfigProblem, checkConfig } from './checks.js';
 import { deriveConfig } from './derive.js';
 import { parseDurationSeconds } from './duration.js';
+import { NAME_PATTERN, nameSchema, platformEntrySchema, quoted, tolerationSchema } from './platforms.js';
+
+export { NAME_PATTERN, nameSchema };
 
 // The config file format, validated with zod. Every object is strict so a typo (or a pasted secret
 // such as `token:`) is an error instead of being silently ignored. Every field has a default, so
@@ -11,7 +14,6 @@ import { parseDurationSeconds } from './duration.js';
 
 export const SUPPORTED_CONFIG_VERSIONS: readonly number[] = [1];
 
-export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 export const REPO_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9_.-]+$/;
 const ENV_VAR_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const QUANTITY_PATTERN = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
@@ -44,15 +46,6 @@ export const SCHEDULE_OVERLAP_POLICIES = [
   'cancel_other',
   'allow_all',
 ] as const;
-
-function quoted(input: unknown): string {
-  return JSON.stringify(input) ?? String(input);
-}
-
-export const nameSchema = z.string().regex(NAME_PATTERN, {
-  error: (iss) =>
-    `${quoted(iss.input)} is not a valid name: start with a letter or digit and use only letters, digits, "_", "." and "-"`,
-});
 
 export const repoNameSchema = z.string().regex(REPO_NAME_PATTERN, {
   error: (iss) =>
@@ -158,14 +151,6 @@ const githubSchema = z.strictObject({
   writeIntervalMs: nonNegativeInt.default(1000),
 });
 
-const tolerationSchema = z.strictObject({
-  key: nonEmptyString.optional(),
-  operator: z.enum(['Equal', 'Exists']).default('Equal'),
-  value: z.string().optional(),
-  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
-  tolerationSeconds: nonNegativeInt.optional(),
-});
-
 const kubernetesSchema = z.strictObject({
   namespace: kubernetesNamespaceSchema.default('benchmarking'),
   runnerImage: nonEmptyString.nullable().default(null),
@@ -214,6 +199,8 @@ const localExecutorSchema = z.strictObject({
 const executorSchema = z.strictObject({
   kind: z.enum(['local', 'kubernetes']).default('local'),
   slots: positiveInt.default(1),
+  // The platforms whose jobs this worker runs (null: every platform the repositories name).
+  platforms: z.array(nameSchema).min(1).nullable().default(null),
   local: localExecutorSchema.prefault({}),
   kubernetes: kubernetesSchema.prefault({}),
 });
@@ -335,7 +322,7 @@ const repoSchema = z.strictObject({
   benchmarkDefaults: benchmarkDefaultsSchema.prefault({}),
   benchmarks: z.array(benchmarkSchema).default(() => []),
   platforms: z
-    .array(nameSchema)
+    .array(platformEntrySchema)
     .min(1, { error: 'list at least one platform, e.g. [x86-64-linux]' })
     .default(() => ['x86-64-linux']),
   schedules: z.array(scheduleSchema).default(() => []),

@@ -3,6 +3,8 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { openResultsStore } from '../../activities/results-store/index.js';
 import type { BenchbotConfig } from '../../core/config/index.js';
+import { servedPlatforms } from '../../core/config/platforms.js';
+import { jobsTaskQueue, sharedJobsTaskQueue } from '../../core/task-queues.js';
 import { type BenchbotWorkers, createWorkers } from '../../worker/create-worker.js';
 import { startHealthServer } from '../../worker/health-server.js';
 import { createLogger } from '../../worker/logger.js';
@@ -113,8 +115,13 @@ export async function start(config: BenchbotConfig, configFile: string | null = 
           ? startRequestMetrics({
               client,
               meter: Runtime.instance().metricMeter,
-              jobsTaskQueue: `${config.temporal.taskQueue}-jobs`,
-              slots: config.executor.slots,
+              jobsQueues: [
+                { name: sharedJobsTaskQueue(config.temporal.taskQueue), slots: config.executor.slots },
+                ...servedPlatforms(config).map((p) => ({
+                  name: jobsTaskQueue(config.temporal.taskQueue, p.name),
+                  slots: p.slots ?? config.executor.slots,
+                })),
+              ],
               intervalMs: config.telemetry.requestMetricsIntervalSeconds * 1000,
               logger,
             })

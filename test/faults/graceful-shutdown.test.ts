@@ -66,7 +66,13 @@ describe('operability of a running worker', () => {
       expect(await get(`${health}/healthz`)).toMatchObject({ status: 200, body: { status: 'ok' } });
       const ready = await get(`${health}/readyz`);
       expect(ready).toMatchObject({ status: 200, body: { status: 'ready' } });
-      expect(Object.values(ready.body.workers as object)).toEqual(['RUNNING', 'RUNNING']);
+      // The main queue, the shared jobs queue of older workflows, and the platform's jobs queue.
+      const queue = config.temporal.taskQueue;
+      expect(ready.body.workers).toEqual({
+        [queue]: 'RUNNING',
+        [`${queue}-jobs`]: 'RUNNING',
+        [`${queue}-jobs-x86-64-linux`]: 'RUNNING',
+      });
       expect((await fetch(`${health}/elsewhere`)).status).toBe(404);
 
       const source = world.comment('run benchmark tiny second');

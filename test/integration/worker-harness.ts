@@ -23,6 +23,8 @@ export interface Harness {
 export interface HarnessOptions {
   env?: NodeJS.ProcessEnv;
   uiUrl?: string | null;
+  /** Another worker's queue, to run two workers side by side; a fresh one by default. */
+  taskQueue?: string;
 }
 
 /**
@@ -42,7 +44,7 @@ export async function withWorker<T>(
   }
   bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
   const workflowBundle = await bundle;
-  const taskQueue = `test-${randomUUID()}`;
+  const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
   const workers = await createWorkers({

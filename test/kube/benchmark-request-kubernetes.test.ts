@@ -44,7 +44,6 @@ beforeAll(async () => {
   await createNamespace(plane.kubeConfig, NAMESPACE);
   cluster = await startFakeCluster({
     kubeConfig: plane.kubeConfig,
-    namespace: NAMESPACE,
     // The container clones the fixture repository over file://, its stand-in for the network.
     runtime: podmanRuntime({ hostPaths: [fixture.dir] }),
     onLine: (pod, line, c) => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { buildJobManifests } from '../../activities/executors/kubernetes/job-manifest.js';
+import { buildJobManifests, forPlatform } from '../../activities/executors/kubernetes/job-manifest.js';
 import { formatConfigIssues, parseConfig } from '../../core/config/index.js';
 import { PROJECT_ROOT } from '../runner/fixture-repo.js';
 import { type ControlPlane, startControlPlane } from './control-plane.js';
@@ -64,13 +64,39 @@ describe('infra/', () => {
       'ClusterRoleBinding',
       'ConfigMap',
       'Deployment',
+      'Deployment',
       'Namespace',
       'Namespace',
       'NetworkPolicy',
+      'NetworkPolicy',
+      'NetworkPolicy',
       'Role',
       'RoleBinding',
+      'Service',
       'ServiceAccount',
     ]);
+    // Every Deployment's pods are fenced by a NetworkPolicy, and the dashboard's Service reaches them.
+    type Selecting = { spec?: { podSelector?: { matchLabels?: object }; selector?: object } };
+    type Templated = { spec: { template: { metadata: { labels: object } } } };
+    const policies = objects.filter((o) => o.kind === 'NetworkPolicy') as Selecting[];
+    for (const deployment of objects.filter((o) => o.kind === 'Deployment')) {
+      const labels = (deployment as unknown as Templated).spec.template.metadata.labels;
+      expect(
+        policies.some((p) =>
+          Object.entries(p.spec?.podSelector?.matchLabels ?? {}).every(
+            ([k, v]) => (labels as Record<string, unknown>)[k] === v,
+          ),
+        ),
+        `a NetworkPolicy for ${deployment.metadata?.name}`,
+      ).toBe(true);
+    }
+    const service = objects.find((o) => o.kind === 'Service') as Selecting | undefined;
+    const dashboard = objects.find(
+      (o) => o.metadata?.name === 'benchbot-dashboard' && o.kind === 'Deployment',
+    );
+    expect(service?.spec?.selector).toEqual(
+      (dashboard as unknown as Templated).spec.template.metadata.labels,
+    );
     const api = KubernetesObjectApi.makeApiClient(plane.kubeConfig);
     // A dry-run namespace is not there for the dry runs of what goes in it: create those for real.
     for (const ns of objects.filter((o) => o.kind === 'Namespace')) await api.create(ns);
@@ -88,13 +114,24 @@ describe('infra/', () => {
     const text = await readFile(join(INFRA, 'benchbot.yaml'), 'utf8');
     const parsed = parseConfig(text, 'infra/benchbot.yaml');
     if (!parsed.ok) throw new Error(formatConfigIssues(parsed.issues));
-    const { job } = buildJobManifests({
-      config: parsed.config.executor.kubernetes,
-      workflowId: 'bench:apache/datafusion:comment:1',
-      attempt: 1,
-      specJson: '{}',
-      checkpointJson: null,
-    });
+    // PR comments link to the Web UI; the cluster's workers serve the cluster's platforms.
+    expect(parsed.config.temporal.uiUrl).toMatch(/^https:/);
+    expect(parsed.config.executor.platforms).toEqual(['x86-64-linux', 'aarch64-linux']);
+    const jobs = Object.values(parsed.config.platforms).map(
+      (platform) =>
+        buildJobManifests({
+          config: forPlatform(parsed.config.executor.kubernetes, platform),
+          workflowId: `bench:apache/datafusion:comment:${platform.name}`,
+          attempt: 1,
+          platform: platform.name,
+          specJson: '{}',
+          checkpointJson: null,
+        }).job,
+    );
+    expect(jobs.map((j) => j.spec?.template.spec?.nodeSelector?.['kubernetes.io/arch'])).toEqual([
+      undefined,
+      'arm64',
+    ]);
     const api = KubernetesObjectApi.makeApiClient(plane.kubeConfig);
     // Created for real in the first test; created here when this one runs alone.
     await api
@@ -112,18 +149,20 @@ describe('infra/', () => {
         metadata: { name: 'default', namespace: 'benchmarking' },
       } as KubernetesObject)
       .catch(() => {});
-    await expect(api.create(job as KubernetesObject, undefined, 'All')).resolves.toMatchObject({
-      kind: 'Job',
-    });
-    // The pod it makes passes Pod Security "restricted" (checked on the pod itself, not the Job).
-    const pod = {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'runner-check', namespace: 'benchmarking' },
-      spec: job.spec?.template.spec,
-    };
-    await expect(api.create(pod as KubernetesObject, undefined, 'All')).resolves.toMatchObject({
-      kind: 'Pod',
-    });
+    for (const job of jobs) {
+      await expect(api.create(job as KubernetesObject, undefined, 'All')).resolves.toMatchObject({
+        kind: 'Job',
+      });
+      // The pod it makes passes Pod Security "restricted" (checked on the pod itself, not the Job).
+      const pod = {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: `runner-check-${jobs.indexOf(job)}`, namespace: 'benchmarking' },
+        spec: job.spec?.template.spec,
+      };
+      await expect(api.create(pod as KubernetesObject, undefined, 'All')).resolves.toMatchObject({
+        kind: 'Pod',
+      });
+    }
   });
 });

@@ -43,7 +43,6 @@ beforeAll(async () => {
   await createNamespace(plane.kubeConfig, NAMESPACE);
   cluster = await startFakeCluster({
     kubeConfig: plane.kubeConfig,
-    namespace: NAMESPACE,
     onLine: (pod, line, c) => {
       podsSeen.add(pod);
       if (!line.startsWith('{"type":"file-end","name":"checkpoint.json"')) return;
@@ -124,7 +123,10 @@ describe('a suite of 200 functions x 100 samples x 5 rounds on Kubernetes', () =
             .catch(() => null);
         const ledger = await poll("the second attempt's ConfigMap", configMap);
         const ledgerText = ledger.data?.['checkpoint.json'] ?? '';
-        expect(ledgerText).toContain('"rounds":[{"round":0,"attempt":1},{"round":1,"attempt":1}');
+        // (Each round with its time, for the adaptive look; never its samples.)
+        expect(ledgerText).toMatch(
+          /"rounds":\[\{"round":0,"attempt":1[^{}]*\},\{"round":1,"attempt":1[^{}]*\}/,
+        );
         expect(Buffer.byteLength(ledgerText)).toBeLessThan(4_096);
         expect(await handle.result()).toMatchObject({ outcome: 'done' });
         const bytes = await historyBytes(handle);

@@ -47,7 +47,7 @@ describe('the runner pod on a real API server', () => {
     const core = plane.kubeConfig.makeApiClient(CoreV1Api);
     // The worst case: the runner is given a service account that exists and could hold rights.
     await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: 'runner' } } });
-    const cluster = await startFakeCluster({ kubeConfig: plane.kubeConfig, namespace });
+    const cluster = await startFakeCluster({ kubeConfig: plane.kubeConfig });
     const previousToken = process.env.GITHUB_TOKEN;
     // A secret in the worker's own environment, which nothing may copy into the pod.
     process.env.GITHUB_TOKEN = 'ghp_worker_secret';

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { V1ConfigMap, V1Job, V1Toleration } from '@kubernetes/client-node';
 import type { BenchbotConfig } from '../../../core/config/index.js';
+import type { Platform } from '../../../core/config/platforms.js';
 
 export type KubernetesExecutorConfig = BenchbotConfig['executor']['kubernetes'];
 
 export const LABEL_WORKFLOW = 'benchbot.dev/workflow-id';
 export const LABEL_ATTEMPT = 'benchbot.dev/attempt';
+export const LABEL_PLATFORM = 'benchbot.dev/platform';
 /** On the pods, so the executor finds a Job's pods whichever controller made them. */
 export const LABEL_JOB = 'benchbot.dev/job';
 export const ANNOTATION_WORKFLOW = 'benchbot.dev/workflow-id';
@@ -21,6 +23,7 @@ export const POD_PATHS = {
 
 const GKE_SPOT = 'cloud.google.com/gke-spot';
 const GKE_COMPUTE_CLASS = 'cloud.google.com/compute-class';
+const ARCH = 'kubernetes.io/arch';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -48,13 +51,25 @@ export interface JobManifestInput {
   config: KubernetesExecutorConfig;
   workflowId: string;
   attempt: number;
+  /** The job spec's platform, labelled on the Job and its pod. */
+  platform: string;
   specJson: string;
   /** The runner's checkpoint to resume from, as JSON text. */
   checkpointJson: string | null;
 }
 
-/** Placement: the configured selectors and tolerations plus GKE's spot and compute-class keys. */
-function placement(config: KubernetesExecutorConfig) {
+/** The executor's settings with a platform's placement and image: selectors and tolerations add up. */
+export function forPlatform(config: KubernetesExecutorConfig, platform: Platform): KubernetesExecutorConfig {
+  return {
+    ...config,
+    nodeSelector: { ...config.nodeSelector, ...platform.nodeSelector },
+    tolerations: [...config.tolerations, ...platform.tolerations],
+    runnerImage: platform.runnerImage ?? config.runnerImage,
+  };
+}
+
+/** Placement: the configured selectors and tolerations plus GKE's spot, compute-class and Arm keys. */
+export function placement(config: KubernetesExecutorConfig) {
   const nodeSelector: Record<string, string> = { ...config.nodeSelector };
   if (config.computeClass !== null) nodeSelector[GKE_COMPUTE_CLASS] = config.computeClass;
   const tolerations: V1Toleration[] = config.tolerations.map((t) => ({ ...t }));
@@ -62,7 +77,17 @@ function placement(config: KubernetesExecutorConfig) {
     nodeSelector[GKE_SPOT] = 'true';
     tolerations.push({ key: GKE_SPOT, operator: 'Equal', value: 'true', effect: 'NoSchedule' });
   }
+  // GKE taints Arm nodes kubernetes.io/arch=arm64:NoSchedule (and its admission adds this
+  // toleration to pods that select arm64; other clusters need it written down).
+  if (nodeSelector[ARCH] === 'arm64') {
+    tolerations.push({ key: ARCH, operator: 'Equal', value: 'arm64', effect: 'NoSchedule' });
+  }
   return { nodeSelector, tolerations };
+}
+
+/** A label value for a platform name (at most 63 characters, ending in a letter or digit). */
+export function platformLabel(platform: string): string {
+  return platform.slice(0, 63).replace(/[^A-Za-z0-9]+$/, '');
 }
 
 /**
@@ -83,6 +108,7 @@ export function buildJobManifests(input: JobManifestInput): { job: V1Job; config
     'app.kubernetes.io/managed-by': 'benchbot',
     [LABEL_WORKFLOW]: workflowLabel(workflowId),
     [LABEL_ATTEMPT]: String(attempt),
+    [LABEL_PLATFORM]: platformLabel(input.platform),
   };
   const annotations = {
     [ANNOTATION_WORKFLOW]: workflowId,

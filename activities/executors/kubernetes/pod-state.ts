@@ -1,5 +1,5 @@
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
-import { RUNNER_CONTAINER } from './job-manifest.js';
+import { LABEL_PLATFORM, RUNNER_CONTAINER } from './job-manifest.js';
 
 /** What the executor saw of its Job in one look. */
 export interface Observation {
@@ -57,7 +57,26 @@ function describe(reason: string | undefined, message: string | undefined): stri
   return [reason, message].filter((s) => s !== undefined && s !== '').join(': ');
 }
 
-export function classify(obs: Observation, config: { activeDeadlineSeconds: number }): Verdict {
+/**
+ * Past the Job's activeDeadlineSeconds, as the Job controller counts it (from status.startTime).
+ * The controller deletes the pod first and marks the Job FailureTarget/Failed after, so between
+ * the two a pod being deleted or killed is the deadline, not a disruption to retry.
+ */
+function overdue(job: V1Job, pod: V1Pod | null, now: number): boolean {
+  const deadline = job.spec?.activeDeadlineSeconds;
+  const started = job.status?.startTime;
+  if (deadline === undefined || started === undefined) return false;
+  if (jobCondition(job, 'Complete') !== undefined) return false;
+  const terminated = pod?.status?.containerStatuses?.find((c) => c.name === RUNNER_CONTAINER)?.state
+    ?.terminated;
+  return terminated?.exitCode !== 0 && new Date(started).getTime() + deadline * 1000 <= now;
+}
+
+export function classify(
+  obs: Observation,
+  config: { activeDeadlineSeconds: number },
+  now = Date.now(),
+): Verdict {
   const { job } = obs;
   const pod = currentPod(obs.pods);
   if (job === null) return { kind: 'lost', pod, reason: 'the Job was deleted while it ran' };
@@ -70,7 +89,10 @@ export function classify(obs: Observation, config: { activeDeadlineSeconds: numb
     };
   }
   const failed = jobCondition(job, 'Failed');
-  if (failed?.reason === 'DeadlineExceeded') {
+  // The Job controller marks a Job FailureTarget when it decides, and Failed only once its pods
+  // have terminated; in between the pod is being deleted, which is no reason to retry.
+  const failing = jobCondition(job, 'FailureTarget') ?? failed;
+  if (failing?.reason === 'DeadlineExceeded' || overdue(job, pod, now)) {
     return {
       kind: 'fatal',
       reason: `the job ran longer than executor.kubernetes.activeDeadlineSeconds (${config.activeDeadlineSeconds} s); raise it or run fewer benchmarks per request`,
@@ -112,10 +134,14 @@ export function classify(obs: Observation, config: { activeDeadlineSeconds: numb
     (c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable',
   );
   if (unschedulable !== undefined) {
+    const platform = pod.metadata?.labels?.[LABEL_PLATFORM] ?? '(unnamed)';
+    const selector = Object.entries(pod.spec?.nodeSelector ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ');
     return {
       kind: 'pending',
       pod,
-      problem: `no node can take the runner pod (${unschedulable.message ?? 'Unschedulable'}); check executor.kubernetes cpu, memory, nodeSelector, tolerations, computeClass and spot against the cluster's node pools`,
+      problem: `no node can take the runner pod of platform ${platform} (nodeSelector ${selector || 'none'}; ${unschedulable.message ?? 'Unschedulable'}); check the platform's nodeSelector and tolerations and executor.kubernetes cpu, memory, computeClass and spot against the cluster's node pools`,
     };
   }
   const waiting = status?.state?.waiting;
