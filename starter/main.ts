@@ -82,6 +82,27 @@ program
     process.exitCode = await compare(base, changed, opts);
   });
 
+program
+  .command('profile')
+  .description('CPU profiles (pprof) of benchmarks')
+  .command('diff')
+  .description(
+    'compare two pprof profiles: the top functions by flat and cumulative value on each side, with deltas',
+  )
+  .argument('<base>', 'profile of the baseline (pprof, gzipped or not)')
+  .argument('<changed>', 'profile of the change')
+  .option('--top <N>', 'functions per table', '10')
+  .option('--focus <regex>', 'only samples with a function matching REGEX on their stack')
+  .option('--sample-type <type>', 'sample type to compare (default: cpu, else wall, else the default)')
+  .option('--format <format>', 'markdown or json', 'markdown')
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
+  .action(
+    async (base: string, changed: string, opts: import('./commands/profile.js').RawProfileDiffOptions) => {
+      const { profileDiff } = await import('./commands/profile.js');
+      process.exitCode = await profileDiff(base, changed, opts);
+    },
+  );
+
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 program

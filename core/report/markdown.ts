@@ -2,6 +2,7 @@ import type { BenchmarkComparison, SideSummary, Verdict } from '../stats/types.j
 import { type Block, fitRows, renderBlock } from './budget.js';
 import { formatMedianCi, formatP, formatPct } from './format.js';
 import { groupLabel } from './labels.js';
+import { codeSpan } from './markdown-text.js';
 import { correctionName, geomeansLine, methodLine, summaryLine } from './summary.js';
 import type {
   ComparedBenchmark,
@@ -47,19 +48,6 @@ class Footnotes {
   lines(): string[] {
     return [...this.numbers].map(([text, n]) => `${superscript(n)} ${text}`);
   }
-}
-
-/**
- * Inline code, so names from a benchmark tool's output cannot format the comment, open HTML or
- * @-mention anyone; in a table cell `|` must still be escaped.
- */
-function codeSpan(text: string, inTable: boolean): string {
-  let flat = text.replace(/\s+/g, ' ').trim();
-  if (inTable) flat = flat.replaceAll('|', '\\|');
-  const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longestRun + 1);
-  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${flat}${pad}${fence}`;
 }
 
 function tooFewNote(c: BenchmarkComparison, result: ResultsComparison): string {
