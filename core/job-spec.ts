@@ -54,6 +54,10 @@ const benchmarkSchema = z.strictObject({
   /** Per run of the command, not for all rounds together. */
   timeoutSeconds: z.int().positive(),
   env: envSchema,
+  /** Absent when the benchmark takes no profile, so specs (and their digests) stay as they were. */
+  profile: z
+    .strictObject({ command: z.string().min(1), path: insidePath, format: z.literal('pprof') })
+    .optional(),
 });
 
 const roundOrderSchema = z.strictObject({
@@ -167,6 +171,7 @@ export function buildJobSpec(input: JobSpecInput): BuildJobSpec {
       warmups: b.warmups,
       timeoutSeconds: b.timeoutMinutes * 60,
       env: b.env,
+      ...(b.profile === null ? {} : { profile: b.profile }),
     };
   });
   const side = (s: ResolvedSide): JobSide => ({ ref: s.ref, sha: s.sha, env: { ...s.env } });

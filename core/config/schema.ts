@@ -280,6 +280,18 @@ const benchmarkDefaultsSchema = z.strictObject({
   env: envMapSchema.default(() => ({})),
 });
 
+/**
+ * A CPU profile taken on each side in one extra, untimed run after the measured rounds; `path` is
+ * where the command leaves it, relative to the benchmark's workdir.
+ */
+const profileSchema = z.strictObject({
+  command: nonEmptyString,
+  path: nonEmptyString.refine((p) => !p.startsWith('/') && !p.split(/[\\/]/).includes('..'), {
+    error: 'must be a relative path inside the benchmark\'s workdir, without ".."',
+  }),
+  format: z.literal('pprof', { error: 'the only profile format is pprof' }).default('pprof'),
+});
+
 const benchmarkSchema = z.strictObject({
   name: nameSchema,
   description: z.string().default(''),
@@ -297,6 +309,7 @@ const benchmarkSchema = z.strictObject({
   timeoutMinutes: positiveInt.optional(),
   runByDefault: z.boolean().optional(),
   env: envMapSchema.optional(),
+  profile: profileSchema.optional(),
 });
 
 const scheduleSchema = z.strictObject({
@@ -392,6 +405,14 @@ function deriveRepo({ benchmarkDefaults: defaults, ...repo }: RepoFile, webUrl: 
         timeoutMinutes: benchmark.timeoutMinutes ?? defaults.timeoutMinutes,
         runByDefault: benchmark.runByDefault ?? defaults.runByDefault,
         env: { ...defaults.env, ...benchmark.env },
+        profile:
+          benchmark.profile === undefined
+            ? null
+            : {
+                command: withName(benchmark.profile.command, benchmark.name),
+                path: withName(benchmark.profile.path, benchmark.name),
+                format: benchmark.profile.format,
+              },
       };
     }),
     schedules: repo.schedules.map((schedule) => {
