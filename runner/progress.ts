@@ -9,11 +9,14 @@ export interface Progress {
   /** Marks `count` steps finished (skipped steps of a resumed run count as finished). */
   advance(count?: number): void;
   checkpoint(event: Omit<Extract<ProgressEvent, { type: 'checkpoint' }>, 'type'>): void;
+  /** Adds `count` steps to the total (profiles, known only once the rounds are done). */
+  add(count: number): void;
   finish(): void;
 }
 
-export function createProgress(write: (line: string) => void, total: number): Progress {
+export function createProgress(write: (line: string) => void, steps: number): Progress {
   let done = 0;
+  let total = steps;
   const emit = (event: ProgressEvent) => write(`${JSON.stringify(event)}\n`);
   return {
     start: (event) => emit({ type: 'progress', ...event, done, total }),
@@ -21,6 +24,9 @@ export function createProgress(write: (line: string) => void, total: number): Pr
       done = Math.min(total, done + count);
     },
     checkpoint: (event) => emit({ type: 'checkpoint', ...event }),
+    add: (count) => {
+      total += count;
+    },
     finish: () => {
       done = total;
       emit({ type: 'progress', phase: 'done', done, total });

@@ -13,6 +13,7 @@ import { SIDES, serializeResults } from '../core/results/schema.js';
 import { RUNNER_EXIT } from '../core/runner-protocol.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { buildSide } from './build.js';
+import { captureProfiles, profilesToCapture, writeProfileManifest } from './capture-profiles.js';
 import { readCheckpoint, specDigest, writeCheckpoint } from './checkpoint.js';
 import { CodeUnderTestError, InvalidInputError } from './errors.js';
 import { git } from './git.js';
@@ -116,7 +117,9 @@ export async function runJob(options: JobOptions): Promise<number> {
       );
     }
 
-    if (todo.length > 0) {
+    // A job resumed after its last measured round may still owe profiles (they come after the rounds).
+    const profilesLeft = () => profilesToCapture(spec, checkpoint, outDir);
+    if (todo.length > 0 || (await profilesLeft()).length > 0) {
       progress.start({ phase: 'clone' });
       const worktrees = await prepareWorktrees(spec, workDir, log);
       for (const side of buildSteps > 0 ? SIDES : []) {
@@ -158,7 +161,16 @@ export async function runJob(options: JobOptions): Promise<number> {
         progress.checkpoint({ benchmark: benchmark.name, status, attempt, completed: finished(), of });
         log(`${benchmark.name}: ${status}`);
       }
+      const profiling = await profilesLeft();
+      progress.add(2 * profiling.length);
+      await captureProfiles(
+        { spec, worktrees, pinCpus, outDir, logDir, progress, log },
+        profiling,
+        checkpoint,
+      );
+      await writeCheckpoint(checkpointPath, checkpoint);
     }
+    await writeProfileManifest(spec, checkpoint, outDir);
 
     if (!hasAllSamples(checkpoint)) {
       // Resumed from a ledger (on Kubernetes): the earlier rounds' samples are with the executor,

@@ -83,3 +83,53 @@ export function goCpuProfile(dir: string, out: string, root: string): void {
     stdio: 'pipe',
   });
 }
+
+function git(dir: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
+}
+
+export interface ProfiledGoRepo {
+  dir: string;
+  url: string;
+  shas: { baseline: string; changed: string };
+}
+
+/** The module as a git repository: `main` with the helper, `inlined` without. */
+export function makeProfiledGoRepo(root: string): ProfiledGoRepo {
+  const dir = join(root, 'work-repo');
+  writeGoModule(dir, GO_BASELINE);
+  writeFileSync(join(dir, '.gitignore'), 'bench.test\nbench.txt\n*.pprof\n');
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'config', 'user.email', 'test@example.com');
+  git(dir, 'config', 'user.name', 'test');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'process through a helper');
+  const baseline = git(dir, 'rev-parse', 'HEAD');
+  git(dir, 'checkout', '-q', '-b', 'inlined');
+  writeFileSync(join(dir, 'work.go'), GO_CHANGED);
+  git(dir, 'commit', '-q', '-am', 'inline the helper, half the rounds');
+  return { dir, url: `file://${dir}`, shas: { baseline, changed: git(dir, 'rev-parse', 'HEAD') } };
+}
+
+const GO_JOB_ENV = { GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' };
+
+/** The `work` benchmark: measured with go test -bench, profiled with -test.cpuprofile. */
+export function profiledBenchmark(name = 'work', profileCommand?: string) {
+  return {
+    name,
+    command: "./bench.test -test.run '^$' -test.bench . -test.benchtime 200x -test.count 2 > bench.txt",
+    workdir: '.',
+    output: { path: 'bench.txt', format: 'go-bench' as const },
+    iterations: 2,
+    warmups: 0,
+    timeoutSeconds: 120,
+    env: GO_JOB_ENV,
+    profile: {
+      command:
+        profileCommand ??
+        "./bench.test -test.run '^$' -test.bench . -test.benchtime 1s -test.cpuprofile cpu.pprof > /dev/null",
+      path: 'cpu.pprof',
+      format: 'pprof' as const,
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { parseJsonWith } from '../results/importers/json-text.js';
+import { formatIssue, SIDES, type SideName } from '../results/schema.js';
+
+// Which profiles a job took: per configured benchmark, the sides captured and the results it
+// produced (a `tpch` run reports `Query 1`...), so a report can tell which profile belongs to a
+// benchmark that changed. The runner writes it next to the profiles; the worker keeps it with them.
+
+export const PROFILE_MANIFEST_FILE = 'manifest.json';
+
+/** The file a profile of one benchmark's side has in the runner's profiles folder. */
+export const profileFileName = (benchmark: string, side: SideName) => `${benchmark}.${side}.pprof`;
+
+const resultSchema = z.strictObject({
+  name: z.string().min(1),
+  group: z.strictObject({ kind: z.string().min(1), name: z.string().optional() }),
+});
+
+const entrySchema = z.strictObject({
+  benchmark: z.string().min(1),
+  sides: z.array(z.enum(SIDES)),
+  results: z.array(resultSchema),
+});
+
+const manifestSchema = z.strictObject({ profiles: z.array(entrySchema) });
+
+export type ProfileManifest = z.infer<typeof manifestSchema>;
+export type ProfileManifestEntry = z.infer<typeof entrySchema>;
+export type ProfiledResult = z.infer<typeof resultSchema>;
+
+export function parseProfileManifest(
+  text: string,
+  file: string,
+): { ok: true; manifest: ProfileManifest } | { ok: false; error: string } {
+  const parsed = parseJsonWith(text, file, manifestSchema);
+  return parsed.ok
+    ? { ok: true, manifest: parsed.value }
+    : { ok: false, error: parsed.errors.map(formatIssue).join('; ') };
+}
+
+export const serializeProfileManifest = (manifest: ProfileManifest) => `${JSON.stringify(manifest)}\n`;
+
+/** A result's identity as the manifest and a comparison both know it. */
+export const resultKey = (r: { name: string; group: { kind: string; name?: string | undefined } }) =>
+  JSON.stringify([r.name, r.group.kind, r.group.name ?? null]);
