@@ -43,3 +43,13 @@ export const serializeProfileManifest = (manifest: ProfileManifest) => `${JSON.s
 /** A result's identity as the manifest and a comparison both know it. */
 export const resultKey = (r: { name: string; group: { kind: string; name?: string | undefined } }) =>
   JSON.stringify([r.name, r.group.kind, r.group.name ?? null]);
+
+// Where profiles are kept in the results store's artifacts. A job's go with its other artifacts
+// (claim check: removed once the run is recorded); a recorded run's stay, under its id.
+export const jobProfileKey = (jobKey: string, benchmark: string, side: SideName) =>
+  `${jobKey}:profile:${benchmark}:${side}`;
+export const jobProfileManifestKey = (jobKey: string) => `${jobKey}:profiles`;
+export const runProfileKey = (runId: string, platform: string, benchmark: string, side: SideName) =>
+  `profiles/${runId}/${platform}/${profileFileName(benchmark, side)}`;
+export const runProfileManifestKey = (runId: string, platform: string) =>
+  `profiles/${runId}/${platform}/${PROFILE_MANIFEST_FILE}`;
