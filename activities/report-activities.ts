@@ -1,21 +1,14 @@
-import {
-  type ProfileOutcome,
-  profilesToReport,
-  renderProfileSection,
-} from '../core/profile/report-section.js';
 import { compareResults, type ResultsComparison, renderMarkdown, summaryLine } from '../core/report/index.js';
 import type { ResultsSource } from '../core/results/claim-check.js';
 import type { BenchbotResults } from '../core/results/index.js';
 import { DEFAULT_OPTIONS } from '../core/stats/index.js';
 import { deleteJobArtifacts, loadJobResults, missingResults, resultsOf } from './job-artifacts.js';
-import { diffProfileData } from './profiles/decode.js';
-import { jobProfiles, keepRunProfiles } from './profiles/job-profiles.js';
+import { keepRunProfiles } from './profiles/job-profiles.js';
+import { withProfiles } from './profiles/report.js';
 import type { StoreAccess } from './results-store/access.js';
 
 // Room in a GitHub comment (65,536 characters) for the status header around the report.
 const REPORT_BUDGET = 60_000;
-// Functions per profile table in a report: enough to see where the time went.
-const PROFILE_TOP = 10;
 
 function judge(results: BenchbotResults): {
   markdown: string;
@@ -30,42 +23,15 @@ function judge(results: BenchbotResults): {
   };
 }
 
-/** The report with the profile tables of the benchmarks that changed, in what is left of the budget. */
-async function withProfiles(
-  store: StoreAccess,
-  jobKey: string,
-  report: { markdown: string; comparison: ResultsComparison },
-): Promise<string> {
-  const profiles = await jobProfiles(store, jobKey);
-  if (profiles === null) return report.markdown;
-  const outcomes: ProfileOutcome[] = [];
-  for (const entry of profilesToReport(report.comparison, profiles.manifest.profiles)) {
-    const [baseline, changed] = await Promise.all([
-      profiles.load(entry.benchmark, 'baseline'),
-      profiles.load(entry.benchmark, 'changed'),
-    ]);
-    if (baseline === null || changed === null) continue;
-    const result = diffProfileData(
-      { data: baseline, name: `${entry.benchmark} (baseline)` },
-      { data: changed, name: `${entry.benchmark} (changed)` },
-      { top: PROFILE_TOP },
-    );
-    outcomes.push(
-      result.ok
-        ? { benchmark: entry.benchmark, diff: result.diff }
-        : { benchmark: entry.benchmark, error: result.error },
-    );
-  }
-  const section = renderProfileSection(outcomes, REPORT_BUDGET - report.markdown.length - 2);
-  return section === '' ? report.markdown : `${report.markdown}\n${section}`;
-}
-
 export function createReportActivities(store: StoreAccess) {
   return {
     /** The verdicts, as the PR comment's markdown (at most REPORT_BUDGET) and a one-line summary. */
     async compareRun(source: ResultsSource): Promise<{ markdown: string; summary: string }> {
       const judged = judge(await resultsOf(store, source));
-      const markdown = 'ref' in source ? await withProfiles(store, source.ref, judged) : judged.markdown;
+      const markdown =
+        'ref' in source
+          ? await withProfiles(store, source.ref, judged.markdown, judged.comparison, REPORT_BUDGET)
+          : judged.markdown;
       return { markdown, summary: judged.summary };
     },
 
@@ -90,7 +56,10 @@ export function createReportActivities(store: StoreAccess) {
       const { run } = results;
       const judged = judge(results);
       const { summary } = judged;
-      const markdown = 'ref' in input ? await withProfiles(store, input.ref, judged) : judged.markdown;
+      const markdown =
+        'ref' in input
+          ? await withProfiles(store, input.ref, judged.markdown, judged.comparison, REPORT_BUDGET)
+          : judged.markdown;
       await store.use((s) =>
         s.recordRun({
           runId: input.runId,
