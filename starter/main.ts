@@ -82,9 +82,8 @@ program
     process.exitCode = await compare(base, changed, opts);
   });
 
-program
-  .command('profile')
-  .description('CPU profiles (pprof) of benchmarks')
+const profile = program.command('profile').description('CPU profiles (pprof) of benchmarks');
+profile
   .command('diff')
   .description(
     'compare two pprof profiles: the top functions by flat and cumulative value on each side, with deltas',
@@ -102,6 +101,17 @@ program
       process.exitCode = await profileDiff(base, changed, opts);
     },
   );
+
+profile
+  .command('save')
+  .description("write a recorded run's profiles as DIR/<benchmark>.<side>.pprof")
+  .argument('<id>', 'the run id, as `benchbot runs` lists it')
+  .requiredOption('--out <dir>', 'folder to write them into')
+  .option('--platform <platform>', 'the platform, when the run has several')
+  .action(async (id: string, opts: { out: string; platform?: string }) => {
+    const { profileSave } = await import('./commands/profile-save.js');
+    process.exitCode = await profileSave(await loadConfigOrExit(configPath()), id, opts);
+  });
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 

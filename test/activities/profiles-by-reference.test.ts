@@ -1,4 +1,5 @@
-import { mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,5 +119,29 @@ describe('profiles by reference', () => {
     expect(await kept?.load('work', 'changed')).toEqual(outcome.profiles.files[1]?.data);
     expect((await store.use((s) => s.runReport(runId)))?.report).toBe(markdown);
     expect(markdown).toContain(REMOVED_HELPER);
+  });
+
+  it("benchbot profile save writes the run's profiles, which benchbot profile diff reads", () => {
+    const configFile = join(dir, 'benchbot.yaml');
+    writeFileSync(
+      configFile,
+      `version: 1\nresults: { path: ${JSON.stringify(join(dir, 'results.sqlite'))} }\nrepos: []\n`,
+    );
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ['bin/benchbot.js', '-c', configFile, 'profile', ...args], {
+        encoding: 'utf8',
+      });
+    const saved = cli('save', ref, '--out', join(dir, 'saved'));
+    expect(saved.stderr).toBe('');
+    expect(saved.stdout.trim().split('\n')).toEqual([
+      join(dir, 'saved/work.baseline.pprof'),
+      join(dir, 'saved/work.changed.pprof'),
+    ]);
+    const diff = cli('diff', join(dir, 'saved/work.baseline.pprof'), join(dir, 'saved/work.changed.pprof'));
+    expect(diff.status).toBe(0);
+    expect(diff.stdout).toContain(`\`${REMOVED_HELPER}\` (baseline only)`);
+    const none = cli('save', 'bench:acme/work:manual:nothing', '--out', join(dir, 'none'));
+    expect(none.status).toBe(1);
+    expect(none.stderr).toContain('no run "bench:acme/work:manual:nothing" is recorded');
   });
 });
