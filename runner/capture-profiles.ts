@@ -3,11 +3,10 @@ import { join, resolve } from 'node:path';
 import type { Checkpoint } from '../core/checkpoint.js';
 import type { JobBenchmark, JobSpec } from '../core/job-spec.js';
 import {
+  benchmarkResults,
   PROFILE_MANIFEST_FILE,
-  type ProfiledResult,
   type ProfileManifestEntry,
   profileFileName,
-  resultKey,
   serializeProfileManifest,
 } from '../core/profile/manifest.js';
 import { SIDES, type SideName } from '../core/results/schema.js';
@@ -138,21 +137,11 @@ export async function writeProfileManifest(
     const sides: SideName[] = [];
     for (const side of SIDES) if (await exists(profilePath(outDir, benchmark.name, side))) sides.push(side);
     if (sides.length === 0) continue;
-    const results = new Map<string, ProfiledResult>();
-    const entry = checkpoint.benchmarks.find((b) => b.name === benchmark.name);
-    for (const round of entry?.rounds ?? [])
-      for (const imported of round.imports ?? [])
-        for (const b of imported.benchmarks) {
-          const result = {
-            name: b.name,
-            group:
-              b.group.name === undefined
-                ? { kind: b.group.kind }
-                : { kind: b.group.kind, name: b.group.name },
-          };
-          results.set(resultKey(result), result);
-        }
-    profiles.push({ benchmark: benchmark.name, sides, results: [...results.values()] });
+    profiles.push({
+      benchmark: benchmark.name,
+      sides,
+      results: benchmarkResults(checkpoint, benchmark.name),
+    });
   }
   if (profiles.length === 0) return;
   await writeFileAtomic(

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Checkpoint } from '../../core/checkpoint.js';
 import {
+  benchmarkResults,
   jobProfileKey,
   jobProfileManifestKey,
   PROFILE_MANIFEST_FILE,
@@ -45,6 +47,33 @@ export async function readJobProfiles(outDir: string): Promise<JobProfiles | nul
         data: await readFile(join(dir, profileFileName(entry.benchmark, side))),
       });
   return { manifest: parsed.manifest, files };
+}
+
+/**
+ * The profiles that came through a pod's log (runner/pod-entrypoint.ts), or null when none did. A
+ * side whose frame was lost is left out; the results of each benchmark come from the executor's
+ * whole checkpoint, since a resumed pod saw only its own rounds.
+ */
+export function profilesFromFrames(
+  frames: ReadonlyMap<string, Buffer>,
+  checkpoint: Checkpoint,
+): JobProfiles | null {
+  const text = frames.get(`profiles/${PROFILE_MANIFEST_FILE}`);
+  if (text === undefined) return null;
+  const parsed = parseProfileManifest(text.toString('utf8'), PROFILE_MANIFEST_FILE);
+  if (!parsed.ok) return null;
+  const files: ProfileFile[] = [];
+  const profiles = parsed.manifest.profiles.flatMap((entry) => {
+    const sides = entry.sides.filter((side) => {
+      const data = frames.get(`profiles/${profileFileName(entry.benchmark, side)}`);
+      if (data !== undefined) files.push({ benchmark: entry.benchmark, side, data });
+      return data !== undefined;
+    });
+    return sides.length === 0
+      ? []
+      : [{ ...entry, sides, results: benchmarkResults(checkpoint, entry.benchmark) }];
+  });
+  return profiles.length === 0 ? null : { manifest: { profiles }, files };
 }
 
 /** Keeps a job's profiles as its artifacts; the manifest goes last, so it never names a missing file. */

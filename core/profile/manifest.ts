@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Checkpoint } from '../checkpoint.js';
 import { parseJsonWith } from '../results/importers/json-text.js';
 import { formatIssue, SIDES, type SideName } from '../results/schema.js';
 
@@ -53,3 +54,17 @@ export const runProfileKey = (runId: string, platform: string, benchmark: string
   `profiles/${runId}/${platform}/${profileFileName(benchmark, side)}`;
 export const runProfileManifestKey = (runId: string, platform: string) =>
   `profiles/${runId}/${platform}/${PROFILE_MANIFEST_FILE}`;
+
+/** The results a benchmark produced, from the rounds of a checkpoint that still hold their samples. */
+export function benchmarkResults(checkpoint: Checkpoint, benchmark: string): ProfiledResult[] {
+  const results = new Map<string, ProfiledResult>();
+  const entry = checkpoint.benchmarks.find((b) => b.name === benchmark);
+  for (const round of entry?.rounds ?? [])
+    for (const imported of round.imports ?? [])
+      for (const b of imported.benchmarks) {
+        const { kind, name } = b.group;
+        const result = { name: b.name, group: name === undefined ? { kind } : { kind, name } };
+        results.set(resultKey(result), result);
+      }
+  return [...results.values()];
+}
