@@ -1,4 +1,4 @@
-import { access, mkdir, rm } from 'node:fs/promises';
+import { access, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobSide, JobSpec } from '../core/job-spec.js';
 import { SIDES, type SideName } from '../core/results/schema.js';
@@ -21,11 +21,35 @@ async function hasCommit(repoDir: string, sha: string): Promise<boolean> {
   return (await git(['cat-file', '-e', `${sha}^{commit}`], repoDir)).ok;
 }
 
+/**
+ * A runner killed in the middle of a git command (a preemption, the worker killed) leaves git's
+ * lock files, and every later git command in the clone or its worktrees refuses to run; a killed
+ * `git worktree add` leaves its worktree marked `locked`, which `git worktree prune` then keeps.
+ * The job's folder belongs to one runner at a time and the previous one is dead, so nothing here
+ * is held by anyone.
+ */
+async function removeStaleLocks(gitDir: string, log: (line: string) => void): Promise<void> {
+  const locks: string[] = [];
+  for (const entry of await readdir(gitDir, { withFileTypes: true })) {
+    if (entry.name === 'objects') continue;
+    if (entry.isFile() && entry.name.endsWith('.lock')) locks.push(join(gitDir, entry.name));
+    if (!entry.isDirectory()) continue;
+    for (const inner of await readdir(join(gitDir, entry.name), { withFileTypes: true, recursive: true })) {
+      const stale = inner.name.endsWith('.lock') || (entry.name === 'worktrees' && inner.name === 'locked');
+      if (inner.isFile() && stale) locks.push(join(inner.parentPath, inner.name));
+    }
+  }
+  if (locks.length === 0) return;
+  await Promise.all(locks.map((lock) => rm(lock, { force: true })));
+  log(`removed ${locks.length} lock files a killed git left in ${gitDir}`);
+}
+
 async function ensureClone(url: string, repoDir: string, log: (line: string) => void): Promise<void> {
   if (await exists(join(repoDir, '.git'))) {
     const origin = await git(['remote', 'get-url', 'origin'], repoDir);
     if (origin.ok && origin.stdout === url) {
       log(`reusing the clone in ${repoDir}`);
+      await removeStaleLocks(join(repoDir, '.git'), log);
       return;
     }
     await rm(repoDir, { recursive: true, force: true });

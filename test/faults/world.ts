@@ -170,7 +170,10 @@ export async function expectEachReportedOnce(
   expect(botComments).toHaveLength(requests.length);
   for (const [i, { source, workflowId }] of requests.entries()) {
     const outcome = outcomes[i];
-    expect(outcome, workflowId).toMatchObject({ outcome: 'done', runId: workflowId });
+    expect(outcome, `${workflowId}: ${JSON.stringify(outcome)}`).toMatchObject({
+      outcome: 'done',
+      runId: workflowId,
+    });
     const mine = botComments.filter((c) => c.body.includes(commentMarker(workflowId)));
     expect(mine, workflowId).toHaveLength(1);
     expect(mine[0]?.issueNumber).toBe(source.pr);
