@@ -121,7 +121,7 @@ export function profiledBenchmark(name = 'work', profileCommand?: string) {
     workdir: '.',
     output: { path: 'bench.txt', format: 'go-bench' as const },
     // Enough rounds for the paired test to call the change (half the work) significant.
-    iterations: 6,
+    iterations: 10,
     warmups: 0,
     timeoutSeconds: 120,
     env: GO_JOB_ENV,
