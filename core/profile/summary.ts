@@ -56,40 +56,58 @@ export function summarizeProfile(profile: Profile, options: SummaryOptions = {})
   const picked = sampleTypeIndex(profile, strings, options.sampleType);
   if ('error' in picked) return { ok: false, error: picked.error };
   const type = profile.sampleType[picked.index];
-  const functionNames = new Map<number, string>();
+  // Functions by name (two ids may share one), as small integers: a profile has up to hundreds of
+  // thousands of samples, and typed arrays keep summing them to a fraction of a second.
+  const names: string[] = [];
+  const indexOfName = new Map<string, number>();
+  const nameIndex = (name: string) => {
+    let index = indexOfName.get(name);
+    if (index === undefined) {
+      index = names.push(name) - 1;
+      indexOfName.set(name, index);
+    }
+    return index;
+  };
+  const functionIndex = new Map<number, number>();
   for (const f of profile.function) {
     const name = strings[Number(f.name)] || strings[Number(f.systemName)] || `function ${String(f.id)}`;
-    functionNames.set(Number(f.id), name);
+    functionIndex.set(Number(f.id), nameIndex(name));
   }
   // A location's lines are its inlined frames, innermost first; one without lines is unsymbolized.
-  const frames = new Map<number, string[]>();
+  const frames = new Map<number, number[]>();
   for (const location of profile.location) {
-    const names = location.line.map((l) => functionNames.get(Number(l.functionId)) ?? '?');
+    const own = location.line.map((l) => functionIndex.get(Number(l.functionId)) ?? nameIndex('?'));
     frames.set(
       Number(location.id),
-      names.length > 0 ? names : [`0x${BigInt(location.address).toString(16)}`],
+      own.length > 0 ? own : [nameIndex(`0x${BigInt(location.address).toString(16)}`)],
     );
   }
-  const functions = new Map<string, FunctionCost>();
-  const cost = (name: string) => {
-    let entry = functions.get(name);
-    if (entry === undefined) {
-      entry = { flat: 0, cum: 0 };
-      functions.set(name, entry);
-    }
-    return entry;
-  };
+  const stacks = profile.sample.map((sample) =>
+    sample.locationId.flatMap((id) => frames.get(Number(id)) ?? [nameIndex(`location ${String(id)}`)]),
+  );
+  const focused = names.map((name) => options.focus === undefined || options.focus.test(name));
+  const flat = new Float64Array(names.length);
+  const cum = new Float64Array(names.length);
+  // The sample that last added to a function's cumulative value: recursion counts once.
+  const seen = new Int32Array(names.length).fill(-1);
   let total = 0;
-  for (const sample of profile.sample) {
+  for (const [s, sample] of profile.sample.entries()) {
     const value = Number(sample.value[picked.index] ?? 0);
+    const stack = stacks[s] as number[];
     if (value === 0) continue;
     total += value;
-    const stack = sample.locationId.flatMap((id) => frames.get(Number(id)) ?? [`location ${id}`]);
-    if (options.focus !== undefined && !stack.some((name) => options.focus?.test(name))) continue;
+    if (options.focus !== undefined && !stack.some((i) => focused[i])) continue;
     const leaf = stack[0];
-    if (leaf !== undefined) cost(leaf).flat += value;
-    for (const name of new Set(stack)) cost(name).cum += value;
+    if (leaf !== undefined) flat[leaf] = (flat[leaf] as number) + value;
+    for (const i of stack) {
+      if (seen[i] === s) continue;
+      seen[i] = s;
+      cum[i] = (cum[i] as number) + value;
+    }
   }
+  const functions = new Map<string, FunctionCost>();
+  for (const [i, name] of names.entries())
+    if ((cum[i] as number) > 0) functions.set(name, { flat: flat[i] as number, cum: cum[i] as number });
   return {
     ok: true,
     summary: {
