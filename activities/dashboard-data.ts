@@ -142,7 +142,7 @@ function platformView(p: StoredPlatformRun, withComputedReport: boolean): RunPla
     })),
     reportMarkdown:
       withComputedReport && twoSided && p.results !== null
-        ? renderMarkdown(compareResults(p.results.benchmarks, DEFAULT_OPTIONS))
+        ? renderMarkdown(compareResults(p.results.benchmarks, DEFAULT_OPTIONS, p.results.run.adaptive))
         : null,
     startedAt: p.results?.run.startedAt ?? null,
     finishedAt: p.results?.run.finishedAt ?? null,

@@ -15,7 +15,7 @@ function judge(results: BenchbotResults): {
   summary: string;
   comparison: ResultsComparison;
 } {
-  const comparison = compareResults(results.benchmarks, DEFAULT_OPTIONS);
+  const comparison = compareResults(results.benchmarks, DEFAULT_OPTIONS, results.run.adaptive);
   return {
     markdown: renderMarkdown(comparison, { budget: REPORT_BUDGET }),
     summary: summaryLine(comparison),

@@ -20,6 +20,7 @@ import {
 import { TRUNK_WORKFLOW_TYPE, windowSeconds } from '../core/trunk/schedules.js';
 import { type PlatformSummary, renderTrunkSummary } from '../core/trunk/summary.js';
 import { branchCommits, refreshMirror } from './git/resolve-refs.js';
+import { upsertCommitComment } from './github/commit-comments.js';
 import { updateIssue, upsertMarkedIssue } from './github/issues.js';
 import { createGitHubSession } from './github/session.js';
 import { deleteJobArtifacts, resultsOf } from './job-artifacts.js';
@@ -46,6 +47,8 @@ export interface PreparedTrunkRun {
   plan: TrunkPlan;
   /** The newest commit of the branch measured successfully on some platform; null before the first. */
   baselineSha: string | null;
+  /** Post the run's summary on the benchmarked commit (absent in histories from before the option). */
+  commitComment?: boolean;
 }
 
 /** One platform's job, as the workflow collected it: results inline (older histories) or by reference. */
@@ -72,8 +75,10 @@ export interface RecordedTrunkRun {
 const ACTIVE_REQUEST_STATES = "('queued', 'building', 'running', 'comparing')";
 // Report room per platform in the summary file (GitHub caps a job summary at 1 MiB).
 const PLATFORM_REPORT_BUDGET = 60_000;
+// GitHub refuses a comment body over 65,536 characters.
+const COMMENT_LIMIT = 65_536;
 
-function scheduleOrFail(
+export function scheduleOrFail(
   config: BenchbotConfig,
   repoName: string,
   name: string,
@@ -89,7 +94,7 @@ function scheduleOrFail(
   return [repo, schedule];
 }
 
-function platformsOf(repo: RepoConfig, schedule: ScheduleConfig): string[] {
+export function platformsOf(repo: RepoConfig, schedule: ScheduleConfig): string[] {
   const platforms = schedule.platforms ?? repo.platforms;
   const unknown = platforms.filter((p) => !repo.platforms.includes(p));
   if (unknown.length > 0) {
@@ -115,6 +120,25 @@ function newestOf(runs: ReadonlyArray<RunOnPlatform | null>): RunOnPlatform | nu
   return best;
 }
 
+/** The newest run of a branch on any of the platforms; with `status`, only runs that ended so there. */
+export async function newestRunOfBranch(
+  store: StoreAccess,
+  repository: string,
+  branch: string,
+  platforms: readonly string[],
+  status?: 'ok',
+): Promise<RunOnPlatform | null> {
+  return newestOf(
+    await store.use((s) =>
+      Promise.all(
+        platforms.map((platform) =>
+          s.latestRun({ repository, branch, platform, ...(status ? { status } : {}) }),
+        ),
+      ),
+    ),
+  );
+}
+
 export function createTrunkActivities(deps: TrunkActivityDeps) {
   const { config, store } = deps;
   const { octokit, whoAmI } = createGitHubSession(deps);
@@ -133,7 +157,9 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
     if (run === null || isAA(input)) return [];
     return run.platforms.flatMap((p) => {
       if (p.status !== 'ok' || p.results === null) return [];
-      const slowdowns = slowdownsOf(compareResults(p.results.benchmarks, DEFAULT_OPTIONS));
+      const slowdowns = slowdownsOf(
+        compareResults(p.results.benchmarks, DEFAULT_OPTIONS, p.results.run.adaptive),
+      );
       return slowdowns.length === 0 ? [] : [{ platform: p.platform, slowdowns }];
     });
   }
@@ -151,18 +177,8 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
       const [repo, schedule] = scheduleOrFail(config, input.repo, input.schedule);
       const platforms = platformsOf(repo, schedule);
       const branch = schedule.branch;
-      const lookup = async (status?: 'ok') =>
-        newestOf(
-          await store.use((s) =>
-            Promise.all(
-              platforms.map((platform) =>
-                s.latestRun({ repository: repo.name, branch, platform, ...(status ? { status } : {}) }),
-              ),
-            ),
-          ),
-        );
-      const last = await lookup();
-      const lastOk = await lookup('ok');
+      const last = await newestRunOfBranch(store, repo.name, branch, platforms);
+      const lastOk = await newestRunOfBranch(store, repo.name, branch, platforms, 'ok');
       const mirror = await refreshMirror(repo.url, join(config.dataDir, 'git-cache'));
       const after = last?.run.commitRange?.to ?? last?.platform.sides.changed?.sha ?? null;
       const { commits, continued } = await branchCommits(mirror, branch, { after });
@@ -185,6 +201,7 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
         strategy: schedule.strategy,
         plan,
         baselineSha: lastOk?.platform.sides.changed?.sha ?? null,
+        commitComment: schedule.commitComment,
       };
     },
 
@@ -220,7 +237,7 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
           sections.push({ platform: p.platform, status: 'failed', text: p.failure });
           continue;
         }
-        const comparison = compareResults(p.results.benchmarks, DEFAULT_OPTIONS);
+        const comparison = compareResults(p.results.benchmarks, DEFAULT_OPTIONS, p.results.run.adaptive);
         summaries.push(`${p.platform}: ${summaryLine(comparison)}`);
         const slowdowns = aa ? [] : slowdownsOf(comparison);
         if (slowdowns.length > 0) suspects.push({ platform: p.platform, slowdowns });
@@ -270,9 +287,35 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
     /** The suspects that the interleaved re-run found slower again; its results go once judged. */
     async confirmSlowdowns(input: { suspects: Slowdown[] } & ResultsSource): Promise<Slowdown[]> {
       const results = await resultsOf(store, input);
-      const again = slowdownsOf(compareResults(results.benchmarks, DEFAULT_OPTIONS));
+      const again = slowdownsOf(compareResults(results.benchmarks, DEFAULT_OPTIONS, results.run.adaptive));
       if ('ref' in input) await deleteJobArtifacts(store, input.ref);
       return confirmedSlowdowns(input.suspects, again);
+    },
+
+    /**
+     * The recorded run's summary as a comment on the commit it measured (schedules with
+     * `commitComment: true`); one comment per run, found again by its marker on a retry.
+     */
+    async commentTrunkSummary(input: {
+      repo: string;
+      runId: string;
+      sha: string;
+    }): Promise<{ id: number } | null> {
+      const recorded = await store.use((s) => s.runReport(input.runId));
+      if (recorded?.report == null) return null;
+      const marker = `<!-- benchbot:trunk-summary:${input.runId} -->`;
+      const whole = `${marker}\n${recorded.report}`;
+      const body =
+        whole.length <= COMMENT_LIMIT
+          ? whole
+          : `${marker}\n**Trunk run \`${input.runId}\`**: ${recorded.summary ?? ''}\n\nThe whole report is too long for a comment: \`benchbot runs show ${input.runId}\` prints it.`;
+      const { id } = await upsertCommitComment(octokit(), await whoAmI(), {
+        repo: input.repo,
+        sha: input.sha,
+        marker,
+        body,
+      });
+      return { id };
     },
 
     /**

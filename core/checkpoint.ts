@@ -33,6 +33,25 @@ const roundSchema = z.strictObject({
   attempt: z.int().positive(),
   /** Absent in a ledger. */
   imports: z.array(sideImportSchema).optional(),
+  /** Time both sides' runs took: paces adaptive rounds (absent in checkpoints of older runners). */
+  elapsedMs: z.number().nonnegative().optional(),
+});
+
+/**
+ * The look after every benchmark's planned rounds (adaptive rounds, core/adaptive-rounds.ts), kept
+ * so that a resumed job continues with the decisions it took instead of taking them again.
+ */
+const lookSchema = z.strictObject({
+  benchmarks: z.array(
+    z.strictObject({
+      name: z.string().min(1),
+      extraRounds: z.int().nonnegative(),
+      /** benchmarkKey of each measurement still undecided. */
+      undecided: z.array(z.string()),
+      /** Why no extra rounds could be decided, if so. */
+      note: z.string().optional(),
+    }),
+  ),
 });
 
 const benchmarkSchema = z.strictObject({
@@ -51,11 +70,13 @@ const checkpointSchema = z.strictObject({
   specDigest: z.string().min(1),
   attempts: z.array(attemptSchema).min(1),
   benchmarks: z.array(benchmarkSchema),
+  look: lookSchema.optional(),
 });
 
 export type Checkpoint = z.infer<typeof checkpointSchema>;
 export type CheckpointBenchmark = z.infer<typeof benchmarkSchema>;
 export type CheckpointRound = z.infer<typeof roundSchema>;
+export type CheckpointLook = z.infer<typeof lookSchema>;
 export type AttemptRecord = z.infer<typeof attemptSchema>;
 export interface RoundImport {
   side: SideName;
@@ -88,13 +109,15 @@ export function serializeCheckpoint(checkpoint: Checkpoint): string {
   return `${JSON.stringify(checkpoint)}\n`;
 }
 
+const withoutSamples = ({ imports: _samples, ...kept }: CheckpointRound): CheckpointRound => kept;
+
 /** The checkpoint without samples: what is done, small whatever the suite. */
 export function toLedger(checkpoint: Checkpoint): Checkpoint {
   return {
     ...checkpoint,
     benchmarks: checkpoint.benchmarks.map((b) => ({
       ...b,
-      rounds: b.rounds.map(({ round, attempt }) => ({ round, attempt })),
+      rounds: b.rounds.map(withoutSamples),
     })),
   };
 }
@@ -105,9 +128,7 @@ export function withOnlyRound(checkpoint: Checkpoint, benchmark: string, round: 
     ...checkpoint,
     benchmarks: checkpoint.benchmarks.map((b) => ({
       ...b,
-      rounds: b.rounds.map((r) =>
-        b.name === benchmark && r.round === round ? r : { round: r.round, attempt: r.attempt },
-      ),
+      rounds: b.rounds.map((r) => (b.name === benchmark && r.round === round ? r : withoutSamples(r))),
     })),
   };
 }

@@ -3,16 +3,18 @@ import type { JobSpec } from './job-spec.js';
 import { combineImports } from './results/importers/combine.js';
 import { issuesFromZod } from './results/importers/json-text.js';
 import {
+  type AdaptiveRecord,
   type BenchbotResults,
   type Benchmark,
   type BenchmarkFailure,
   benchmarkKey,
-  CURRENT_SCHEMA_VERSION,
   formatIssue,
   RESULTS_SCHEMA,
   resultsSchema,
   SIDES,
+  schemaVersionFor,
 } from './results/schema.js';
+import { FIRST_LOOK_SHARE, SPENDING_RULE } from './stats/alpha-spending.js';
 
 // The results file from a job's checkpoint: built by the runner when it finishes, and by the
 // Kubernetes executor from the checkpoint it merged out of a pod's log (the pod only has a ledger
@@ -61,7 +63,7 @@ export function benchmarkResults(entry: CheckpointBenchmark): Benchmark[] {
  * Each finished benchmark's entries; one whose inner names collide with an earlier one's is failed
  * with a reason instead of silently merging two different measurements.
  */
-function finishedBenchmarks(checkpoint: Checkpoint): Map<string, Benchmark[]> {
+export function finishedBenchmarks(checkpoint: Checkpoint): Map<string, Benchmark[]> {
   const taken = new Map<string, string>();
   const byName = new Map<string, Benchmark[]>();
   for (const entry of checkpoint.benchmarks) {
@@ -104,6 +106,36 @@ function runWarnings(checkpoint: Checkpoint): string[] {
   return [...new Set(warnings)];
 }
 
+/**
+ * What the results file records of adaptive rounds (run.adaptive; see core/adaptive-rounds.ts):
+ * undefined for a spec without them.
+ */
+export function adaptiveRecord(spec: JobSpec, checkpoint: Checkpoint): AdaptiveRecord | undefined {
+  if (!spec.benchmarks.some((b) => b.adaptive !== undefined)) return undefined;
+  const extended = (checkpoint.look?.benchmarks ?? []).flatMap((decided) => {
+    const benchmark = spec.benchmarks.find((b) => b.name === decided.name);
+    const entry = checkpoint.benchmarks.find((e) => e.name === decided.name);
+    if (benchmark === undefined || entry?.status !== 'ok' || entry.rounds.length <= benchmark.iterations)
+      return [];
+    const undecided = new Set(decided.undecided);
+    const measurements = benchmarkResults(entry).map((b) => ({
+      group: b.group,
+      name: b.name,
+      metric: b.metric,
+      look: undecided.has(benchmarkKey(b)) ? (2 as const) : (1 as const),
+    }));
+    return [
+      {
+        benchmark: decided.name,
+        plannedRounds: benchmark.iterations,
+        rounds: entry.rounds.length,
+        measurements,
+      },
+    ];
+  });
+  return { spending: SPENDING_RULE, firstLookShare: FIRST_LOOK_SHARE, extended };
+}
+
 export type AssembleResult = { ok: true; results: BenchbotResults } | { ok: false; error: string };
 
 /** The results file from the spec and a checkpoint in which every benchmark finished, in the spec's order. */
@@ -125,9 +157,10 @@ export function assembleResults(spec: JobSpec, checkpoint: Checkpoint, finishedA
     }),
   );
   const warnings = runWarnings(checkpoint);
+  const adaptive = adaptiveRecord(spec, checkpoint);
   const candidate = {
     schema: RESULTS_SCHEMA,
-    schemaVersion: CURRENT_SCHEMA_VERSION,
+    schemaVersion: schemaVersionFor({ adaptive }),
     run: {
       repository: spec.repository,
       reason: spec.reason,
@@ -140,6 +173,7 @@ export function assembleResults(spec: JobSpec, checkpoint: Checkpoint, finishedA
       runnerVersion: last.runnerVersion,
       interleaved: true,
       ...(warnings.length === 0 ? {} : { warnings }),
+      ...(adaptive === undefined ? {} : { adaptive }),
     },
     benchmarks,
   };

@@ -54,6 +54,12 @@ const benchmarkSchema = z.strictObject({
   /** Per run of the command, not for all rounds together. */
   timeoutSeconds: z.int().positive(),
   env: envSchema,
+  /**
+   * Adaptive rounds (core/adaptive-rounds.ts): while undecided after `iterations` rounds, up to
+   * `maxRounds` in all, as many as fit in `extraSeconds` at the planned rounds' pace. Absent: no
+   * extra rounds (and a spec that has none is the same as before adaptive rounds existed).
+   */
+  adaptive: z.strictObject({ maxRounds: z.int().positive(), extraSeconds: z.int().positive() }).optional(),
   /** Absent when the benchmark takes no profile, so specs (and their digests) stay as they were. */
   profile: z
     .strictObject({ command: z.string().min(1), path: insidePath, format: z.literal('pprof') })
@@ -83,6 +89,13 @@ export const jobSpecSchema = z
   .superRefine((spec, ctx) => {
     const seen = new Set<string>();
     spec.benchmarks.forEach((b, i) => {
+      if (b.adaptive !== undefined && b.adaptive.maxRounds <= b.iterations) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['benchmarks', i, 'adaptive', 'maxRounds'],
+          message: `maxRounds ${b.adaptive.maxRounds} is not above iterations ${b.iterations}; leave adaptive out for no extra rounds`,
+        });
+      }
       if (seen.has(b.name)) {
         ctx.addIssue({
           code: 'custom',
@@ -171,6 +184,9 @@ export function buildJobSpec(input: JobSpecInput): BuildJobSpec {
       warmups: b.warmups,
       timeoutSeconds: b.timeoutMinutes * 60,
       env: b.env,
+      ...(b.maxRounds === null || b.maxRounds <= b.iterations
+        ? {}
+        : { adaptive: { maxRounds: b.maxRounds, extraSeconds: b.extraRoundsMinutes * 60 } }),
       ...(b.profile === null ? {} : { profile: b.profile }),
     };
   });

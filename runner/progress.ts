@@ -8,25 +8,25 @@ export interface Progress {
   start(event: Omit<Extract<ProgressEvent, { type: 'progress' }>, 'type' | 'done' | 'total'>): void;
   /** Marks `count` steps finished (skipped steps of a resumed run count as finished). */
   advance(count?: number): void;
+  /** Adds `count` steps to the total (extra rounds decided on the way). */
+  extend(count: number): void;
   checkpoint(event: Omit<Extract<ProgressEvent, { type: 'checkpoint' }>, 'type'>): void;
-  /** Adds `count` steps to the total (profiles, known only once the rounds are done). */
-  add(count: number): void;
   finish(): void;
 }
 
-export function createProgress(write: (line: string) => void, steps: number): Progress {
+export function createProgress(write: (line: string) => void, planned: number): Progress {
   let done = 0;
-  let total = steps;
+  let total = planned;
   const emit = (event: ProgressEvent) => write(`${JSON.stringify(event)}\n`);
   return {
     start: (event) => emit({ type: 'progress', ...event, done, total }),
     advance: (count = 1) => {
       done = Math.min(total, done + count);
     },
-    checkpoint: (event) => emit({ type: 'checkpoint', ...event }),
-    add: (count) => {
+    extend: (count) => {
       total += count;
     },
+    checkpoint: (event) => emit({ type: 'checkpoint', ...event }),
     finish: () => {
       done = total;
       emit({ type: 'progress', phase: 'done', done, total });

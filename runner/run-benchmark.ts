@@ -103,6 +103,7 @@ export async function runBenchmark(
     entry.rounds = [];
   };
   let round: RoundImport[] = [];
+  let roundNs = 0n;
   for (const [index, run] of plan.entries()) {
     const side: SideName = run.side;
     const worktree = ctx.worktrees[side];
@@ -151,10 +152,17 @@ export async function runBenchmark(
       if (!entry.warnings.includes(line)) entry.warnings.push(line);
     }
     round.push({ side, benchmarks: result.imported });
+    roundNs += outcome.elapsedNs;
     const next = plan[index + 1];
     if (next === undefined || next.round !== run.round || next.phase !== 'run') {
-      entry.rounds.push({ round: run.round, attempt, imports: round });
+      entry.rounds.push({
+        round: run.round,
+        attempt,
+        imports: round,
+        elapsedMs: Number(roundNs / 1000n) / 1000,
+      });
       round = [];
+      roundNs = 0n;
       await onRound(run.round);
     }
   }

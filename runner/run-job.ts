@@ -8,9 +8,10 @@ import {
   hasAllSamples,
 } from '../core/checkpoint.js';
 import { assembleResults, benchmarkStatus } from '../core/job-results.js';
-import type { JobSpec } from '../core/job-spec.js';
+import type { JobBenchmark, JobSpec } from '../core/job-spec.js';
 import { SIDES, serializeResults } from '../core/results/schema.js';
 import { RUNNER_EXIT } from '../core/runner-protocol.js';
+import { runAdaptiveRounds } from './adaptive-rounds.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { buildSide } from './build.js';
 import { captureProfiles, profilesToCapture, writeProfileManifest } from './capture-profiles.js';
@@ -20,7 +21,7 @@ import { git } from './git.js';
 import { noiseWarnings, readMachineFacts } from './machine-facts.js';
 import { createProgress } from './progress.js';
 import { runBenchmark } from './run-benchmark.js';
-import { prepareWorktrees } from './workspace.js';
+import { prepareWorktrees, type Worktrees } from './workspace.js';
 
 export interface JobOptions {
   spec: JobSpec;
@@ -96,6 +97,7 @@ export async function runJob(options: JobOptions): Promise<number> {
         },
       ],
       benchmarks: previous?.benchmarks ?? [],
+      ...(previous?.look === undefined ? {} : { look: previous.look }),
     };
     await writeCheckpoint(checkpointPath, checkpoint);
 
@@ -117,57 +119,77 @@ export async function runJob(options: JobOptions): Promise<number> {
       );
     }
 
-    // A job resumed after its last measured round may still owe profiles (they come after the rounds).
-    const profilesLeft = () => profilesToCapture(spec, checkpoint, outDir);
-    if (todo.length > 0 || (await profilesLeft()).length > 0) {
+    // Cloned and built on first need: a resumed job may have nothing left to measure.
+    let worktrees: Worktrees | null = null;
+    const checkout = async (): Promise<Worktrees> => {
+      if (worktrees !== null) return worktrees;
       progress.start({ phase: 'clone' });
-      const worktrees = await prepareWorktrees(spec, workDir, log);
+      const prepared = await prepareWorktrees(spec, workDir, log);
       for (const side of buildSteps > 0 ? SIDES : []) {
         progress.start({ phase: 'build', side });
-        await buildSide(spec, side, worktrees[side], logDir, log);
+        await buildSide(spec, side, prepared[side], logDir, log);
         progress.advance();
       }
-      const of = spec.benchmarks.length;
-      for (const benchmark of todo) {
-        let entry: CheckpointBenchmark | undefined = entryOf(benchmark.name);
-        if (entry === undefined) {
-          entry = { name: benchmark.name, status: 'running', attempt, rounds: [], warnings: [] };
-          checkpoint.benchmarks.push(entry);
-        }
-        entry.attempt = attempt;
-        const left = benchmark.iterations - entry.rounds.length;
-        log(`${benchmark.name}: ${benchmark.warmups} warm-up and ${left} measured rounds`);
-        await runBenchmark(
-          { spec, worktrees, attempt, pinCpus, logDir, progress, log },
-          benchmark,
-          entry,
-          async (round) => {
-            await writeCheckpoint(checkpointPath, checkpoint);
-            const rounds = benchmark.iterations;
-            const status = 'running';
-            progress.checkpoint({
-              benchmark: benchmark.name,
-              status,
-              round,
-              rounds,
-              attempt,
-              completed: finished(),
-              of,
-            });
-          },
-        );
-        await writeCheckpoint(checkpointPath, checkpoint);
-        const status = benchmarkStatus(entry);
-        progress.checkpoint({ benchmark: benchmark.name, status, attempt, completed: finished(), of });
-        log(`${benchmark.name}: ${status}`);
+      worktrees = prepared;
+      return prepared;
+    };
+    const of = spec.benchmarks.length;
+    const measure = async (benchmark: JobBenchmark, rounds: number, warmups: number) => {
+      const trees = await checkout();
+      let entry: CheckpointBenchmark | undefined = entryOf(benchmark.name);
+      if (entry === undefined) {
+        entry = { name: benchmark.name, status: 'running', attempt, rounds: [], warnings: [] };
+        checkpoint.benchmarks.push(entry);
       }
-      const profiling = await profilesLeft();
-      progress.add(2 * profiling.length);
-      await captureProfiles(
-        { spec, worktrees, pinCpus, outDir, logDir, progress, log },
-        profiling,
-        checkpoint,
+      entry.attempt = attempt;
+      const left = rounds - entry.rounds.length;
+      log(`${benchmark.name}: ${warmups} warm-up and ${left} measured rounds`);
+      await runBenchmark(
+        { spec, worktrees: trees, attempt, pinCpus, logDir, progress, log },
+        { ...benchmark, iterations: rounds, warmups },
+        entry,
+        async (round) => {
+          await writeCheckpoint(checkpointPath, checkpoint);
+          const status = 'running';
+          progress.checkpoint({
+            benchmark: benchmark.name,
+            status,
+            round,
+            rounds,
+            attempt,
+            completed: finished(),
+            of,
+          });
+        },
       );
+      await writeCheckpoint(checkpointPath, checkpoint);
+      const status = benchmarkStatus(entry);
+      progress.checkpoint({ benchmark: benchmark.name, status, attempt, completed: finished(), of });
+      log(`${benchmark.name}: ${status} after ${entry.rounds.length} rounds`);
+    };
+    for (const benchmark of todo) await measure(benchmark, benchmark.iterations, benchmark.warmups);
+    await runAdaptiveRounds({
+      spec,
+      checkpoint,
+      log,
+      progress,
+      measure,
+      saveLook: async (look) => {
+        await writeCheckpoint(checkpointPath, checkpoint);
+        const first = look.benchmarks[0];
+        if (first === undefined) return;
+        const status = entryOf(first.name)?.status ?? 'ok';
+        progress.checkpoint({ benchmark: first.name, status, attempt, completed: finished(), of });
+      },
+    });
+
+    // Profiles come after every measured round (adaptive ones too), so none is slowed by them; a
+    // job resumed after its rounds still takes the ones it misses.
+    const profiling = await profilesToCapture(spec, checkpoint, outDir);
+    if (profiling.length > 0) {
+      progress.extend(2 * profiling.length);
+      const context = { spec, worktrees: await checkout(), pinCpus, outDir, logDir, progress, log };
+      await captureProfiles(context, profiling, checkpoint);
       await writeCheckpoint(checkpointPath, checkpoint);
     }
     await writeProfileManifest(spec, checkpoint, outDir);

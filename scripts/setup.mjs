@@ -197,18 +197,19 @@ async function provideTemporalCli() {
 const canAptInstall = () => process.getuid?.() === 0 && onPath('apt-get') !== null;
 
 /** `apt-get install`, refreshing the package lists once when it fails (a fresh image has none). */
-async function aptInstall(pkg, purpose) {
-  say(`installing ${pkg} with apt-get (for ${purpose})…`);
+async function aptInstall(packages, purpose) {
+  const names = packages.join(' ');
+  say(`installing ${names} with apt-get (for ${purpose})…`);
   const aptStarted = Date.now();
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   try {
-    await run('apt-get', ['install', '-y', pkg], { env });
+    await run('apt-get', ['install', '-y', ...packages], { env });
   } catch {
     say('apt-get install failed; updating the package lists and trying again…');
     await run('apt-get', ['update'], { env });
-    await run('apt-get', ['install', '-y', pkg], { env });
+    await run('apt-get', ['install', '-y', ...packages], { env });
   }
-  say(`${pkg} installed in ${((Date.now() - aptStarted) / 1000).toFixed(0)} s`);
+  say(`${names} installed in ${((Date.now() - aptStarted) / 1000).toFixed(0)} s`);
 }
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -224,7 +225,7 @@ async function provideChromium() {
     say(`${CHROMIUM} is missing: ${hint}`);
     return;
   }
-  await aptInstall('chromium', 'the dashboard tests');
+  await aptInstall(['chromium'], 'the dashboard tests');
 }
 
 /**
@@ -243,7 +244,7 @@ async function providePostgres() {
     say(`PostgreSQL's initdb and pg_ctl are missing: ${hint}`);
     return;
   }
-  await aptInstall('postgresql', 'the results-store tests');
+  await aptInstall(['postgresql'], 'the results-store tests');
   const installed = findPostgresBin();
   if (!installed) {
     fail(`apt-get installed postgresql, but no ${DEBIAN_POSTGRES_ROOT}/<major>/bin has initdb and pg_ctl`);
@@ -270,7 +271,29 @@ async function provideBubblewrap() {
     say(`bwrap is missing: ${hint}`);
     return;
   }
-  await aptInstall('bubblewrap', 'the sandbox of pull-request code');
+  await aptInstall(['bubblewrap'], 'the sandbox of pull-request code');
+}
+
+/**
+ * What scripts/build-runner-image.sh needs to build the runner image without an image registry
+ * (mmdebstrap for the Debian base, podman with Debian's runc to build and run it, uidmap), which
+ * the Kubernetes end-to-end test runs. The image itself is built by that test, once per change of
+ * its inputs, not here.
+ */
+async function provideImageTools() {
+  const tools = { mmdebstrap: 'mmdebstrap', podman: 'podman', runc: 'runc', newuidmap: 'uidmap' };
+  const missing = Object.entries(tools).filter(([tool]) => onPath(tool) === null);
+  if (missing.length === 0) {
+    say(`runner image tools: ${Object.keys(tools).join(', ')}`);
+    return;
+  }
+  const packages = missing.map(([, pkg]) => pkg);
+  const hint = `install ${packages.join(' ')} (sudo apt-get install -y ${packages.join(' ')}) to build and run the runner image`;
+  if (process.platform !== 'linux' || !canAptInstall()) {
+    say(`${missing.map(([tool]) => tool).join(', ')} missing: ${hint}`);
+    return;
+  }
+  await aptInstall(packages, 'the runner image');
 }
 
 /**
@@ -291,6 +314,7 @@ await provideTemporalCli();
 await provideChromium();
 await provideBubblewrap();
 await providePostgres();
+await provideImageTools();
 await provideKubeTestBinaries();
 say(
   `ready in ${((Date.now() - started) / 1000).toFixed(0)} s. Next: npm start (runs benchbot), npm test (tests it)`,

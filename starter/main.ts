@@ -75,11 +75,21 @@ program
   )
   .option('--benchstat', "benchstat's decision rule: no correction, no minimum effect, unpaired")
   .option('--fail-on-regression', 'exit 1 when any benchmark is slower')
+  .option(
+    '--against <latest>',
+    'compare the one file given with the newest run of --repo and --branch stored in the results store',
+  )
+  .option('--repo <owner/name>', 'with --against: the repository (default: $GITHUB_REPOSITORY)')
+  .option('--branch <branch>', 'with --against: the branch (default: $GITHUB_REF_NAME)')
+  .option(
+    '--platform <platform>',
+    "with --against: the platform (default: the repository's first in the config)",
+  )
   // Usage errors (unknown option, missing file argument) exit 2 like every other invalid input.
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
   .action(async (base: string, changed: string | undefined, opts: RawCompareOptions) => {
     const { compare } = await import('./commands/compare.js');
-    process.exitCode = await compare(base, changed, opts);
+    process.exitCode = await compare(base, changed, opts, () => loadConfigOrExit(configPath()));
   });
 
 const profile = program.command('profile').description('CPU profiles (pprof) of benchmarks');
@@ -114,6 +124,23 @@ profile
   });
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+program
+  .command('record')
+  .description(
+    "store one commit's results (any supported tool format) as a run of a branch, straight into the results store: CI without a worker",
+  )
+  .argument('<results>', "the results file of the commit measured (a tool's own output)")
+  .option('--repo <owner/name>', 'repository (default: $GITHUB_REPOSITORY)')
+  .option('--branch <branch>', 'branch whose history it joins (default: $GITHUB_REF_NAME)')
+  .option('--sha <sha>', 'the full commit SHA measured (default: $GITHUB_SHA)')
+  .option('--platform <platform>', "platform it ran on (default: the repository's first in the config)")
+  .option('--input-format <format>', 'the tool that wrote the file (default: detected)')
+  .option('--reason <reason>', 'schedule or manual (default: schedule when $GITHUB_EVENT_NAME is schedule)')
+  .action(async (file: string, opts: import('./commands/record.js').RecordOptions) => {
+    const { record } = await import('./commands/record.js');
+    process.exitCode = await record(await loadConfigOrExit(configPath()), file, opts);
+  });
 
 program
   .command('run')

@@ -9,10 +9,14 @@ import {
 import type { BenchbotConfig } from '../core/config/index.js';
 import {
   type DesiredSchedule,
+  type DesiredWatchdog,
   desiredSchedules,
+  desiredWatchdog,
   findSchedule,
   isTrunkScheduleId,
   TRUNK_WORKFLOW_TYPE,
+  WATCHDOG_WORKFLOW_TYPE,
+  watchdogScheduleId,
 } from '../core/trunk/schedules.js';
 
 // benchbot.yaml's trunk schedules as Temporal Schedules. The config is the source of truth for
@@ -124,7 +128,57 @@ export async function syncSchedules(
       if (!(err instanceof ScheduleNotFoundError)) throw err;
     }
   }
+  const watchdog = await syncWatchdog(client, desiredWatchdog(config, taskQueue), taskQueue);
+  if (watchdog !== null) done.push(watchdog);
   return done;
+}
+
+/**
+ * The missing-data watchdog's Schedule: created with the first schedule that alerts, deleted with
+ * the last. Overlap SKIP keeps one check at a time, so two checks never open the same issue twice;
+ * a tick missed while no worker ran is made up once (catch-up window of one interval).
+ */
+async function syncWatchdog(
+  client: Client,
+  desired: DesiredWatchdog | null,
+  taskQueue: string,
+): Promise<{ scheduleId: string; action: SyncAction } | null> {
+  const id = watchdogScheduleId(taskQueue);
+  const current = await describeOrNull(client, id);
+  if (desired === null) {
+    if (current === null) return null;
+    await client.schedule.getHandle(id).delete();
+    return { scheduleId: id, action: 'deleted' };
+  }
+  const shape = {
+    spec: { intervals: [{ every: desired.everySeconds * 1000 }] },
+    action: {
+      type: 'startWorkflow' as const,
+      workflowType: WATCHDOG_WORKFLOW_TYPE,
+      args: [],
+      taskQueue,
+      workflowId: id,
+      memo: { [FINGERPRINT]: desired.fingerprint },
+    },
+    policies: { overlap: 'SKIP' as const, catchupWindow: Math.max(60, desired.everySeconds) * 1000 },
+  };
+  if (current === null) {
+    try {
+      await client.schedule.create({
+        scheduleId: id,
+        ...shape,
+        memo: { benchbot: { watchdog: true, taskQueue } },
+      });
+    } catch (err) {
+      if (err instanceof ScheduleAlreadyRunning) return { scheduleId: id, action: 'unchanged' };
+      throw err;
+    }
+    return { scheduleId: id, action: 'created' };
+  }
+  if (current.action.memo?.[FINGERPRINT] === desired.fingerprint)
+    return { scheduleId: id, action: 'unchanged' };
+  await client.schedule.getHandle(id).update((previous) => ({ ...shape, state: previous.state }));
+  return { scheduleId: id, action: 'updated' };
 }
 
 export interface ScheduleRow {

@@ -21,6 +21,7 @@ import { createRepositoryActivities } from '../activities/repository-activities.
 import { createStoreAccess } from '../activities/results-store/access.js';
 import { createTriggerActivities } from '../activities/trigger-validation.js';
 import { createTrunkActivities } from '../activities/trunk-activities.js';
+import { createTrunkWatchActivities } from '../activities/trunk-watch-activities.js';
 import type { BenchbotConfig } from '../core/config/index.js';
 import { heartbeatWhileRunning } from './heartbeat-while-running.js';
 import { bundlerLoggerFor } from './logger.js';
@@ -165,13 +166,14 @@ export async function createWorkers(options: WorkerOptions): Promise<BenchbotWor
     ...(options.retryAfterUnitMs === undefined ? {} : { retryAfterUnitMs: options.retryAfterUnitMs }),
   });
   const reports = createReportActivities(store);
-  const trunk = createTrunkActivities({
+  const trunkDeps = {
     config,
     store,
     env: options.env,
     logger: options.logger,
     ...(options.retryAfterUnitMs === undefined ? {} : { retryAfterUnitMs: options.retryAfterUnitMs }),
-  });
+  };
+  const trunk = createTrunkActivities(trunkDeps);
   const main = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
@@ -196,6 +198,7 @@ export async function createWorkers(options: WorkerOptions): Promise<BenchbotWor
       }),
       ...reports,
       ...trunk,
+      ...createTrunkWatchActivities(trunkDeps),
     },
   });
   const executor = await createExecutor(options);

@@ -122,6 +122,12 @@ export async function trunkRun(input: TrunkRunInput): Promise<TrunkOutcome> {
     platforms,
   });
 
+  // Older histories prepared no commitComment: they reach no patched() call and replay unchanged.
+  if (prepared.commitComment === true && patched('trunk-commit-comment')) {
+    step = 'commenting';
+    await trunk.commentTrunkSummary({ repo: prepared.repo, runId, sha: plan.pick.sha });
+  }
+
   step = recorded.suspects.length > 0 ? 'confirming' : 'done';
   const confirmed = (
     await Promise.all(

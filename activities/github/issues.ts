@@ -9,13 +9,22 @@ export interface MarkedIssue {
   body: string;
 }
 
-/** Edits the title and body of an issue we opened (state untouched: its owner may have closed it). */
-export async function updateIssue(octokit: GitHubClient, number: number, issue: MarkedIssue): Promise<void> {
+/**
+ * Edits the title and body of an issue we opened; its state only when `state` says (otherwise
+ * untouched: its owner may have closed it).
+ */
+export async function updateIssue(
+  octokit: GitHubClient,
+  number: number,
+  issue: MarkedIssue,
+  state?: 'open' | 'closed',
+): Promise<void> {
   await octokit.rest.issues.update({
     ...ownerRepo(issue.repo),
     issue_number: number,
     title: issue.title,
     body: issue.body,
+    ...(state === undefined ? {} : { state }),
   });
 }
 

@@ -47,6 +47,21 @@ function checkBenchmarks(repo: RepoFile, repoIndex: number): ConfigProblem[] {
         message: `duplicate benchmark ${JSON.stringify(benchmark.name)} in ${repo.name}, already defined at ${formatConfigPath(['repos', repoIndex, 'benchmarks', first])}; rename or remove one`,
       });
     }
+    const maxRounds =
+      benchmark.maxRounds === undefined ? repo.benchmarkDefaults.maxRounds : benchmark.maxRounds;
+    const iterations = benchmark.iterations ?? repo.benchmarkDefaults.iterations;
+    if (maxRounds !== null && maxRounds < iterations) {
+      const where =
+        benchmark.maxRounds !== undefined
+          ? [...path, 'maxRounds']
+          : benchmark.iterations !== undefined
+            ? [...path, 'iterations']
+            : ['repos', repoIndex, 'benchmarkDefaults', 'maxRounds'];
+      problems.push({
+        path: where,
+        message: `benchmark ${JSON.stringify(benchmark.name)} has maxRounds ${maxRounds}, fewer than its ${iterations} planned rounds (iterations); set maxRounds to at least ${iterations}, or null for no extra rounds`,
+      });
+    }
     if (benchmark.command === undefined && repo.benchmarkDefaults.command === null) {
       problems.push({
         path,

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { OUTPUT_FORMATS, WALL_CLOCK_FORMAT } from '../results/output-formats.js';
 import { SANDBOX_KINDS } from '../sandbox.js';
 import { type ConfigProblem, checkConfig } from './checks.js';
+import { deriveConfig } from './derive.js';
 import { parseDurationSeconds } from './duration.js';
+import { profileSchema } from './profile.js';
 
 // The config file format, validated with zod. Every object is strict so a typo (or a pasted secret
 // such as `token:`) is an error instead of being silently ignored. Every field has a default, so
@@ -21,8 +23,7 @@ const GITHUB_LOGIN_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(\[bot\])
 // Five cron fields (minute hour day-of-month month day-of-week), or a macro such as @daily.
 const CRON_PATTERN = /^(@[a-z]+|(\S+\s+){4}\S+)$/;
 
-/** Placeholder in a benchmark's `command` and `output.path` replaced by the benchmark's name. */
-export const NAME_PLACEHOLDER = '{{name}}';
+export { NAME_PLACEHOLDER } from './derive.js';
 
 /** GitHub's `author_association` values. */
 export const AUTHOR_ASSOCIATIONS = [
@@ -274,22 +275,14 @@ const benchmarkDefaultsSchema = z.strictObject({
   workdir: relativeDirSchema.default('.'),
   output: benchmarkOutputDefaultsSchema.prefault({}),
   iterations: positiveInt.default(10),
+  // Adaptive rounds: a benchmark still undecided after `iterations` rounds runs more, up to
+  // maxRounds in all and extraRoundsMinutes of extra rounds; null: exactly `iterations` rounds.
+  maxRounds: positiveInt.nullable().default(null),
+  extraRoundsMinutes: positiveInt.default(30),
   warmups: nonNegativeInt.default(1),
   timeoutMinutes: positiveInt.default(30),
   runByDefault: z.boolean().default(true),
   env: envMapSchema.default(() => ({})),
-});
-
-/**
- * A CPU profile taken on each side in one extra, untimed run after the measured rounds; `path` is
- * where the command leaves it, relative to the benchmark's workdir.
- */
-const profileSchema = z.strictObject({
-  command: nonEmptyString,
-  path: nonEmptyString.refine((p) => !p.startsWith('/') && !p.split(/[\\/]/).includes('..'), {
-    error: 'must be a relative path inside the benchmark\'s workdir, without ".."',
-  }),
-  format: z.literal('pprof', { error: 'the only profile format is pprof' }).default('pprof'),
 });
 
 const benchmarkSchema = z.strictObject({
@@ -305,6 +298,8 @@ const benchmarkSchema = z.strictObject({
     })
     .optional(),
   iterations: positiveInt.optional(),
+  maxRounds: positiveInt.nullable().optional(),
+  extraRoundsMinutes: positiveInt.optional(),
   warmups: nonNegativeInt.optional(),
   timeoutMinutes: positiveInt.optional(),
   runByDefault: z.boolean().optional(),
@@ -326,6 +321,10 @@ const scheduleSchema = z.strictObject({
   strategy: z.enum(['latest', 'merge-commits', 'marked']).default('latest'),
   window: durationSchema.nullable().default(null),
   platforms: z.array(nameSchema).min(1).nullable().default(null),
+  // Results reaching people: the run's summary as a comment on the benchmarked commit, and one
+  // issue when this many intervals pass without a successful run (null: no such alert).
+  commitComment: z.boolean().default(false),
+  missingRunsAfter: positiveInt.nullable().default(3),
 });
 
 const repoSchema = z.strictObject({
@@ -372,70 +371,6 @@ export const configFileSchema = z.strictObject({
 });
 
 export type ConfigFile = z.output<typeof configFileSchema>;
-type RepoFile = ConfigFile['repos'][number];
-
-function joinPath(dir: string, child: string): string {
-  return `${dir.replace(/\/+$/, '')}/${child}`;
-}
-
-function withName(template: string, name: string): string {
-  return template.split(NAME_PLACEHOLDER).join(name);
-}
-
-// Fills the defaults that depend on other fields; `checkConfig` has already ensured every benchmark
-// ends up with a command.
-// benchmarkDefaults is folded into each benchmark and dropped, so readers see one place per field.
-function deriveRepo({ benchmarkDefaults: defaults, ...repo }: RepoFile, webUrl: string) {
-  return {
-    ...repo,
-    url: repo.url ?? `${webUrl}/${repo.name}.git`,
-    benchmarks: repo.benchmarks.map((benchmark) => {
-      const format = benchmark.output?.format ?? defaults.output.format;
-      return {
-        name: benchmark.name,
-        description: benchmark.description,
-        command: withName(benchmark.command ?? defaults.command ?? '', benchmark.name),
-        workdir: benchmark.workdir ?? defaults.workdir,
-        output:
-          format === WALL_CLOCK_FORMAT
-            ? { path: null, format }
-            : { path: withName(benchmark.output?.path ?? defaults.output.path, benchmark.name), format },
-        iterations: benchmark.iterations ?? defaults.iterations,
-        warmups: benchmark.warmups ?? defaults.warmups,
-        timeoutMinutes: benchmark.timeoutMinutes ?? defaults.timeoutMinutes,
-        runByDefault: benchmark.runByDefault ?? defaults.runByDefault,
-        env: { ...defaults.env, ...benchmark.env },
-        profile:
-          benchmark.profile === undefined
-            ? null
-            : {
-                command: withName(benchmark.profile.command, benchmark.name),
-                path: withName(benchmark.profile.path, benchmark.name),
-                format: benchmark.profile.format,
-              },
-      };
-    }),
-    schedules: repo.schedules.map((schedule) => {
-      const branch = schedule.branch ?? repo.defaultBranch;
-      return { ...schedule, branch, name: schedule.name ?? branch };
-    }),
-  };
-}
-
-function deriveConfig(file: ConfigFile) {
-  return {
-    ...file,
-    executor: {
-      ...file.executor,
-      local: {
-        ...file.executor.local,
-        workDir: file.executor.local.workDir ?? joinPath(file.dataDir, 'work'),
-      },
-    },
-    results: { ...file.results, path: file.results.path ?? joinPath(file.dataDir, 'results.sqlite') },
-    repos: file.repos.map((repo) => deriveRepo(repo, file.github.webUrl)),
-  };
-}
 
 function reportProblems(problems: ConfigProblem[], input: unknown, ctx: z.core.$RefinementCtx): void {
   for (const problem of problems) {

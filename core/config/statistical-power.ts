@@ -1,4 +1,5 @@
 import tCdf from '@stdlib/stats-base-dists-t-cdf';
+import { FIRST_LOOK_SHARE, lookLevels } from '../stats/alpha-spending.js';
 import { normalCdf, normalInvCdf } from '../stats/normal.js';
 import type { BenchbotConfig, RepoConfig } from './schema.js';
 
@@ -26,19 +27,27 @@ const MAX_ROUNDS = 1000;
 /** Rounds left after the paired test's 10% trim from each end. */
 const keptRounds = (rounds: number): number => rounds - 2 * Math.floor(0.1 * rounds);
 
-function detects(rounds: number, family: number): boolean {
+function detects(rounds: number, family: number, alpha: number): boolean {
   const kept = keptRounds(rounds);
   if (kept < 2) return false;
   const shift = (DETECTABLE_EFFECT * Math.sqrt(kept)) / ROUND_NOISE + normalInvCdf(1 - POWER);
   const tail = family >= 3 ? normalCdf(-shift) : tCdf(-shift, kept - 1);
-  return 2 * tail <= ALPHA / family;
+  return 2 * tail <= alpha / family;
 }
 
-/** The fewest rounds from which every larger count finds the change in a report of `family` benchmarks. */
-export function roundsToDetect(family: number): number {
+/**
+ * The fewest rounds from which every larger count finds the change in a report of `family`
+ * benchmarks, at level `alpha` (less than 0.05 at the final look of adaptive rounds).
+ */
+export function roundsToDetect(family: number, alpha = ALPHA): number {
   let fewest = MAX_ROUNDS;
-  for (let rounds = MAX_ROUNDS; rounds >= 2 && detects(rounds, family); rounds--) fewest = rounds;
+  for (let rounds = MAX_ROUNDS; rounds >= 2 && detects(rounds, family, alpha); rounds--) fewest = rounds;
   return fewest;
+}
+
+/** Adaptive rounds reach the change when a benchmark still undecided can run enough rounds for the final look. */
+function extraRoundsReach(maxRounds: number | null, family: number): boolean {
+  return maxRounds !== null && maxRounds >= roundsToDetect(family, lookLevels(ALPHA, FIRST_LOOK_SHARE).final);
 }
 
 export interface ConfigWarning {
@@ -62,7 +71,7 @@ export function checkStatisticalPower(config: BenchbotConfig): ConfigWarning[] {
     const groups = new Map<string, { rounds: number; family: number; names: string[] }>();
     for (const b of repo.benchmarks) {
       const family = familyOf(repo, b.runByDefault);
-      if (b.iterations >= roundsToDetect(family)) continue;
+      if (b.iterations >= roundsToDetect(family) || extraRoundsReach(b.maxRounds, family)) continue;
       const key = `${b.iterations}/${family}`;
       const group = groups.get(key) ?? { rounds: b.iterations, family, names: [] };
       group.names.push(b.name);

@@ -4,6 +4,7 @@ import type { InputFormat } from '../results/importers/types.js';
 import { parseResults, RESULTS_SCHEMA, type ResultIssue, SIDES } from '../results/schema.js';
 import type { CompareOptions } from '../stats/types.js';
 import { compareResults } from './compare-results.js';
+import { isBenchstatCompatible } from './summary.js';
 import type { ResultsComparison } from './types.js';
 
 export interface InputText {
@@ -71,7 +72,7 @@ export function compareResultsText(
   }
   const parsed = parseResults(input.text, input.file);
   if (!parsed.ok) return parsed;
-  const { benchmarks } = parsed.results;
+  const { benchmarks, run } = parsed.results;
   const present = SIDES.filter((side) => benchmarks.some((b) => (b.samples[side]?.length ?? 0) > 0));
   if (present.length < 2) {
     const has = present.length === 0 ? 'no samples on either side' : `samples of the ${present[0]} side only`;
@@ -79,5 +80,13 @@ export function compareResultsText(
       `holds ${has}; pass the other side's file as a second argument: benchbot compare BASE CHANGED`,
     );
   }
-  return { ok: true, comparison: compareResults(benchmarks, options), warnings: [] };
+  return {
+    ok: true,
+    comparison: compareResults(
+      benchmarks,
+      options,
+      isBenchstatCompatible(options) ? undefined : run.adaptive,
+    ),
+    warnings: [],
+  };
 }

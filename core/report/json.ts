@@ -1,10 +1,11 @@
 import type { BenchmarkGroup, Direction, SideName } from '../results/schema.js';
 import type { CompareOptions, SideSummary, TestName, Verdict } from '../stats/types.js';
+import type { MeasurementLook } from './looks.js';
 import { summaryLine } from './summary.js';
 import type { GroupTotal, MetricGeomean, ResultsComparison, VerdictCounts } from './types.js';
 
 export const COMPARISON_SCHEMA = 'benchbot-comparison';
-export const COMPARISON_SCHEMA_VERSION = 2;
+export const COMPARISON_SCHEMA_VERSION = 3;
 
 interface IdentityJson {
   label: string;
@@ -35,6 +36,8 @@ export interface BenchmarkJson extends IdentityJson {
   needSamples: number | null;
   /** The label of the benchmark whose verdict this derived metric takes (throughput from its time). */
   follows: string | null;
+  /** Adaptive rounds: the look that judged a benchmark whose benchmark of the config ran extra rounds. */
+  look: MeasurementLook | null;
   note: string | null;
 }
 
@@ -52,6 +55,8 @@ export interface ComparisonJson {
   pairing: ResultsComparison['pairing'];
   /** Hypotheses the multiple-comparison correction covered (derived metrics not counted). */
   testedCount: number;
+  /** Adaptive rounds: α at the first and the final look, and how many benchmarks ran extra rounds. */
+  looks: ResultsComparison['looks'] | null;
   geomeans: MetricGeomean[];
   /** Compared benchmarks in input order. */
   benchmarks: BenchmarkJson[];
@@ -85,8 +90,9 @@ export function toComparisonJson(result: ResultsComparison): ComparisonJson {
     options: result.options,
     pairing: result.pairing,
     testedCount: result.testedCount,
+    looks: result.looks ?? null,
     geomeans: result.geomeans,
-    benchmarks: result.benchmarks.map(({ comparison: c, ...b }) => ({
+    benchmarks: result.benchmarks.map(({ comparison: c, look, ...b }) => ({
       ...identity(b),
       verdict: c.verdict,
       baseline: side(c.baseline),
@@ -98,6 +104,7 @@ export function toComparisonJson(result: ResultsComparison): ComparisonJson {
       pAdjusted: c.pAdjusted,
       needSamples: c.needSamples ?? null,
       follows: c.follows ?? null,
+      look: look ?? null,
       note: c.note ?? null,
     })),
     groupTotals: result.groupTotals,

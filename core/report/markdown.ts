@@ -1,6 +1,7 @@
 import type { BenchmarkComparison, SideSummary, Verdict } from '../stats/types.js';
 import { type Block, fitRows, renderBlock } from './budget.js';
 import { formatMedianCi, formatP, formatPct } from './format.js';
+import type { MeasurementLook } from './looks.js';
 import { codeSpan } from './markdown-text.js';
 import { MILESTONES_HEAD, milestoneRows } from './milestones-table.js';
 import { correctionName, geomeansLine, methodLine, summaryLine } from './summary.js';
@@ -78,6 +79,13 @@ function changeCell(c: BenchmarkComparison, result: ResultsComparison, notes: Fo
   }
 }
 
+/** How many rounds a benchmark's verdict rests on, when adaptive rounds gave its benchmark more. */
+function lookNote(look: MeasurementLook): string {
+  return look.look === 2
+    ? `took ${look.rounds} rounds: undecided after the ${look.plannedRounds} planned ones, judged after the extra rounds`
+    : `decided after the ${look.plannedRounds} planned rounds; the extra rounds its benchmark ran for others do not count`;
+}
+
 const TABLE_HEAD = ['| benchmark | baseline | changed | change | p | n |', '|---|--:|--:|---|--:|--:|'];
 
 function benchmarkRow(b: ComparedBenchmark, result: ResultsComparison, notes: Footnotes): string {
@@ -88,7 +96,7 @@ function benchmarkRow(b: ComparedBenchmark, result: ResultsComparison, notes: Fo
     sideCell(c.changed, b.unit, notes),
     changeCell(c, result, notes),
     c.pAdjusted === null ? '—' : formatP(c.pAdjusted),
-    `${c.baseline.n} / ${c.changed.n}`,
+    `${c.baseline.n} / ${c.changed.n}${b.look === undefined ? '' : notes.mark(lookNote(b.look))}`,
   ];
   return `| ${cells.join(' | ')} |`;
 }

@@ -28,12 +28,23 @@ const CORRECTION_NAMES = { holm: 'Holm', bh: 'Benjamini-Hochberg' } as const;
 
 export const correctionName = (correction: 'holm' | 'bh'): string => CORRECTION_NAMES[correction];
 
-function isBenchstatCompatible(options: CompareOptions): boolean {
+/** The options are benchstat's decision rule (which knows no looks of adaptive rounds). */
+export function isBenchstatCompatible(options: CompareOptions): boolean {
   return (
     options.correction === BENCHSTAT_COMPAT.correction &&
     options.thresholdPct === BENCHSTAT_COMPAT.thresholdPct &&
     options.paired === BENCHSTAT_COMPAT.paired
   );
+}
+
+const level = (alpha: number): string => String(Number(alpha.toPrecision(3)));
+
+function adaptiveText(looks: NonNullable<ResultsComparison['looks']>): string {
+  const which =
+    looks.extended === 0
+      ? 'none undecided after the planned rounds'
+      : `${looks.extended} ${looks.extended === 1 ? 'benchmark' : 'benchmarks'} ran extra rounds`;
+  return `adaptive rounds (${which}): α split between the looks, ${level(looks.first)} after the planned rounds and ${level(looks.final)} after the extra ones`;
 }
 
 /** Which test and correction decided, with the levels, so a reader can judge the verdicts. */
@@ -61,6 +72,7 @@ export function methodLine(result: ResultsComparison): string {
     options.thresholdPct > 0 ? `minimum effect ${options.thresholdPct}%` : 'no minimum effect',
     `medians ± ${Number((options.confidence * 100).toPrecision(6))}% confidence interval`,
   );
+  if (result.looks !== undefined) parts.push(adaptiveText(result.looks));
   if (isBenchstatCompatible(options)) parts.push('benchstat-compatible');
   return parts.join(' · ');
 }

@@ -1,5 +1,7 @@
 import type { BenchmarkFailure, BenchmarkGroup, Direction, SideName } from '../results/schema.js';
+import type { LookLevels } from '../stats/alpha-spending.js';
 import type { BenchmarkComparison, CompareOptions, GeomeanSummary } from '../stats/types.js';
+import type { MeasurementLook } from './looks.js';
 
 /** What identifies a compared benchmark, and the label every report shows for it. */
 export interface BenchmarkIdentity {
@@ -14,6 +16,8 @@ export interface BenchmarkIdentity {
 
 export interface ComparedBenchmark extends BenchmarkIdentity {
   comparison: BenchmarkComparison;
+  /** For a benchmark that ran extra rounds (adaptive rounds): the look that judged it. */
+  look?: MeasurementLook;
 }
 
 export interface FailedBenchmark extends BenchmarkIdentity {
@@ -76,5 +80,7 @@ export interface ResultsComparison {
   derivedCount: number;
   /** Which tests judged the benchmarks: 'mixed' when only some carried interleaved rounds. */
   pairing: 'paired' | 'unpaired' | 'mixed';
+  /** Adaptive rounds: alpha at each look, and how many benchmarks of the config ran extra rounds. */
+  looks?: LookLevels & { extended: number };
   counts: VerdictCounts;
 }

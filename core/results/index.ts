@@ -14,6 +14,7 @@ export {
   type InputFormat,
 } from './importers/types.js';
 export {
+  type AdaptiveRecord,
   type BenchbotResults,
   type Benchmark,
   type BenchmarkFailure,
@@ -40,5 +41,6 @@ export {
   type SideInfo,
   type SideName,
   SUPPORTED_SCHEMA_VERSIONS,
+  schemaVersionFor,
   serializeResults,
 } from './schema.js';

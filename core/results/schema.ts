@@ -3,8 +3,12 @@ import { issuesFromZod, parseJsonText } from './importers/json-text.js';
 
 /** The `schema` tag every benchbot results file carries, so a tool's own JSON is never mistaken for one. */
 export const RESULTS_SCHEMA = 'benchbot-results';
-export const CURRENT_SCHEMA_VERSION = 1;
-export const SUPPORTED_SCHEMA_VERSIONS: readonly number[] = [CURRENT_SCHEMA_VERSION];
+// Version 2 adds run.adaptive (adaptive rounds); a run without them is still written as version 1,
+// which older benchbots read.
+export const CURRENT_SCHEMA_VERSION = 2;
+export const SUPPORTED_SCHEMA_VERSIONS: readonly number[] = [1, CURRENT_SCHEMA_VERSION];
+/** The version a results file needs: the first that has every field it uses. */
+export const schemaVersionFor = (run: { adaptive?: unknown }): 1 | 2 => (run.adaptive === undefined ? 1 : 2);
 
 /** Units importers normalise to; any other non-empty string is a tool's own unit and is kept as is. */
 export const CANONICAL_UNITS = { time: 'ns', bytes: 'B', byteRate: 'B/s', opRate: 'ops/s' } as const;
@@ -52,6 +56,37 @@ const machineSchema = z.strictObject({
   pinnedCpus: z.array(z.int().nonnegative()).optional(),
 });
 
+const groupSchema = z.strictObject({ kind: z.enum(GROUP_KINDS), name: z.string().min(1).optional() });
+
+/**
+ * Adaptive rounds (core/adaptive-rounds.ts): alpha was split between the look after the planned
+ * rounds and the final one, and the benchmarks still undecided at the first look ran more rounds.
+ * Each measurement of such a benchmark is judged at its look, on the rounds that look saw; a
+ * measurement of any other benchmark is judged at the first look.
+ */
+const adaptiveSchema = z.strictObject({
+  spending: z.literal('bonferroni-split'),
+  /** Share of alpha spent at the first look; the final look has the rest. */
+  firstLookShare: z.number().gt(0).lt(1),
+  extended: z.array(
+    z.strictObject({
+      /** The benchmark of the config (its command ran the extra rounds). */
+      benchmark: z.string().min(1),
+      plannedRounds: z.int().positive(),
+      rounds: z.int().positive(),
+      /** 1: decided at the planned rounds (judged on rounds below plannedRounds); 2: judged on all. */
+      measurements: z.array(
+        z.strictObject({
+          group: groupSchema,
+          name: z.string().min(1),
+          metric: z.string().min(1),
+          look: z.union([z.literal(1), z.literal(2)]),
+        }),
+      ),
+    }),
+  ),
+});
+
 const runSchema = z
   .strictObject({
     repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'expected "owner/name"'),
@@ -72,6 +107,7 @@ const runSchema = z
     interleaved: z.boolean(),
     // Why the numbers may be noisier than usual (busy machine, powersave governor); never a refusal.
     warnings: z.array(z.string().min(1)).optional(),
+    adaptive: adaptiveSchema.optional(),
   })
   .superRefine((run, ctx) => {
     if (Date.parse(run.finishedAt) < Date.parse(run.startedAt)) {
@@ -86,8 +122,6 @@ const sampleSchema = z.strictObject({
   // Retries of a round after infrastructure loss; the latest attempt is the one that counts.
   attempt: z.int().positive().optional(),
 });
-
-const groupSchema = z.strictObject({ kind: z.enum(GROUP_KINDS), name: z.string().min(1).optional() });
 
 const failureSchema = z.strictObject({ reason: z.string().min(1), logTail: z.string().optional() });
 
@@ -135,11 +169,18 @@ const benchmarkSchema = z
 export const resultsSchema = z
   .strictObject({
     schema: z.literal(RESULTS_SCHEMA),
-    schemaVersion: z.literal(CURRENT_SCHEMA_VERSION),
+    schemaVersion: z.union([z.literal(1), z.literal(CURRENT_SCHEMA_VERSION)]),
     run: runSchema,
     benchmarks: z.array(benchmarkSchema),
   })
   .superRefine((results, ctx) => {
+    if (results.schemaVersion < schemaVersionFor(results.run)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['run', 'adaptive'],
+        message: `adaptive rounds need schemaVersion ${schemaVersionFor(results.run)}; set it, or remove run.adaptive`,
+      });
+    }
     const seen = new Map<string, number>();
     results.benchmarks.forEach((b, i) => {
       const key = benchmarkKey(b);
@@ -176,6 +217,7 @@ export type GroupKind = (typeof GROUP_KINDS)[number];
 export type Direction = (typeof DIRECTIONS)[number];
 export type Sample = z.infer<typeof sampleSchema>;
 export type BenchmarkFailure = z.infer<typeof failureSchema>;
+export type AdaptiveRecord = z.infer<typeof adaptiveSchema>;
 
 /** What identifies a benchmark across runs and sides: group, name and metric (unit and direction follow). */
 export function benchmarkKey(b: Pick<Benchmark, 'group' | 'name' | 'metric'>): string {

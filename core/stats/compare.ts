@@ -1,5 +1,6 @@
+import { insideMinimumEffect } from './equivalence.js';
 import { geomeanOfRatios, medianRatio } from './geomean.js';
-import { mannWhitneyU, samplesForUTest } from './mann-whitney.js';
+import { mannWhitneyU } from './mann-whitney.js';
 import { medianOfSorted, medianWithCi, samplesForMedianCi } from './median-ci.js';
 import {
   fitVariancePrior,
@@ -16,12 +17,11 @@ import type {
   BenchmarkInput,
   CompareOptions,
   ComparisonReport,
-  Direction,
   SideSummary,
-  TestName,
   Verdict,
 } from './types.js';
-import { samplesForSignedRank, wilcoxonSignedRank } from './wilcoxon-signed-rank.js';
+import { type Analysis, decide } from './verdict.js';
+import { wilcoxonSignedRank } from './wilcoxon-signed-rank.js';
 
 /** Exactly benchstat's decision rule: no correction, no minimum effect, unpaired U test. */
 export const BENCHSTAT_COMPAT: CompareOptions = {
@@ -77,19 +77,6 @@ function summarizeSide(values: readonly number[], confidence: number): SideSumma
     side.ciNote = `need ${need.atLeast ? '>=' : '>'} ${need.n} samples for confidence interval at level ${confidence}`;
   }
   return side;
-}
-
-/** What one benchmark's test found, before the report-wide decision. */
-interface Analysis
-  extends Pick<BenchmarkComparison, 'baseline' | 'changed' | 'ratio' | 'pctChange' | 'test' | 'p'> {
-  input: BenchmarkInput;
-  /** Signed size of the change in the value's own direction (0: no shift of the centre). */
-  shift: number;
-  /** Sample size the too-few rule looks at: per side for the U test, non-zero pairs for the paired one. */
-  sizes: number[];
-  /** Every sample was identical, so no test can show anything more samples would change. */
-  degenerate: boolean;
-  notes: string[];
 }
 
 function pctFromRatio(ratio: number | null, baselineCenter: number): number | null {
@@ -168,6 +155,7 @@ function analyzeModerated(
   prior: VariancePrior,
   baseline: SideSummary,
   changed: SideSummary,
+  opts: CompareOptions,
 ): Analysis {
   const result = moderatedTTest(estimate, prior);
   const ratio = Math.exp(estimate.centre);
@@ -201,6 +189,9 @@ function analyzeModerated(
     shift: estimate.centre,
     sizes: [estimate.n],
     degenerate: !result.ok && result.reason === 'no-variance',
+    settledUnchanged: result.ok
+      ? insideMinimumEffect(estimate.centre, result.se, result.df, opts.confidence, opts.thresholdPct)
+      : result.reason === 'no-variance',
     notes,
   };
 }
@@ -224,7 +215,7 @@ function analyze(
   if (pairs !== undefined) {
     return estimate === undefined
       ? analyzePaired(input, pairs, baseline, changed)
-      : analyzeModerated(input, estimate, prior, baseline, changed);
+      : analyzeModerated(input, estimate, prior, baseline, changed, opts);
   }
   const unpaired = analyzeUnpaired(input, baseline, changed);
   if (opts.paired !== 'never' && input.pairs !== undefined && input.pairs.length > 0) {
@@ -263,82 +254,18 @@ function moderatedEstimates(
   return { estimates, priors: inputs.map((input) => fitted.get(input.metric ?? '') ?? NO_PRIOR) };
 }
 
-function isImprovement(direction: Direction, shift: number): boolean {
-  return direction === 'lower-is-better' ? shift < 0 : shift > 0;
-}
-
-function decide(
-  a: Analysis,
-  pAdjusted: number | null,
-  opts: CompareOptions,
-  family: number,
-): Pick<BenchmarkComparison, 'verdict' | 'needSamples'> & { notes: string[] } {
-  const notes = [...a.notes];
-  // The smallest p that can still be significant: with a correction, the first test must beat
-  // alpha / m on its own.
-  const alphaForSize = opts.correction === 'none' ? opts.alpha : opts.alpha / Math.max(family, 1);
-  const corrected =
-    opts.correction === 'none' ? '' : ` after ${opts.correction} correction over ${family} benchmarks`;
-  const need = samplesNeeded(a.test, alphaForSize);
-  const tooFewNote = `need ${need.text} to detect a difference at alpha level ${opts.alpha}${corrected}`;
-
-  let verdict: Verdict;
-  let needSamples: number | undefined;
-  if (pAdjusted === null) {
-    verdict = 'too-few-samples';
-    needSamples = need.n;
-    notes.push(a.test === 'mann-whitney-u' ? `a side has no samples; ${tooFewNote}` : tooFewNote);
-  } else if (pAdjusted > opts.alpha) {
-    // benchstat's rule: too few only if every side is below the size that could reach alpha.
-    if (!a.degenerate && a.sizes.every((n) => n < need.n)) {
-      verdict = 'too-few-samples';
-      needSamples = need.n;
-      notes.push(tooFewNote);
-    } else {
-      verdict = 'unchanged';
-    }
-  } else if (a.shift === 0) {
-    verdict = 'unchanged';
-    notes.push('the samples differ significantly but their medians are equal');
-  } else if (opts.thresholdPct > 0 && a.pctChange !== null && Math.abs(a.pctChange) < opts.thresholdPct) {
-    verdict = 'unchanged';
-    notes.push(
-      `significant (p=${formatP(pAdjusted)}) but ${Math.abs(a.pctChange).toFixed(2)}% is below the ${opts.thresholdPct}% minimum effect`,
-    );
-  } else {
-    verdict = isImprovement(a.input.direction, a.shift) ? 'faster' : 'slower';
-  }
-  return needSamples === undefined ? { verdict, notes } : { verdict, needSamples, notes };
-}
-
-/** The smallest sample that could show a change at this level: per side, or in rounds for a paired test. */
-function samplesNeeded(test: TestName, alpha: number): { n: number; text: string } {
-  switch (test) {
-    case 'mann-whitney-u': {
-      const s = samplesForUTest(alpha);
-      return { n: s.atLeast ? s.n : s.n + 1, text: `${s.atLeast ? '>=' : '>'} ${s.n} samples` };
-    }
-    case 'wilcoxon-signed-rank-paired': {
-      const n = samplesForSignedRank(alpha);
-      return { n, text: `>= ${n} interleaved rounds with different values` };
-    }
-    case 'moderated-t-paired':
-      // Two rounds give the first degree of freedom; how many find a given change depends on the
-      // noise (`benchbot config check` estimates it).
-      return { n: 2, text: '>= 2 interleaved rounds' };
-  }
-}
-
-function formatP(p: number): string {
-  return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
-}
-
 /**
  * Compares every benchmark of one report, adjusting p-values across them (opts.correction) and
- * summarising the ratios by their geometric mean. Throws a RangeError naming the fix for
- * unusable options or non-finite samples, which callers' validation should already exclude.
+ * summarising the ratios by their geometric mean. `untested` hypotheses of the same family are
+ * not retested here and count in the correction as p = 1 (adaptive rounds' later look, see
+ * core/report/looks.ts). Throws a RangeError naming the fix for unusable options or non-finite
+ * samples, which callers' validation should already exclude.
  */
-export function compareAll(inputs: readonly BenchmarkInput[], opts: CompareOptions): ComparisonReport {
+export function compareAll(
+  inputs: readonly BenchmarkInput[],
+  opts: CompareOptions,
+  untested = 0,
+): ComparisonReport {
   const problem =
     checkCompareOptions(opts) ??
     inputs.map(checkInput).find((p) => p !== null) ??
@@ -352,14 +279,15 @@ export function compareAll(inputs: readonly BenchmarkInput[], opts: CompareOptio
   // it again would only make the correction stricter for everything else.
   const tested = analyses.flatMap((a, i) => (a.p === null || a.input.follows !== undefined ? [] : [i]));
   const adjusted = adjustPValues(
-    tested.map((i) => (analyses[i] as Analysis).p as number),
+    [...tested.map((i) => (analyses[i] as Analysis).p as number), ...new Array<number>(untested).fill(1)],
     opts.correction,
   );
   const pAdjusted = new Map(tested.map((i, k) => [i, adjusted[k] as number]));
+  const family = tested.length + untested;
 
   const judged = analyses.map((a, i): BenchmarkComparison => {
     const pAdj = pAdjusted.get(i) ?? null;
-    const { verdict, needSamples, notes } = decide(a, pAdj, opts, tested.length);
+    const { verdict, needSamples, notes } = decide(a, pAdj, opts, family);
     return comparisonOf(a, pAdj, verdict, needSamples, notes);
   });
   const byName = new Map(judged.map((c) => [c.name, c]));
@@ -372,7 +300,7 @@ export function compareAll(inputs: readonly BenchmarkInput[], opts: CompareOptio
     comparisons,
     geomean: geomeanOfRatios(comparisons.map((c) => ({ name: c.name, ratio: c.ratio }))),
     correction: opts.correction,
-    family: tested.length,
+    family,
     paired: comparisons.some((c) => c.test !== 'mann-whitney-u'),
   };
 }
@@ -397,13 +325,14 @@ function comparisonOf(
     verdict,
   };
   if (needSamples !== undefined) comparison.needSamples = needSamples;
+  if (a.settledUnchanged === true && verdict === 'unchanged') comparison.settledUnchanged = true;
   if (notes.length > 0) comparison.note = notes.join('; ');
   return comparison;
 }
 
 /** A derived metric keeps its own medians and change, and takes its source's test result and verdict. */
 function followVerdict(derived: BenchmarkComparison, source: BenchmarkComparison): BenchmarkComparison {
-  const { needSamples: _ownNeed, note: _ownNote, ...own } = derived;
+  const { needSamples: _ownNeed, note: _ownNote, settledUnchanged: _ownSettled, ...own } = derived;
   const followed: BenchmarkComparison = {
     ...own,
     test: source.test,
@@ -414,6 +343,7 @@ function followVerdict(derived: BenchmarkComparison, source: BenchmarkComparison
     note: `derived from the measurement of ${source.name}, whose verdict it takes`,
   };
   if (source.needSamples !== undefined) followed.needSamples = source.needSamples;
+  if (source.settledUnchanged === true) followed.settledUnchanged = true;
   return followed;
 }
 

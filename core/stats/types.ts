@@ -84,6 +84,11 @@ export interface BenchmarkComparison {
   verdict: Verdict;
   /** For 'too-few-samples': samples per side (pairs, for the paired test) that could show a change. */
   needSamples?: number;
+  /**
+   * The paired test's confidence interval of the change lies inside the minimum effect, or every
+   * round measured the same ratio: more rounds would not make it a change (adaptive rounds stop).
+   */
+  settledUnchanged?: true;
   /** The benchmark whose verdict, p and adjusted p this derived metric took (see BenchmarkInput.follows). */
   follows?: string;
   note?: string;

@@ -1,5 +1,6 @@
 import { parseDurationSeconds } from '../config/duration.js';
 import type { BenchbotConfig, RepoConfig, ScheduleConfig } from '../config/schema.js';
+import { intervalSeconds, isWatched, watchdogEverySeconds } from './missing-data.js';
 import type { TrunkReason } from './plan.js';
 
 // What Temporal should hold for benchbot.yaml's `repos[].schedules`: one Schedule per configured
@@ -103,4 +104,32 @@ export function windowSeconds(schedule: Pick<ScheduleConfig, 'every' | 'window'>
   const explicit = schedule.window === null ? null : parseDurationSeconds(schedule.window);
   const every = schedule.every === null ? null : parseDurationSeconds(schedule.every);
   return explicit ?? every ?? 86_400;
+}
+
+export const WATCHDOG_WORKFLOW_TYPE = 'trunkWatchdog';
+
+/** The missing-data watchdog's Schedule: one per task queue, while any trunk schedule alerts. */
+export interface DesiredWatchdog {
+  scheduleId: string;
+  everySeconds: number;
+  taskQueue: string;
+  fingerprint: string;
+}
+
+export function watchdogScheduleId(taskQueue: string): string {
+  return `trunk-watchdog:${taskQueue}`;
+}
+
+export function desiredWatchdog(config: BenchbotConfig, taskQueue: string): DesiredWatchdog | null {
+  const intervals = config.repos.flatMap((repo) =>
+    repo.schedules.filter(isWatched).map((s) => intervalSeconds(s, [])),
+  );
+  const everySeconds = watchdogEverySeconds(intervals);
+  if (everySeconds === null) return null;
+  return {
+    scheduleId: watchdogScheduleId(taskQueue),
+    everySeconds,
+    taskQueue,
+    fingerprint: JSON.stringify({ everySeconds, taskQueue, workflowType: WATCHDOG_WORKFLOW_TYPE }),
+  };
 }

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { BenchbotConfig } from '../../core/config/index.js';
 import {
   compareResultsText,
   compareTexts,
@@ -16,6 +17,8 @@ import {
 } from '../../core/results/index.js';
 import { BENCHSTAT_COMPAT, DEFAULT_OPTIONS } from '../../core/stats/index.js';
 import { type CompareOptions, type Correction, PAIRED_TESTS } from '../../core/stats/types.js';
+import { storedBaselineFor } from '../ci/against-latest.js';
+import { appendStepSummary, inGitHubActions } from '../ci/step-summary.js';
 
 /** The options as commander hands them over: strings, checked here so every problem exits 2. */
 export interface RawCompareOptions {
@@ -28,6 +31,11 @@ export interface RawCompareOptions {
   paired?: string;
   benchstat?: boolean;
   failOnRegression?: boolean;
+  /** `latest`: compare the one file given with the newest stored run of --repo and --branch. */
+  against?: string;
+  repo?: string;
+  branch?: string;
+  platform?: string;
 }
 
 const REPORT_FORMATS = ['markdown', 'json', 'csv'] as const;
@@ -103,23 +111,32 @@ async function readInput(file: string): Promise<InputText | ResultIssue> {
 const isIssue = (value: InputText | ResultIssue): value is ResultIssue => 'message' in value;
 
 /**
- * `benchbot compare BASE CHANGED`, or `benchbot compare RESULTS.json` for a results file holding
- * both sides: prints the report on stdout. Exit 0 (1 with --fail-on-regression and a slower
+ * `benchbot compare BASE CHANGED`, `benchbot compare RESULTS.json` for a results file holding both
+ * sides, or `benchbot compare --against latest NEW`: prints the report on stdout, and inside GitHub
+ * Actions appends it to the job summary too. Exit 0 (1 with --fail-on-regression and a slower
  * benchmark), or 2 with the problems on stderr.
  */
 export async function compare(
   basePath: string,
   changedPath: string | undefined,
   raw: RawCompareOptions,
+  loadConfig: () => Promise<BenchbotConfig>,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   const options = checkOptions(raw);
   if (typeof options === 'string') {
     console.error(`benchbot compare: ${options}`);
     return 2;
   }
-  const inputs = await Promise.all(
-    [basePath, ...(changedPath === undefined ? [] : [changedPath])].map(readInput),
-  );
+  const stored = await storedBaselineFor(changedPath, raw, loadConfig, env);
+  if (typeof stored === 'string') {
+    console.error(`benchbot compare: ${stored}`);
+    return 2;
+  }
+  const inputs =
+    stored === null
+      ? await Promise.all([basePath, ...(changedPath === undefined ? [] : [changedPath])].map(readInput))
+      : [stored, await readInput(basePath)];
   const unreadable = inputs.filter(isIssue);
   if (unreadable.length > 0) {
     for (const issue of unreadable) console.error(formatIssue(issue));
@@ -137,6 +154,14 @@ export async function compare(
   for (const warning of result.warnings) console.error(`warning: ${formatIssue(warning)}`);
   const render = { markdown: renderMarkdown, json: renderJson, csv: renderCsv }[options.format];
   process.stdout.write(render(result.comparison));
+  if (inGitHubActions(env)) {
+    // The job summary is for people: markdown whatever --format hands to the next step.
+    const problem = await appendStepSummary(env, renderMarkdown(result.comparison));
+    if (problem !== null) {
+      console.error(`benchbot compare: ${problem}`);
+      return 2;
+    }
+  }
   const slower = result.comparison.counts.slower;
   if (raw.failOnRegression && slower > 0) {
     console.error(`benchbot compare: ${slower} slower (--fail-on-regression)`);

@@ -8,6 +8,7 @@ import { startHealthServer } from '../../worker/health-server.js';
 import { createLogger } from '../../worker/logger.js';
 import { startRequestMetrics } from '../../worker/request-metrics.js';
 import { installRuntime } from '../../worker/runtime.js';
+import { startTrunkMetrics } from '../../worker/trunk-metrics.js';
 import { startDashboardBeside } from '../dashboard-server.js';
 import { type DevServer, startDevServer } from '../dev-server.js';
 import { startGitHubIntake } from '../intake.js';
@@ -118,6 +119,15 @@ export async function start(config: BenchbotConfig, configFile: string | null = 
               logger,
             })
           : null;
+        const trunkMetrics = config.telemetry.metricsAddress
+          ? startTrunkMetrics({
+              config,
+              env: process.env,
+              meter: Runtime.instance().metricMeter,
+              intervalMs: config.telemetry.requestMetricsIntervalSeconds * 1000,
+              logger,
+            })
+          : null;
         // Pollers and the webhook receiver, when GitHub credentials / the webhook secret are set.
         const intake = await startGitHubIntake(config, options, process.env, logger, progress);
         const dashboard = await startDashboardBeside(config, options, uiUrl, progress);
@@ -128,6 +138,7 @@ export async function start(config: BenchbotConfig, configFile: string | null = 
           await intake.close();
           await dashboard.close();
           await metrics?.stop();
+          await trunkMetrics?.stop();
           await health?.close();
         }
       }

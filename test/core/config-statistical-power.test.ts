@@ -25,7 +25,7 @@ describe('rounds a benchmark needs to find a 5% change', () => {
     expect(roundsToDetect(100)).toBe(11);
     // From three benchmarks on, the variance prior replaces the t distribution's heavier tail.
     expect(roundsToDetect(3)).toBe(5);
-    const counts = [3, 10, 30, 100, 300, 1000].map(roundsToDetect);
+    const counts = [3, 10, 30, 100, 300, 1000].map((family) => roundsToDetect(family));
     expect(counts).toEqual([...counts].sort((a, b) => a - b));
   });
 });
@@ -52,6 +52,14 @@ describe('config check: statistical power', () => {
         message: expect.stringMatching(/^solo run 4 rounds, too few .* in their own report .*at least 6$/),
       },
     ]);
+  });
+
+  it('is quiet when adaptive rounds can run enough rounds for the final look, at half of alpha', () => {
+    const adaptive = (maxRounds: number) =>
+      parseOk(repo(31, 3).replace('iterations: 3 }', `iterations: 3, maxRounds: ${maxRounds} }`));
+    expect(roundsToDetect(31, 0.025)).toBe(8);
+    expect(checkStatisticalPower(adaptive(8))).toEqual([]);
+    expect(checkStatisticalPower(adaptive(7))).toHaveLength(1);
   });
 
   it('defaults to rounds that find a 5% change in a report of 50 benchmarks', () => {

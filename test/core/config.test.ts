@@ -136,6 +136,8 @@ describe('a minimal file', () => {
       workdir: '.',
       output: { path: 'benchbot-results.json', format: 'benchbot' },
       iterations: 10,
+      maxRounds: null,
+      extraRoundsMinutes: 30,
       warmups: 1,
       timeoutMinutes: 30,
       runByDefault: true,
@@ -159,6 +161,8 @@ describe('a minimal file', () => {
       strategy: 'latest',
       window: null,
       platforms: null,
+      commitComment: false,
+      missingRunsAfter: 3,
     });
   });
 });

@@ -409,6 +409,7 @@ describe('CSV and JSON', () => {
       'options',
       'pairing',
       'testedCount',
+      'looks',
       'geomeans',
       'benchmarks',
       'groupTotals',
@@ -417,7 +418,7 @@ describe('CSV and JSON', () => {
     ]);
     expect(json).toMatchObject({
       schema: 'benchbot-comparison',
-      schemaVersion: 2,
+      schemaVersion: 3,
       summary: '3 faster, 1 slower, 18 unchanged · geomean -2.1%',
       options: DEFAULT_OPTIONS,
       pairing: 'unpaired',
@@ -433,6 +434,8 @@ describe('CSV and JSON', () => {
       test: 'mann-whitney-u',
       needSamples: null,
       follows: null,
+      look: null,
     });
+    expect(json.looks).toBeNull();
   });
 });

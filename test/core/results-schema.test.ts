@@ -92,7 +92,7 @@ describe('results schema', () => {
       file: 'results.json',
       place: 'schemaVersion',
       message:
-        'schemaVersion 7 is not supported by this benchbot (supports 1); upgrade benchbot or re-export the file',
+        'schemaVersion 7 is not supported by this benchbot (supports 1, 2); upgrade benchbot or re-export the file',
     });
     expect(formatIssue(error as ResultIssue)).toMatch(
       /^results\.json: schemaVersion: schemaVersion 7 is not supported/,
@@ -100,7 +100,7 @@ describe('results schema', () => {
   });
 
   it('checks the version before the rest, so a newer file is not reported field by field', () => {
-    expect(errorsOf({ schema: RESULTS_SCHEMA, schemaVersion: 2, somethingNew: {} })).toHaveLength(1);
+    expect(errorsOf({ schema: RESULTS_SCHEMA, schemaVersion: 3, somethingNew: {} })).toHaveLength(1);
   });
 
   it.each<[string, unknown, string, string]>([

@@ -495,6 +495,63 @@ describe('commits and compare on the in-memory graph', () => {
   });
 });
 
+describe('commit comments and single issues', () => {
+  it('comments on a commit, lists its comments, edits them only as the author or a writer', async () => {
+    const { main } = emptyCommits();
+    const sha = main[1] as string;
+    const created = await bot.rest.repos.createCommitComment({
+      ...REPO,
+      commit_sha: sha,
+      body: 'trunk summary',
+    });
+    expect(created.status).toBe(201);
+    expect(created.data).toMatchObject({
+      commit_id: sha,
+      body: 'trunk summary',
+      user: { login: 'benchbot[bot]' },
+      path: null,
+      html_url: `https://github.com/acme/engine/commit/${sha}#commitcomment-${created.data.id}`,
+    });
+    expect(created.headers.location).toBe(created.data.url);
+    const listed = await bot.rest.repos.listCommentsForCommit({ ...REPO, commit_sha: sha });
+    expect(listed.data.map((c) => c.id)).toEqual([created.data.id]);
+    expect(
+      (await bot.rest.repos.listCommentsForCommit({ ...REPO, commit_sha: main[0] as string })).data,
+    ).toEqual([]);
+    const edited = await bot.rest.repos.updateCommitComment({
+      ...REPO,
+      comment_id: created.data.id,
+      body: 'new',
+    });
+    expect(edited.data.body).toBe('new');
+    expect(fake.commitCommentsOf('acme/engine', sha).map((c) => c.body)).toEqual(['new']);
+    fake.addToken('stranger-token', 'stranger');
+    const stranger = await failure(
+      client('stranger-token').rest.repos.updateCommitComment({
+        ...REPO,
+        comment_id: created.data.id,
+        body: 'x',
+      }),
+    );
+    expect(stranger.status).toBe(403);
+    const unknown = await failure(
+      bot.rest.repos.createCommitComment({ ...REPO, commit_sha: 'f'.repeat(40), body: 'x' }),
+    );
+    expect(unknown.status).toBe(422);
+    const anonymous = await failure(
+      client().rest.repos.createCommitComment({ ...REPO, commit_sha: sha, body: 'x' }),
+    );
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('gets one issue with its state, 404 for an unknown number', async () => {
+    const number = fake.openIssue('acme/engine', { author: 'stranger', title: 'slow queries' });
+    const got = await bot.rest.issues.get({ ...REPO, issue_number: number });
+    expect(got.data).toMatchObject({ number, state: 'open', title: 'slow queries' });
+    expect((await failure(bot.rest.issues.get({ ...REPO, issue_number: 999 }))).status).toBe(404);
+  });
+});
+
 describe('a repository backed by a real git repository', () => {
   let dir: string;
   const git = (...args: string[]): string =>

@@ -131,15 +131,33 @@ describe('trunk tracking on Temporal Schedules', () => {
       async ({ client, taskQueue }) => {
         const id = 'trunk:acme/trunk-manual:main';
         try {
+          // The missing-data watchdog comes with the first schedule that alerts (the default).
+          const watchdog = `trunk-watchdog:${taskQueue}`;
           expect(await syncSchedules(client, cfg, taskQueue)).toEqual([
             { scheduleId: id, action: 'created' },
+            { scheduleId: watchdog, action: 'created' },
           ]);
           expect(await syncSchedules(client, cfg, taskQueue)).toEqual([
             { scheduleId: id, action: 'unchanged' },
+            { scheduleId: watchdog, action: 'unchanged' },
           ]);
           await setSchedulePaused(client, cfg, 'acme/trunk-manual', true, 'maintenance');
           expect(await syncSchedules(client, cfg, taskQueue)).toEqual([
             { scheduleId: id, action: 'unchanged' },
+            { scheduleId: watchdog, action: 'unchanged' },
+          ]);
+          // A yearly schedule is checked hourly, one check at a time.
+          expect((await client.schedule.getHandle(watchdog).describe()).policies.overlap).toBe('SKIP');
+          const quiet = {
+            ...cfg,
+            repos: cfg.repos.map((r) => ({
+              ...r,
+              schedules: r.schedules.map((s) => ({ ...s, missingRunsAfter: null })),
+            })),
+          };
+          expect(await syncSchedules(client, quiet, taskQueue)).toEqual([
+            { scheduleId: id, action: 'unchanged' },
+            { scheduleId: watchdog, action: 'deleted' },
           ]);
           expect((await listSchedules(client, cfg, taskQueue))[0]).toMatchObject({
             scheduleId: id,

@@ -1,10 +1,9 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import {
   BatchV1Api,
   CoreV1Api,
@@ -12,15 +11,21 @@ import {
   type V1Pod,
   type V1PodStatus,
 } from '@kubernetes/client-node';
-import { PROJECT_ROOT } from '../runner/fixture-repo.js';
+import {
+  type ContainerRuntime,
+  type ContainerSpec,
+  processRuntime,
+  type RunningContainer,
+} from './container-runtime.js';
 
 // The parts of a cluster the test control plane lacks, played just well enough for the executor:
 //   - the Job controller (one pod per Job from its template; a deleted Job's pods go too, as the
 //     garbage collector would do them),
 //   - the scheduler (binds pods to the one node, or marks them Unschedulable),
-//   - the kubelet: runs the runner container as a local process (the image's paths mapped to the
-//     checkout and temp dirs), reports its status, and serves its log over HTTPS at
-//     /containerLogs/..., which the real API server proxies for pods/log as it would to a kubelet.
+//   - the kubelet: runs the runner container with a container runtime (container-runtime.ts: a
+//     local process by default, or podman with the real image), reports its status, and serves
+//     its log over HTTPS at /containerLogs/..., which the real API server proxies for pods/log as
+//     it would to a kubelet.
 // Faults: preempt a pod (DisruptionTarget, SIGTERM, Failed), delete the node, drop log streams.
 
 export type KubeletMode = 'run' | 'image-pull-error' | 'unschedulable';
@@ -29,6 +34,8 @@ export interface FakeClusterOptions {
   kubeConfig: KubeConfig;
   namespace: string;
   mode?: KubeletMode;
+  /** How the kubelet runs containers; a local process by default. */
+  runtime?: ContainerRuntime;
   /** Every line a runner prints, e.g. to preempt a pod at a chosen moment. */
   onLine?: (pod: string, line: string, cluster: FakeCluster) => void;
 }
@@ -57,7 +64,7 @@ interface PodRun {
   jobUid: string;
   lines: LogLine[];
   listeners: Set<(line: LogLine | null) => void>;
-  process: ChildProcess | null;
+  container: RunningContainer | null;
   exited: boolean;
   /** The node is gone: no more status reports. */
   silenced: boolean;
@@ -101,6 +108,7 @@ async function selfSignedCert(dir: string): Promise<{ key: string; cert: string 
 export async function startFakeCluster(options: FakeClusterOptions): Promise<FakeCluster> {
   const { kubeConfig, namespace } = options;
   const mode = options.mode ?? 'run';
+  const runtime = options.runtime ?? processRuntime();
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const batch = kubeConfig.makeApiClient(BatchV1Api);
   const root = await mkdtemp(join(tmpdir(), 'benchbot-kubelet-'));
@@ -173,17 +181,14 @@ export async function startFakeCluster(options: FakeClusterOptions): Promise<Fak
     options.onLine?.(run.name, text, cluster);
   };
 
-  const stopRun = (run: PodRun) =>
-    new Promise<void>((resolve) => {
-      const child = run.process;
-      if (child === null || child.exitCode !== null || child.signalCode !== null) return resolve();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      child.kill('SIGTERM');
-    });
+  const stopRun = async (run: PodRun) => {
+    const container = run.container;
+    if (container === null || run.exited) return;
+    const timer = setTimeout(() => void container.kill('SIGKILL'), 5_000);
+    await container.kill('SIGTERM');
+    await container.exited;
+    clearTimeout(timer);
+  };
 
   const startContainer = async (pod: V1Pod, run: PodRun) => {
     const configMap = pod.spec?.volumes?.find((v) => v.configMap !== undefined)?.configMap?.name ?? '';
@@ -195,28 +200,43 @@ export async function startFakeCluster(options: FakeClusterOptions): Promise<Fak
     await mkdir(workDir, { recursive: true });
     for (const [file, text] of Object.entries(cm.data ?? {})) await writeFile(join(jobDir, file), text);
     const container = pod.spec?.containers[0];
-    const paths: [string, string][] = [
-      ['/opt/benchbot', PROJECT_ROOT],
-      ['/etc/benchbot/job', jobDir],
-      ['/work', workDir],
-    ];
-    const map = (arg: string) => {
-      const hit = paths.find(([from]) => arg === from || arg.startsWith(`${from}/`));
-      return hit === undefined ? arg : hit[1] + arg.slice(hit[0].length);
+    const security = pod.spec?.securityContext;
+    const spec: ContainerSpec = {
+      name: run.name,
+      image: container?.image ?? '',
+      command: container?.command ?? [],
+      args: container?.args ?? [],
+      env: Object.fromEntries((container?.env ?? []).map((e) => [e.name, e.value ?? ''])),
+      mounts: (container?.volumeMounts ?? []).map((m) => ({
+        hostPath: pod.spec?.volumes?.find((v) => v.name === m.name)?.configMap ? jobDir : workDir,
+        containerPath: m.mountPath,
+        readOnly: m.readOnly ?? false,
+      })),
+      user:
+        security?.runAsUser === undefined
+          ? null
+          : { uid: security.runAsUser, gid: security.runAsGroup ?? security.runAsUser },
+      fsGroup: security?.fsGroup ?? null,
+      limits: container?.resources?.limits ?? {},
     };
-    const [, script = ''] = container?.command ?? [];
-    const child = spawn(process.execPath, [map(script), ...(container?.args ?? []).map(map)], {
-      cwd: workDir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: process.env.PATH ?? '', HOME: workDir },
-    });
-    run.process = child;
-    const closed = Promise.all([
-      new Promise((r) => child.stdout.once('close', r)),
-      new Promise((r) => child.stderr.once('close', r)),
-    ]);
-    createInterface({ input: child.stdout }).on('line', (l) => appendLine(run, l));
-    createInterface({ input: child.stderr }).on('line', (l) => appendLine(run, l));
+    const handle = await runtime.start(spec, (l) => appendLine(run, l)).catch((error: Error) => error);
+    if (handle instanceof Error) {
+      // What a kubelet reports for an image it may not pull (imagePullPolicy: Never).
+      await updateStatus(run.name, (s) => {
+        s.containerStatuses = [
+          {
+            name: 'runner',
+            image: spec.image,
+            imageID: '',
+            ready: false,
+            restartCount: 0,
+            state: { waiting: { reason: 'ErrImageNeverPull', message: handle.message } },
+          },
+        ];
+      });
+      return true;
+    }
+    run.container = handle;
     const startedAt = now();
     await updateStatus(run.name, (s) => {
       s.phase = 'Running';
@@ -233,27 +253,25 @@ export async function startFakeCluster(options: FakeClusterOptions): Promise<Fak
         },
       ];
     });
-    child.on('exit', (code, signal) => {
-      void closed.then(async () => {
-        run.exited = true;
-        for (const l of run.listeners) l(null);
-        const exitCode = code ?? 137;
-        if (run.silenced) return;
-        await updateStatus(run.name, (s) => {
-          s.phase = exitCode === 0 ? 'Succeeded' : 'Failed';
-          const status = s.containerStatuses?.[0];
-          if (status !== undefined) {
-            status.ready = false;
-            status.state = {
-              terminated: {
-                exitCode,
-                reason: exitCode === 0 ? 'Completed' : signal === 'SIGKILL' ? 'OOMKilled' : 'Error',
-                startedAt,
-                finishedAt: now(),
-              },
-            };
-          }
-        });
+    void handle.exited.then(async ({ exitCode: code, signal }) => {
+      run.exited = true;
+      for (const l of run.listeners) l(null);
+      const exitCode = code ?? 137;
+      if (run.silenced) return;
+      await updateStatus(run.name, (s) => {
+        s.phase = exitCode === 0 ? 'Succeeded' : 'Failed';
+        const status = s.containerStatuses?.[0];
+        if (status !== undefined) {
+          status.ready = false;
+          status.state = {
+            terminated: {
+              exitCode,
+              reason: exitCode === 0 ? 'Completed' : signal === 'SIGKILL' ? 'OOMKilled' : 'Error',
+              startedAt,
+              finishedAt: now(),
+            },
+          };
+        }
       });
     });
     return true;
@@ -289,7 +307,7 @@ export async function startFakeCluster(options: FakeClusterOptions): Promise<Fak
         jobUid: uid,
         lines: [],
         listeners: new Set(),
-        process: null,
+        container: null,
         exited: false,
         silenced: false,
         dir: await mkdtemp(join(root, `${name}-`)),

@@ -9,6 +9,7 @@ import type { JobSpec } from '../../core/job-spec.js';
 //   main    the baseline
 //   slower  Hash6 runs its loop 5% more times (extra work, not a sleep)
 //   docs    only the README changed: an A/A comparison
+//   mixed   Hash0 does twice the work (a clear change) and Hash6 5% more (a small one)
 //
 // Sized for a shared, loaded machine: each measurement is a few ms of arithmetic without
 // allocation, timed in CPU time, and go test -count 5 repeats it in every round.
@@ -16,6 +17,7 @@ import type { JobSpec } from '../../core/job-spec.js';
 export const GO_BENCHMARKS = 10;
 const SLOW = 6;
 export const SLOW_BENCHMARK = `Hash${SLOW}`;
+export const CLEAR_BENCHMARK = 'Hash0';
 const WORK = 5000;
 
 const benchTest = `package hashes
@@ -61,8 +63,8 @@ ${Array.from({ length: GO_BENCHMARKS }, (_, k) => `func BenchmarkHash${k}(b *tes
 
 // A var, not a const: the compiler cannot specialise the loop, so the code of every benchmark is
 // byte-identical on all commits and only the data differ.
-const workGo = (slowWork: number) =>
-  `package hashes\n\nvar work = []int{${Array.from({ length: GO_BENCHMARKS }, (_, k) => (k === SLOW ? slowWork : WORK)).join(', ')}}\n`;
+const workGo = (factors: Record<number, number>) =>
+  `package hashes\n\nvar work = []int{${Array.from({ length: GO_BENCHMARKS }, (_, k) => Math.round(WORK * (factors[k] ?? 1))).join(', ')}}\n`;
 
 function git(dir: string, ...args: string[]): string {
   return execFileSync('git', args, {
@@ -87,7 +89,7 @@ export interface GoModuleRepo {
   /** Remove it when done. */
   root: string;
   url: string;
-  shas: { main: string; slower: string; docs: string };
+  shas: { main: string; slower: string; docs: string; mixed: string };
 }
 
 export async function makeGoModuleRepo(): Promise<GoModuleRepo> {
@@ -102,21 +104,27 @@ export async function makeGoModuleRepo(): Promise<GoModuleRepo> {
     {
       'go.mod': 'module example.com/hashes\n\ngo 1.21\n',
       'hash_test.go': benchTest,
-      'work.go': workGo(WORK),
+      'work.go': workGo({}),
       'README.md': 'hashes\n',
       '.gitignore': 'bench.test\nbench.txt\n',
     },
     'ten benchmarks',
   );
   git(dir, 'checkout', '-q', '-b', 'slower');
-  const slower = await commit(dir, { 'work.go': workGo(WORK * 1.05) }, 'Hash6 does 5% more work');
+  const slower = await commit(dir, { 'work.go': workGo({ [SLOW]: 1.05 }) }, 'Hash6 does 5% more work');
   git(dir, 'checkout', '-q', '-b', 'docs', main);
   const docs = await commit(dir, { 'README.md': 'hashes: ten benchmarks\n' }, 'docs only');
-  return { root, url: `file://${dir}`, shas: { main, slower, docs } };
+  git(dir, 'checkout', '-q', '-b', 'mixed', main);
+  const mixed = await commit(
+    dir,
+    { 'work.go': workGo({ 0: 2, [SLOW]: 1.05 }) },
+    'Hash0 does twice the work, Hash6 5% more',
+  );
+  return { root, url: `file://${dir}`, shas: { main, slower, docs, mixed } };
 }
 
 /** 10 interleaved rounds of go test -count 5 comparing main with `changed`. */
-export function goModuleSpec(repo: GoModuleRepo, changed: 'slower' | 'docs', seed = 11): JobSpec {
+export function goModuleSpec(repo: GoModuleRepo, changed: 'slower' | 'docs' | 'mixed', seed = 11): JobSpec {
   const env = { GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' };
   return {
     specVersion: 1,
@@ -145,5 +153,28 @@ export function goModuleSpec(repo: GoModuleRepo, changed: 'slower' | 'docs', see
     ],
     order: { scheme: 'balanced-random', seed },
     pinCpus: null,
+  };
+}
+
+/**
+ * main against mixed as two benchmarks of the config, Hash0 (clear) and Hash6 (small), with
+ * `planned` rounds each and adaptive rounds up to `maxRounds`.
+ */
+export function adaptiveGoSpec(repo: GoModuleRepo, planned: number, maxRounds: number): JobSpec {
+  const base = goModuleSpec(repo, 'mixed');
+  const template = base.benchmarks[0] as JobSpec['benchmarks'][number];
+  const only = (name: string, pattern: string) => ({
+    ...template,
+    name,
+    command: template.command.replace('-test.bench .', () => `-test.bench '${pattern}'`),
+    iterations: planned,
+    adaptive: { maxRounds, extraSeconds: 900 },
+  });
+  return {
+    ...base,
+    benchmarks: [
+      only('clear', `^Benchmark${CLEAR_BENCHMARK}$`),
+      only('small', `^Benchmark${SLOW_BENCHMARK}$`),
+    ],
   };
 }

@@ -12,7 +12,7 @@ export const ANNOTATION_WORKFLOW = 'benchbot.dev/workflow-id';
 export const ANNOTATION_SPEC_DIGEST = 'benchbot.dev/spec-digest';
 export const RUNNER_CONTAINER = 'runner';
 
-// Paths inside the runner image (runner/Dockerfile).
+// Paths inside the runner image (runner/image/Containerfile).
 export const POD_PATHS = {
   entrypoint: '/opt/benchbot/runner/pod-entrypoint.js',
   job: '/etc/benchbot/job',

@@ -88,6 +88,44 @@ describe.each([SQLITE, POSTGRES])('$name store', (kind) => {
       });
     });
 
+    it('gives back a version 2 file with its adaptive rounds as recorded', async () => {
+      const base = prResults(SHA_A, SHA_B, [bench('q1', { baseline: values(3), changed: values(3) })]);
+      const results = {
+        ...base,
+        schemaVersion: 2 as const,
+        run: {
+          ...base.run,
+          adaptive: {
+            spending: 'bonferroni-split' as const,
+            firstLookShare: 0.5,
+            extended: [
+              {
+                benchmark: 'q',
+                plannedRounds: 2,
+                rounds: 3,
+                measurements: [
+                  { group: { kind: 'query' as const }, name: 'q1', metric: 'time', look: 2 as const },
+                ],
+              },
+            ],
+          },
+        },
+      };
+      expect(parseResults(serializeResults(results), 'r.json').ok).toBe(true);
+      const s = await t.open();
+      await s.recordRun({
+        runId: 'pr-2',
+        repository: REPO,
+        branch: null,
+        pullRequest: 42,
+        reason: 'pr-comment',
+        recordedAt: '2026-01-01T00:00:00Z',
+        platforms: [{ platform: 'x86-64-linux', status: 'ok', results }],
+      });
+      const [run] = await s.runsBySha(REPO, SHA_B);
+      expect(run?.platforms[0]?.results).toEqual(results);
+    });
+
     it('stores the median and CI of the samples that count (a retried round keeps its latest attempt)', async () => {
       const changed: Sample[] = [
         ...[10, 12, 11, 13, 9, 14, 10.5].map((value, round) => ({ value, round })),

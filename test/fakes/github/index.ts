@@ -1,4 +1,5 @@
 import { FakeClock } from './clock.js';
+import { CommitComments, commitCommentRoutes, type FakeCommitComment } from './commit-comments.js';
 import type { CommitRecord, NewCommit } from './commits.js';
 import { Faults } from './faults.js';
 import { PrimaryRateLimit, type RateLimitOptions, type RateLimitSnapshot } from './rate-limit.js';
@@ -89,6 +90,7 @@ export class FakeGitHub {
   readonly state: FakeState;
   readonly faults = new Faults();
   readonly requests: RequestRecord[] = [];
+  readonly commitComments = new CommitComments();
   private readonly limit: PrimaryRateLimit;
   private readonly routes: Route[];
   private running: RunningServer | null = null;
@@ -103,6 +105,7 @@ export class FakeGitHub {
       ...commentRoutes,
       ...issueRoutes,
       ...pullRoutes,
+      ...commitCommentRoutes(this.commitComments),
       ...commitRoutes,
       ...collaboratorRoutes,
       ...rateLimitRoutes(this.limit),
@@ -195,6 +198,11 @@ export class FakeGitHub {
 
   comments(repo: string, issueNumber?: number): CommentView[] {
     return this.state.commentsOf(this.state.requireRepo(repo), issueNumber).map(commentView);
+  }
+
+  /** The comments on one commit (or on every commit) of a repository, oldest first. */
+  commitCommentsOf(repo: string, sha?: string): FakeCommitComment[] {
+    return this.commitComments.of(this.state.requireRepo(repo), sha);
   }
 
   addReaction(commentId: number, login: string, content: ReactionContent): ReactionView {

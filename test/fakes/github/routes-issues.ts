@@ -63,6 +63,13 @@ export const issueRoutes = [
     return { status: 201, body: payload, headers: { location: payload.url } };
   }),
 
+  route('GET', '/repos/{owner}/{repo}/issues/{issue_number}', `${DOCS}#get-an-issue`, (ctx) => {
+    const repo = requireRepo(ctx);
+    const found = repo.issues.get(numberParam(ctx, 'issue_number'));
+    if (found === undefined) throw notFound(ctx);
+    return { status: 200, body: issue(ctx.state, repo, found, ctx.urls) };
+  }),
+
   route('PATCH', '/repos/{owner}/{repo}/issues/{issue_number}', `${DOCS}#update-an-issue`, (ctx) => {
     const viewer = requireViewer(ctx);
     const repo = requireRepo(ctx);
