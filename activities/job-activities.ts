@@ -109,8 +109,9 @@ function failureKind(error: unknown): string {
 }
 
 /**
- * Stores a finished job's results (and its profiles), retrying within the attempt while the store is down, read-only
- * or full: the measurements took hours, and the activity's few attempts must not be spent on them.
+ * Stores a finished job's results and profiles, retrying within the attempt while the store is
+ * down, read-only or full: the measurements took hours, and the activity's few attempts must not be
+ * spent on them.
  */
 async function keepResults(
   store: StoreAccess,
