@@ -11,6 +11,7 @@ import { jobCheckpoints, putJobResults } from '../../activities/job-artifacts.js
 import { jobProfiles, putJobProfiles, runProfiles } from '../../activities/profiles/job-profiles.js';
 import { createReportActivities } from '../../activities/report-activities.js';
 import { createStoreAccess, type StoreAccess } from '../../activities/results-store/access.js';
+import { createTrunkActivities } from '../../activities/trunk-activities.js';
 import type { JobSpec } from '../../core/job-spec.js';
 import { testConfig } from '../integration/test-config.js';
 import {
@@ -119,6 +120,43 @@ describe('profiles by reference', () => {
     expect(await kept?.load('work', 'changed')).toEqual(outcome.profiles.files[1]?.data);
     expect((await store.use((s) => s.runReport(runId)))?.report).toBe(markdown);
     expect(markdown).toContain(REMOVED_HELPER);
+  });
+
+  it('a trunk run shows them in its platform section and keeps them with the run', async () => {
+    if (outcome.kind !== 'results' || !outcome.profiles) throw new Error('no profiles');
+    const jobKey = 'trunk:acme/work:main:profiles:x86-64-linux';
+    await putJobProfiles(store, jobKey, outcome.profiles);
+    await putJobResults(store, jobKey, outcome.text);
+    const trunk = createTrunkActivities({
+      config: testConfig('version: 1\nrepos: []\n'),
+      store,
+      env: { GITHUB_TOKEN: 'unused' },
+      logger: pino({ level: 'silent' }),
+    });
+    const runId = 'trunk:acme/work:main:profiles';
+    const commit = { sha: repo.shas.changed, parents: 1, committedAt: 1_700_000_000, subject: 'inline' };
+    await trunk.recordTrunkRun({
+      runId,
+      repo: 'acme/work',
+      branch: 'main',
+      reason: 'schedule',
+      plan: {
+        kind: 'run',
+        mode: 'normal',
+        windowSeconds: 0,
+        queueDepth: 0,
+        pick: commit,
+        range: { from: commit.sha, to: commit.sha, count: 1 },
+        skipped: [],
+      },
+      baselineSha: repo.shas.baseline,
+      platforms: [{ platform: 'x86-64-linux', status: 'ok', ref: jobKey }],
+    });
+    const report = (await store.use((s) => s.runReport(runId)))?.report ?? '';
+    expect(report).toContain('### CPU profiles of the changed benchmarks');
+    expect(report).toContain(`\`${REMOVED_HELPER}\` (baseline only)`);
+    expect(await jobProfiles(store, jobKey)).toBeNull();
+    expect((await runProfiles(store, runId, 'x86-64-linux'))?.manifest.profiles[0]?.benchmark).toBe('work');
   });
 
   it("benchbot profile save writes the run's profiles, which benchbot profile diff reads", () => {
