@@ -109,17 +109,33 @@ async function main(): Promise<number> {
   return code ?? RUNNER_EXIT.infrastructure;
 }
 
-/** The runner's profiles, each file framed, the manifest last: the executor takes none without it. */
+// The kubelet rotates a container's log at containerLogMaxSize (10 MiB by default): profiles get a
+// share of it that leaves room for everything else the pod printed.
+const PROFILE_LOG_BUDGET_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The runner's profiles, each file framed, the manifest last (the executor takes none without it);
+ * those past the log's budget stay behind, said on stderr, and the report goes without them.
+ */
 async function emitProfiles(dir: string, emit: (name: FramedFileName, data: Buffer) => Promise<void>) {
   const manifest = await readFile(join(dir, PROFILE_MANIFEST_FILE)).catch(() => null);
   if (manifest === null) return;
   const parsed = parseProfileManifest(manifest.toString('utf8'), PROFILE_MANIFEST_FILE);
   if (!parsed.ok) return;
+  let left = PROFILE_LOG_BUDGET_BYTES;
   for (const entry of parsed.manifest.profiles)
     for (const side of entry.sides) {
       const file = profileFileName(entry.benchmark, side);
       const data = await readFile(join(dir, file)).catch(() => null);
-      if (data !== null) await emit(`profiles/${file}`, data);
+      if (data === null) continue;
+      if (data.length > left) {
+        process.stderr.write(
+          `warning: ${file} (${data.length} bytes) is not sent: the pod log's room for profiles is used up\n`,
+        );
+        continue;
+      }
+      left -= data.length;
+      await emit(`profiles/${file}`, data);
     }
   await emit(`profiles/${PROFILE_MANIFEST_FILE}`, manifest);
 }
