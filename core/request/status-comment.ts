@@ -80,7 +80,7 @@ export function describeProgress(p: ProgressView): string {
     case 'run':
       return `running ${p.benchmark ?? ''}${side}${round}${position}`;
     case 'profile':
-      return `profiling ${p.benchmark ?? ''}${side} (not timed)${position}`;
+      return `profiling ${p.benchmark ?? ''}${side}, not timed${position}`;
     case 'done':
       return `finished ${p.total} benchmarks`;
     default:
