@@ -12,6 +12,7 @@ import { describeCodeUnderTestFailure, type ProgressEvent } from '../core/runner
 import { type Executor, RUNNER_LOST, WORKER_SHUTDOWN } from './executors/executor.js';
 import type { CommentTarget } from './github-activities.js';
 import { deleteJobArtifacts, jobCheckpoints, putJobResults } from './job-artifacts.js';
+import { type JobProfiles, putJobProfiles } from './profiles/job-profiles.js';
 import type { StoreAccess } from './results-store/access.js';
 
 export interface RunJobInput {
@@ -108,13 +109,20 @@ function failureKind(error: unknown): string {
 }
 
 /**
- * Stores a finished job's results, retrying within the attempt while the store is down, read-only
- * or full: the measurements took hours, and the activity's few attempts must not be spent on them.
+ * Stores a finished job's results and profiles, retrying within the attempt while the store is
+ * down, read-only or full: the measurements took hours, and the activity's few attempts must not be
+ * spent on them.
  */
-async function keepResults(store: StoreAccess, jobKey: string, text: string): Promise<void> {
+async function keepResults(
+  store: StoreAccess,
+  jobKey: string,
+  text: string,
+  profiles: JobProfiles | null,
+): Promise<void> {
   const ctx = Context.current();
   for (let delayMs = 1_000; ; delayMs = Math.min(60_000, delayMs * 2)) {
     try {
+      if (profiles !== null) await putJobProfiles(store, jobKey, profiles);
       await putJobResults(store, jobKey, text);
       return;
     } catch (error) {
@@ -293,7 +301,7 @@ export function createJobActivities(deps: JobActivityDeps) {
             );
           }
           if (!input.byReference) return parsed.results;
-          await keepResults(deps.store, jobKey, outcome.text);
+          await keepResults(deps.store, jobKey, outcome.text, outcome.profiles ?? null);
           return { ref: jobKey, summary: summarizeResults(parsed.results) };
         }
       }

@@ -1,18 +1,25 @@
-import { compareResults, renderMarkdown, summaryLine } from '../core/report/index.js';
+import { compareResults, type ResultsComparison, renderMarkdown, summaryLine } from '../core/report/index.js';
 import type { ResultsSource } from '../core/results/claim-check.js';
 import type { BenchbotResults } from '../core/results/index.js';
 import { DEFAULT_OPTIONS } from '../core/stats/index.js';
 import { deleteJobArtifacts, loadJobResults, missingResults, resultsOf } from './job-artifacts.js';
+import { keepRunProfiles } from './profiles/job-profiles.js';
+import { withProfiles } from './profiles/report.js';
 import type { StoreAccess } from './results-store/access.js';
 
 // Room in a GitHub comment (65,536 characters) for the status header around the report.
 const REPORT_BUDGET = 60_000;
 
-function judge(results: BenchbotResults): { markdown: string; summary: string } {
+function judge(results: BenchbotResults): {
+  markdown: string;
+  summary: string;
+  comparison: ResultsComparison;
+} {
   const comparison = compareResults(results.benchmarks, DEFAULT_OPTIONS, results.run.adaptive);
   return {
     markdown: renderMarkdown(comparison, { budget: REPORT_BUDGET }),
     summary: summaryLine(comparison),
+    comparison,
   };
 }
 
@@ -20,7 +27,12 @@ export function createReportActivities(store: StoreAccess) {
   return {
     /** The verdicts, as the PR comment's markdown (at most REPORT_BUDGET) and a one-line summary. */
     async compareRun(source: ResultsSource): Promise<{ markdown: string; summary: string }> {
-      return judge(await resultsOf(store, source));
+      const judged = judge(await resultsOf(store, source));
+      const markdown =
+        'ref' in source
+          ? await withProfiles(store, source.ref, judged.markdown, judged.comparison, REPORT_BUDGET)
+          : judged.markdown;
+      return { markdown, summary: judged.summary };
     },
 
     /**
@@ -42,7 +54,12 @@ export function createReportActivities(store: StoreAccess) {
         throw missingResults('ref' in input ? input.ref : input.runId);
       }
       const { run } = results;
-      const { markdown, summary } = judge(results);
+      const judged = judge(results);
+      const { summary } = judged;
+      const markdown =
+        'ref' in input
+          ? await withProfiles(store, input.ref, judged.markdown, judged.comparison, REPORT_BUDGET)
+          : judged.markdown;
       await store.use((s) =>
         s.recordRun({
           runId: input.runId,
@@ -58,7 +75,10 @@ export function createReportActivities(store: StoreAccess) {
           report: markdown,
         }),
       );
-      if ('ref' in input) await deleteJobArtifacts(store, input.ref);
+      if ('ref' in input) {
+        await keepRunProfiles(store, input.ref, input.runId, run.platform);
+        await deleteJobArtifacts(store, input.ref);
+      }
       return input.runId;
     },
   };

@@ -24,6 +24,8 @@ import { upsertCommitComment } from './github/commit-comments.js';
 import { updateIssue, upsertMarkedIssue } from './github/issues.js';
 import { createGitHubSession } from './github/session.js';
 import { deleteJobArtifacts, resultsOf } from './job-artifacts.js';
+import { keepRunProfiles } from './profiles/job-profiles.js';
+import { withProfiles } from './profiles/report.js';
 import type { StoreAccess } from './results-store/access.js';
 import type { PlatformOutcome, RunOnPlatform } from './results-store/index.js';
 
@@ -228,21 +230,25 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
       const aa = isAA(input);
       const suspects: PlatformSlowdowns[] = [];
       const summaries: string[] = [];
-      const sections: PlatformSummary[] = loaded.map((p) => {
+      const sections: PlatformSummary[] = [];
+      for (const p of loaded) {
         if (p.status === 'failed') {
           summaries.push(`${p.platform}: failed`);
-          return { platform: p.platform, status: 'failed', text: p.failure };
+          sections.push({ platform: p.platform, status: 'failed', text: p.failure });
+          continue;
         }
         const comparison = compareResults(p.results.benchmarks, DEFAULT_OPTIONS, p.results.run.adaptive);
         summaries.push(`${p.platform}: ${summaryLine(comparison)}`);
         const slowdowns = aa ? [] : slowdownsOf(comparison);
         if (slowdowns.length > 0) suspects.push({ platform: p.platform, slowdowns });
-        return {
+        const text = renderMarkdown(comparison, { budget: PLATFORM_REPORT_BUDGET });
+        sections.push({
           platform: p.platform,
           status: 'ok',
-          text: renderMarkdown(comparison, { budget: PLATFORM_REPORT_BUDGET }),
-        };
-      });
+          text:
+            'ref' in p ? await withProfiles(store, p.ref, text, comparison, PLATFORM_REPORT_BUDGET) : text,
+        });
+      }
       const markdown = renderTrunkSummary({
         repo: input.repo,
         branch: input.branch,
@@ -272,6 +278,8 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
           report: markdown,
         }),
       );
+      for (const p of input.platforms)
+        if ('ref' in p) await keepRunProfiles(store, p.ref, input.runId, p.platform);
       await Promise.all(input.platforms.map((p) => ('ref' in p ? deleteJobArtifacts(store, p.ref) : null)));
       return { inserted, suspects };
     },

@@ -60,6 +60,10 @@ const benchmarkSchema = z.strictObject({
    * extra rounds (and a spec that has none is the same as before adaptive rounds existed).
    */
   adaptive: z.strictObject({ maxRounds: z.int().positive(), extraSeconds: z.int().positive() }).optional(),
+  /** Absent when the benchmark takes no profile, so specs (and their digests) stay as they were. */
+  profile: z
+    .strictObject({ command: z.string().min(1), path: insidePath, format: z.literal('pprof') })
+    .optional(),
 });
 
 const roundOrderSchema = z.strictObject({
@@ -183,6 +187,7 @@ export function buildJobSpec(input: JobSpecInput): BuildJobSpec {
       ...(b.maxRounds === null || b.maxRounds <= b.iterations
         ? {}
         : { adaptive: { maxRounds: b.maxRounds, extraSeconds: b.extraRoundsMinutes * 60 } }),
+      ...(b.profile === null ? {} : { profile: b.profile }),
     };
   });
   const side = (s: ResolvedSide): JobSide => ({ ref: s.ref, sha: s.sha, env: { ...s.env } });

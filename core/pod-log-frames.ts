@@ -1,4 +1,4 @@
-// How a runner pod hands files (its checkpoint after every round, failure.json) back to the executor
+// How a runner pod hands files (its checkpoint after every round, failure.json, profiles) back to the executor
 // through its own log, the one channel that needs no credential in the pod and no extra service:
 // each file is gzipped, base64-encoded and cut into chunks printed as JSON lines between a begin
 // and an end line. Chunks stay well under the 16 KiB at which container runtimes split a log line.
@@ -7,9 +7,14 @@
 /** base64 characters per chunk line. */
 export const FRAME_CHUNK_CHARS = 8192;
 
-export type FramedFileName = 'checkpoint.json' | 'failure.json';
+/** `profiles/...`: the profiles a finished runner took and their manifest (core/profile/manifest.ts). */
+export type FramedFileName = 'checkpoint.json' | 'failure.json' | `profiles/${string}`;
 
 const FILE_NAMES: readonly string[] = ['checkpoint.json', 'failure.json'];
+const PROFILE_FRAME = /^profiles\/[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+const isFramedFileName = (name: string): name is FramedFileName =>
+  FILE_NAMES.includes(name) || PROFILE_FRAME.test(name);
 
 export type FrameLine =
   | { type: 'file-begin'; name: FramedFileName; sha256: string; chunks: number }
@@ -49,8 +54,8 @@ function parseFrameLine(line: string): FrameLine | null {
   }
   if (typeof value !== 'object' || value === null) return null;
   const v = value as Record<string, unknown>;
-  if (typeof v.name !== 'string' || !FILE_NAMES.includes(v.name)) return null;
-  const name = v.name as FramedFileName;
+  if (typeof v.name !== 'string' || !isFramedFileName(v.name)) return null;
+  const name = v.name;
   if (v.type === 'file-begin' && typeof v.sha256 === 'string' && Number.isInteger(v.chunks))
     return { type: 'file-begin', name, sha256: v.sha256, chunks: v.chunks as number };
   if (v.type === 'file-chunk' && Number.isInteger(v.index) && typeof v.data === 'string')

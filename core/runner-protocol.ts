@@ -28,7 +28,8 @@ export type CodeUnderTestFailure =
     }
   | { kind: 'missing-commit'; side: SideName; ref: string; sha: string; url: string };
 
-export type ProgressPhase = 'clone' | 'build' | 'warmup' | 'run' | 'done';
+/** `profile`: the untimed run that takes a benchmark's CPU profile, after its measured rounds. */
+export type ProgressPhase = 'clone' | 'build' | 'warmup' | 'run' | 'profile' | 'done';
 
 export type ProgressEvent =
   | {

@@ -7,7 +7,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { parseCheckpoint, serializeCheckpoint, toLedger, withOnlyRound } from '../core/checkpoint.js';
-import { frameFile } from '../core/pod-log-frames.js';
+import { type FramedFileName, frameFile } from '../core/pod-log-frames.js';
+import { PROFILE_MANIFEST_FILE, parseProfileManifest, profileFileName } from '../core/profile/manifest.js';
 import { type ProgressEvent, parseProgressLine, RUNNER_EXIT } from '../core/runner-protocol.js';
 
 // The runner as a Kubernetes Job's container. The pod holds no credential (no service account
@@ -18,6 +19,7 @@ import { type ProgressEvent, parseProgressLine, RUNNER_EXIT } from '../core/runn
 //     round's samples only: the executor keeps the whole checkpoint in the results store, merges
 //     each round into it and assembles the results itself, so the log grows with the samples once,
 //   - failure.json on exit 3,
+//   - on success, the profiles the runner took, then their manifest (which names only files sent),
 // each file framed as in core/pod-log-frames.ts. The exit code is the runner's.
 //
 //   node runner/pod-entrypoint.js --job DIR --out DIR [--work-dir DIR]
@@ -61,7 +63,7 @@ async function main(): Promise<number> {
     ...(existsSync(resumeFrom) ? ['--checkpoint', resumeFrom] : []),
   ];
   const out = createStdout();
-  const emit = async (name: 'checkpoint.json' | 'failure.json', text: Buffer) => {
+  const emit = async (name: FramedFileName, text: Buffer) => {
     const payload = gzipSync(text).toString('base64');
     const sha256 = createHash('sha256').update(text).digest('hex');
     await out.write(`${frameFile({ name, payload, sha256 }).join('\n')}\n`);
@@ -97,6 +99,7 @@ async function main(): Promise<number> {
   );
   await closed;
   await pending;
+  if (code === RUNNER_EXIT.ok) await emitProfiles(join(outDir, 'profiles'), emit);
   if (code === RUNNER_EXIT.codeUnderTest) {
     const failure = await readFile(join(outDir, 'failure.json')).catch(() => null);
     if (failure !== null) await emit('failure.json', failure);
@@ -104,6 +107,37 @@ async function main(): Promise<number> {
   await out.drained();
   if (signal !== null) return RUNNER_EXIT.infrastructure;
   return code ?? RUNNER_EXIT.infrastructure;
+}
+
+// The kubelet rotates a container's log at containerLogMaxSize (10 MiB by default): profiles get a
+// share of it that leaves room for everything else the pod printed.
+const PROFILE_LOG_BUDGET_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The runner's profiles, each file framed, the manifest last (the executor takes none without it);
+ * those past the log's budget stay behind, said on stderr, and the report goes without them.
+ */
+async function emitProfiles(dir: string, emit: (name: FramedFileName, data: Buffer) => Promise<void>) {
+  const manifest = await readFile(join(dir, PROFILE_MANIFEST_FILE)).catch(() => null);
+  if (manifest === null) return;
+  const parsed = parseProfileManifest(manifest.toString('utf8'), PROFILE_MANIFEST_FILE);
+  if (!parsed.ok) return;
+  let left = PROFILE_LOG_BUDGET_BYTES;
+  for (const entry of parsed.manifest.profiles)
+    for (const side of entry.sides) {
+      const file = profileFileName(entry.benchmark, side);
+      const data = await readFile(join(dir, file)).catch(() => null);
+      if (data === null) continue;
+      if (data.length > left) {
+        process.stderr.write(
+          `warning: ${file} (${data.length} bytes) is not sent: the pod log's room for profiles is used up\n`,
+        );
+        continue;
+      }
+      left -= data.length;
+      await emit(`profiles/${file}`, data);
+    }
+  await emit(`profiles/${PROFILE_MANIFEST_FILE}`, manifest);
 }
 
 process.exitCode = await main();

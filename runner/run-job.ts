@@ -14,6 +14,7 @@ import { RUNNER_EXIT } from '../core/runner-protocol.js';
 import { runAdaptiveRounds } from './adaptive-rounds.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { buildSide } from './build.js';
+import { captureProfiles, profilesToCapture, writeProfileManifest } from './capture-profiles.js';
 import { readCheckpoint, specDigest, writeCheckpoint } from './checkpoint.js';
 import { CodeUnderTestError, InvalidInputError } from './errors.js';
 import { git } from './git.js';
@@ -181,6 +182,17 @@ export async function runJob(options: JobOptions): Promise<number> {
         progress.checkpoint({ benchmark: first.name, status, attempt, completed: finished(), of });
       },
     });
+
+    // Profiles come after every measured round (adaptive ones too), so none is slowed by them; a
+    // job resumed after its rounds still takes the ones it misses.
+    const profiling = await profilesToCapture(spec, checkpoint, outDir);
+    if (profiling.length > 0) {
+      progress.extend(2 * profiling.length);
+      const context = { spec, worktrees: await checkout(), pinCpus, outDir, logDir, progress, log };
+      await captureProfiles(context, profiling, checkpoint);
+      await writeCheckpoint(checkpointPath, checkpoint);
+    }
+    await writeProfileManifest(spec, checkpoint, outDir);
 
     if (!hasAllSamples(checkpoint)) {
       // Resumed from a ledger (on Kubernetes): the earlier rounds' samples are with the executor,

@@ -92,6 +92,37 @@ program
     process.exitCode = await compare(base, changed, opts, () => loadConfigOrExit(configPath()));
   });
 
+const profile = program.command('profile').description('CPU profiles (pprof) of benchmarks');
+profile
+  .command('diff')
+  .description(
+    'compare two pprof profiles: the top functions by flat and cumulative value on each side, with deltas',
+  )
+  .argument('<base>', 'profile of the baseline (pprof, gzipped or not)')
+  .argument('<changed>', 'profile of the change')
+  .option('--top <N>', 'functions per table', '10')
+  .option('--focus <regex>', 'only samples with a function matching REGEX on their stack')
+  .option('--sample-type <type>', 'sample type to compare (default: cpu, else wall, else the default)')
+  .option('--format <format>', 'markdown or json', 'markdown')
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
+  .action(
+    async (base: string, changed: string, opts: import('./commands/profile.js').RawProfileDiffOptions) => {
+      const { profileDiff } = await import('./commands/profile.js');
+      process.exitCode = await profileDiff(base, changed, opts);
+    },
+  );
+
+profile
+  .command('save')
+  .description("write a recorded run's profiles as DIR/<benchmark>.<side>.pprof")
+  .argument('<id>', 'the run id, as `benchbot runs` lists it')
+  .requiredOption('--out <dir>', 'folder to write them into')
+  .option('--platform <platform>', 'the platform, when the run has several')
+  .action(async (id: string, opts: { out: string; platform?: string }) => {
+    const { profileSave } = await import('./commands/profile-save.js');
+    process.exitCode = await profileSave(await loadConfigOrExit(configPath()), id, opts);
+  });
+
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 program

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { JobSpec } from '../../core/job-spec.js';
 import type { CodeUnderTestFailure, ProgressEvent } from '../../core/runner-protocol.js';
+import type { JobProfiles } from '../profiles/job-profiles.js';
 
 export interface ExecutorJob {
   spec: JobSpec;
@@ -53,7 +54,8 @@ export function workerShutdown(message: string): ApplicationFailure {
 }
 
 export type ExecutorOutcome =
-  | { kind: 'results'; text: string }
+  /** `profiles`: what the runner captured (absent from executors that cannot carry them). */
+  | { kind: 'results'; text: string; profiles?: JobProfiles | null }
   | { kind: 'code-under-test'; failure: CodeUnderTestFailure }
   | { kind: 'invalid-input'; message: string }
   | { kind: 'cancelled' };

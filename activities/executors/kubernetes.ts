@@ -20,6 +20,7 @@ import {
   parseProgressLine,
   RUNNER_EXIT,
 } from '../../core/runner-protocol.js';
+import { type JobProfiles, profilesFromFrames } from '../profiles/job-profiles.js';
 import {
   type Executor,
   type ExecutorHooks,
@@ -98,11 +99,11 @@ function temporalAttemptContext(): AttemptContext {
 
 const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
 
-/** The plain text of a framed file, or null when it does not match its digest. */
-function unframe(file: { payload: string; sha256: string }): string | null {
+/** The plain bytes of a framed file, or null when they do not match their digest. */
+function unframe(file: { payload: string; sha256: string }): Buffer | null {
   try {
-    const text = gunzipSync(Buffer.from(file.payload, 'base64'));
-    return sha256(text) === file.sha256 ? text.toString('utf8') : null;
+    const data = gunzipSync(Buffer.from(file.payload, 'base64'));
+    return sha256(data) === file.sha256 ? data : null;
   } catch {
     return null;
   }
@@ -251,13 +252,14 @@ export function createKubernetesExecutor(options: KubernetesExecutorOptions): Ex
       let keepSlot = false;
 
       // Everything the runner says, in order, once.
-      const files = new Map<FramedFileName, string>();
+      const files = new Map<FramedFileName, Buffer>();
       const human: string[] = [];
       const decoder = createFrameDecoder();
       const onFile = (file: FramedFile) => {
-        const text = unframe(file);
-        if (text === null) return;
-        files.set(file.name, text);
+        const data = unframe(file);
+        if (data === null) return;
+        files.set(file.name, data);
+        const text = data.toString('utf8');
         const incoming = file.name === 'checkpoint.json' ? parsedOrNull(text) : null;
         if (incoming !== null) {
           checkpoint = mergeCheckpoint(checkpoint, incoming);
@@ -409,9 +411,10 @@ export function createKubernetesExecutor(options: KubernetesExecutorOptions): Ex
               case 'exited':
                 await readRest(verdict.pod, FINAL_LOG_TIMEOUT_MS);
                 await saved;
-                return outcomeOf(verdict.exitCode, verdict.reason, files, tail(), () =>
-                  resultsOf(job.spec, checkpoint),
-                );
+                return outcomeOf(verdict.exitCode, verdict.reason, files, tail(), () => ({
+                  text: resultsOf(job.spec, checkpoint),
+                  profiles: checkpoint === null ? null : profilesFromFrames(files, checkpoint),
+                }));
               case 'lost': {
                 // What the runner printed before it went: the newest checkpoint, if the log is
                 // still there to read.
@@ -470,15 +473,15 @@ function resultsOf(spec: ExecutorJob['spec'], checkpoint: Checkpoint | null): st
 function outcomeOf(
   exitCode: number,
   reason: string | null,
-  files: Map<FramedFileName, string>,
+  files: Map<FramedFileName, Buffer>,
   tail: string,
-  results: () => string,
+  results: () => { text: string; profiles: JobProfiles | null },
 ): ExecutorOutcome {
-  if (exitCode === RUNNER_EXIT.ok) return { kind: 'results', text: results() };
+  if (exitCode === RUNNER_EXIT.ok) return { kind: 'results', ...results() };
   if (exitCode === RUNNER_EXIT.codeUnderTest) {
-    const text = files.get('failure.json');
-    if (text !== undefined)
-      return { kind: 'code-under-test', failure: JSON.parse(text) as CodeUnderTestFailure };
+    const data = files.get('failure.json');
+    if (data !== undefined)
+      return { kind: 'code-under-test', failure: JSON.parse(data.toString('utf8')) as CodeUnderTestFailure };
   }
   if (exitCode === RUNNER_EXIT.invalidInput) return { kind: 'invalid-input', message: tail };
   const hint = reason === 'OOMKilled' ? '; raise executor.kubernetes.memory' : '';

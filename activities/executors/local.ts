@@ -16,6 +16,7 @@ import {
   RUNNER_EXIT,
 } from '../../core/runner-protocol.js';
 import { COMMAND_SANDBOX_ENV, type JobSandbox } from '../../core/sandbox.js';
+import { readJobProfiles } from '../profiles/job-profiles.js';
 import {
   type Executor,
   type ExecutorHooks,
@@ -225,7 +226,11 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
             JOB_TIMED_OUT,
           );
         if (code === RUNNER_EXIT.ok)
-          return { kind: 'results', text: await readFile(join(out, 'results.json'), 'utf8') };
+          return {
+            kind: 'results',
+            text: await readFile(join(out, 'results.json'), 'utf8'),
+            profiles: await readJobProfiles(out),
+          };
         if (code === RUNNER_EXIT.codeUnderTest) {
           const failure = JSON.parse(
             await readFile(join(out, 'failure.json'), 'utf8'),

@@ -6,7 +6,7 @@ import type { ConfigFile } from './schema.js';
 
 type RepoFile = ConfigFile['repos'][number];
 
-/** Placeholder in a benchmark's `command` and `output.path` replaced by the benchmark's name. */
+/** Placeholder in a benchmark's `command`, `output.path` and `profile` replaced by the benchmark's name. */
 export const NAME_PLACEHOLDER = '{{name}}';
 
 function joinPath(dir: string, child: string): string {
@@ -43,6 +43,14 @@ function deriveRepo({ benchmarkDefaults: defaults, ...repo }: RepoFile, webUrl: 
         timeoutMinutes: benchmark.timeoutMinutes ?? defaults.timeoutMinutes,
         runByDefault: benchmark.runByDefault ?? defaults.runByDefault,
         env: { ...defaults.env, ...benchmark.env },
+        profile:
+          benchmark.profile === undefined
+            ? null
+            : {
+                command: withName(benchmark.profile.command, benchmark.name),
+                path: withName(benchmark.profile.path, benchmark.name),
+                format: benchmark.profile.format,
+              },
       };
     }),
     schedules: repo.schedules.map((schedule) => {

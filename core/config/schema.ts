@@ -5,6 +5,7 @@ import { type ConfigProblem, checkConfig } from './checks.js';
 import { deriveConfig } from './derive.js';
 import { parseDurationSeconds } from './duration.js';
 import { NAME_PATTERN, nameSchema, platformEntrySchema, quoted, tolerationSchema } from './platforms.js';
+import { profileSchema } from './profile.js';
 
 export { NAME_PATTERN, nameSchema };
 
@@ -290,6 +291,7 @@ const benchmarkSchema = z.strictObject({
   timeoutMinutes: positiveInt.optional(),
   runByDefault: z.boolean().optional(),
   env: envMapSchema.optional(),
+  profile: profileSchema.optional(),
 });
 
 const scheduleSchema = z.strictObject({

@@ -1,17 +1,11 @@
 import type { BenchmarkComparison, SideSummary, Verdict } from '../stats/types.js';
 import { type Block, fitRows, renderBlock } from './budget.js';
 import { formatMedianCi, formatP, formatPct } from './format.js';
-import { groupLabel } from './labels.js';
 import type { MeasurementLook } from './looks.js';
+import { codeSpan } from './markdown-text.js';
+import { MILESTONES_HEAD, milestoneRows } from './milestones-table.js';
 import { correctionName, geomeansLine, methodLine, summaryLine } from './summary.js';
-import type {
-  ComparedBenchmark,
-  FailedBenchmark,
-  GroupTotal,
-  OneSidedBenchmark,
-  ResultsComparison,
-} from './types.js';
-import { formatValue } from './units.js';
+import type { ComparedBenchmark, FailedBenchmark, OneSidedBenchmark, ResultsComparison } from './types.js';
 
 /** GitHub refuses issue and PR comments longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -48,19 +42,6 @@ class Footnotes {
   lines(): string[] {
     return [...this.numbers].map(([text, n]) => `${superscript(n)} ${text}`);
   }
-}
-
-/**
- * Inline code, so names from a benchmark tool's output cannot format the comment, open HTML or
- * @-mention anyone; in a table cell `|` must still be escaped.
- */
-function codeSpan(text: string, inTable: boolean): string {
-  let flat = text.replace(/\s+/g, ' ').trim();
-  if (inTable) flat = flat.replaceAll('|', '\\|');
-  const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longestRun + 1);
-  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${flat}${pad}${fence}`;
 }
 
 function tooFewNote(c: BenchmarkComparison, result: ResultsComparison): string {
@@ -131,12 +112,6 @@ export function significanceOrder(benchmarks: readonly ComparedBenchmark[]): Com
     );
 }
 
-function groupTotalRow(t: GroupTotal): string {
-  const how = t.how === 'sum-of-phases' ? `sum of ${t.count} phases` : `latest of ${t.count} milestones`;
-  const change = t.pctChange === null ? '—' : formatPct(t.pctChange);
-  return `| ${codeSpan(groupLabel(t.group), true)} | ${how} | ${formatValue(t.baseline, t.unit)} | ${formatValue(t.changed, t.unit)} | ${change} |`;
-}
-
 function firstLine(text: string, max: number): string {
   const line = text.split('\n').find((l) => l.trim() !== '') ?? '';
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
@@ -172,18 +147,18 @@ export function renderMarkdown(result: ResultsComparison, options: MarkdownOptio
       more: more('significant changes (see the full results)'),
     });
   }
-  if (result.groupTotals.length > 0) {
+  const timeline = milestoneRows(result.benchmarks, result.groupTotals);
+  if (timeline.length > 0) {
     blocks.push({
       head: [
-        '### Group totals',
+        '### Milestones and phases',
         '',
-        'Medians totalled per side; not a statistical test.',
+        'Medians per side; Δ is changed − baseline. Milestones are times from the start of the run, phases are spans; totals are not tested.',
         '',
-        '| group | total | baseline | changed | change |',
-        '|---|---|--:|--:|--:|',
+        ...MILESTONES_HEAD,
       ],
-      rows: result.groupTotals.map(groupTotalRow),
-      more: more('groups'),
+      rows: timeline,
+      more: more('milestones and phases'),
     });
   }
   const notCompared = [...result.failed.map(failedLine), ...result.oneSided.map(oneSidedLine)];

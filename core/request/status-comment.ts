@@ -79,6 +79,8 @@ export function describeProgress(p: ProgressView): string {
       return `warming up ${p.benchmark ?? ''}${side}${position}`;
     case 'run':
       return `running ${p.benchmark ?? ''}${side}${round}${position}`;
+    case 'profile':
+      return `profiling ${p.benchmark ?? ''}${side}, not timed${position}`;
     case 'done':
       return `finished ${p.total} benchmarks`;
     default:

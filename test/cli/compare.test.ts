@@ -85,7 +85,7 @@ describe('benchbot compare on the captured fixtures', () => {
     [
       'milestones/scale-test.json',
       'milestones/scale-test.json',
-      /\| `files-20k phases` \| sum of 3 phases \|/,
+      /\| `files-20k` \| \*\*sum of 3 phases\*\* \| 807 ms \| 807 ms \| 0 ns \| 0\.0% \| not a test \|/,
     ],
     ['hyperfine/hyperfine.json', 'hyperfine/hyperfine.json', /0 faster, 0 slower, 2 unchanged/],
     ['pytest-benchmark/pytest-benchmark.json', 'pytest-benchmark/pytest-benchmark.json', /4 unchanged/],

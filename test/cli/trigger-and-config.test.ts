@@ -93,6 +93,37 @@ describe('benchbot config check', () => {
     );
   });
 
+  it('accepts a benchmark profile and refuses a bad one with its line and path', () => {
+    const file = join(dir, 'profile.yaml');
+    const config = (profile: string) =>
+      `version: 1\nrepos:\n  - name: acme/widgets\n    benchmarks:\n      - name: startup\n        command: ./bench.sh\n        iterations: 20\n        profile:\n${profile}`;
+    writeFileSync(
+      file,
+      config(
+        '          command: go test -bench . -cpuprofile cpu.pprof\n          path: cpu.pprof\n          format: pprof\n',
+      ),
+    );
+    const ok = benchbot(['config', 'check', file]);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    writeFileSync(
+      file,
+      config('          command: ./profile.sh\n          path: ../cpu.pprof\n          format: perf\n'),
+    );
+    const bad = benchbot(['config', 'check', file]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(
+      `${file}:10:17 repos[0].benchmarks[0].profile.path: must be a relative path`,
+    );
+    expect(bad.stderr).toContain(
+      `${file}:11:19 repos[0].benchmarks[0].profile.format: the only profile format is pprof`,
+    );
+    writeFileSync(file, config('          path: cpu.pprof\n'));
+    expect(benchbot(['config', 'check', file]).stderr).toContain(
+      `${file}:8:9 repos[0].benchmarks[0].profile.command: missing; this key is required`,
+    );
+  });
+
   it('reports a bad environment override by the variable name', () => {
     const { code, stderr } = benchbot(['config', 'check', 'benchbot.example.yaml'], '', {
       POLL_INTERVAL_SECS: 'soon',

@@ -141,6 +141,7 @@ describe('a minimal file', () => {
       warmups: 1,
       timeoutMinutes: 30,
       runByDefault: true,
+      profile: null,
       env: {},
     });
     expect(findRepo(config, 'acme/other')).toBeNull();

@@ -356,10 +356,12 @@ describe('group totals on the milestones fixture', () => {
     expect(phases?.pctChange).toBeCloseTo(10, 6);
     expect(totals[0]?.pctChange).toBe(0);
     const markdown = renderMarkdown(result.comparison);
-    expect(markdown).toContain('### Group totals');
-    expect(markdown).toContain('| `files-20k phases` | sum of 3 phases | 807 ms | 887 ms | +10.0% |');
+    expect(markdown).toContain('### Milestones and phases');
     expect(markdown).toContain(
-      '| `files-20k milestones` | latest of 4 milestones | 833 ms | 833 ms | 0.0% |',
+      '| `files-20k` | **sum of 3 phases** | 807 ms | 887 ms | +80.7 ms | +10.0% | not a test |',
+    );
+    expect(markdown).toContain(
+      '| `files-20k` | **latest of 4 milestones** | 833 ms | 833 ms | 0 ns | 0.0% | not a test |',
     );
     expect(markdown).toContain('`files-20k phases › deploy`');
   });

@@ -126,6 +126,9 @@ describe('the status comment', () => {
     expect(describeProgress({ phase: 'build', side: 'baseline', done: 0, total: 6 })).toBe(
       'building (baseline)',
     );
+    expect(
+      describeProgress({ phase: 'profile', benchmark: 'tpch', side: 'changed', done: 5, total: 6 }),
+    ).toBe('profiling tpch (changed), not timed · step 6/6');
     expect(describeProgress({ phase: 'done', done: 6, total: 6 })).toBe('finished 6 benchmarks');
     expect(fenced('plain')).toBe('```text\nplain\n```');
   });
