@@ -1,6 +1,6 @@
 import { combineImports } from '../results/importers/combine.js';
 import { importResults } from '../results/importers/index.js';
-import type { InputFormat } from '../results/importers/types.js';
+import type { ImportResult, InputFormat } from '../results/importers/types.js';
 import { parseResults, RESULTS_SCHEMA, type ResultIssue, SIDES } from '../results/schema.js';
 import type { CompareOptions } from '../stats/types.js';
 import { compareResults } from './compare-results.js';
@@ -16,19 +16,23 @@ export type CompareTextsResult =
   | { ok: true; comparison: ResultsComparison; warnings: ResultIssue[] }
   | { ok: false; errors: ResultIssue[] };
 
+/** One side of `compare BASE CHANGED` once imported; `file` as the user named it. */
+export interface ImportedSide {
+  file: string;
+  result: ImportResult;
+}
+
 /**
- * `compare BASE CHANGED` without the file reading: imports each side (detecting the tool unless
- * `format` is given), pairs the benchmarks and compares them. Problems of both files are reported
- * together. `options` must pass `checkCompareOptions`.
+ * `compare BASE CHANGED` once both sides are imported: pairs the benchmarks and compares them.
+ * Problems of both files are reported together. `options` must pass `checkCompareOptions`.
  */
-export function compareTexts(
-  baseline: InputText,
-  changed: InputText,
+export function compareImports(
+  baseline: ImportedSide,
+  changed: ImportedSide,
   options: CompareOptions,
-  format?: InputFormat,
 ): CompareTextsResult {
-  const base = importResults(baseline.text, baseline.file, format);
-  const next = importResults(changed.text, changed.file, format);
+  const base = baseline.result;
+  const next = changed.result;
   if (!base.ok || !next.ok) {
     return { ok: false, errors: [...(base.ok ? [] : base.errors), ...(next.ok ? [] : next.errors)] };
   }
@@ -42,6 +46,23 @@ export function compareTexts(
     comparison: compareResults(combined.benchmarks, options),
     warnings: [...base.warnings, ...next.warnings],
   };
+}
+
+/**
+ * `compare BASE CHANGED` on texts in memory: imports each side (detecting the tool unless `format`
+ * is given), then `compareImports`.
+ */
+export function compareTexts(
+  baseline: InputText,
+  changed: InputText,
+  options: CompareOptions,
+  format?: InputFormat,
+): CompareTextsResult {
+  return compareImports(
+    { file: baseline.file, result: importResults(baseline.text, baseline.file, format) },
+    { file: changed.file, result: importResults(changed.text, changed.file, format) },
+    options,
+  );
 }
 
 /**
