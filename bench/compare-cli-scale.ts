@@ -18,12 +18,12 @@
 // The per-benchmark growth subtracts the start-up run (1 benchmark) from both sizes.
 
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { once } from 'node:events';
 import { createRng } from './lib/prng.js';
 
 const SEED = 20261204;
@@ -126,10 +126,7 @@ async function writeCriterion(dir: string, size: Size): Promise<[string, string]
       // Linear sampling: sample i ran (i + 1) * 10 iterations.
       const iters = b[side].map((_, i) => (i + 1) * 10);
       const times = b[side].map((v, i) => v * (iters[i] as number));
-      await writeFile(
-        join(folder, 'sample.json'),
-        JSON.stringify({ sampling_mode: 'Linear', iters, times }),
-      );
+      await writeFile(join(folder, 'sample.json'), JSON.stringify({ sampling_mode: 'Linear', iters, times }));
       await writeFile(
         join(folder, 'benchmark.json'),
         JSON.stringify({ group_id: 'Suite', function_id: b.name, full_id: b.name, directory_name: b.name }),
@@ -247,7 +244,9 @@ async function main(): Promise<void> {
         mkdirSync(formatDir, { recursive: true });
         process.stderr.write(`${label(size)} ${format}: writing...`);
         const files = await WRITERS[format](formatDir, size);
-        const jobs: Array<[Row['format'], string[]]> = [[format, [process.execPath, cli, 'compare', ...files]]];
+        const jobs: Array<[Row['format'], string[]]> = [
+          [format, [process.execPath, cli, 'compare', ...files]],
+        ];
         if (format === 'go-bench' && benchstat !== undefined) jobs.push(['benchstat', [benchstat, ...files]]);
         for (const [name, argv] of jobs) {
           const row: Row = { size, format: name, runs: [] };
@@ -269,7 +268,9 @@ async function main(): Promise<void> {
 
 function report(rows: Row[], reps: number, haveBenchstat: boolean): void {
   const find = (size: Size, format: Row['format']) =>
-    rows.find((r) => r.format === format && r.size.benchmarks === size.benchmarks && r.size.samples === size.samples);
+    rows.find(
+      (r) => r.format === format && r.size.benchmarks === size.benchmarks && r.size.samples === size.samples,
+    );
   console.log(
     `benchbot compare (markdown, default options) as a child process on files on disk, seed ${SEED}; ` +
       `time = median of ${reps} runs (wall, spawn to exit); peak RSS = largest ru_maxrss of the runs ` +
@@ -294,7 +295,9 @@ function report(rows: Row[], reps: number, haveBenchstat: boolean): void {
             (s / secondsOf(ref)).toFixed(2),
             (peakOf(row) / peakOf(ref)).toFixed(1),
           ];
-    console.log(`| ${label(row.size)} | ${row.format} | ${s.toFixed(2)} | ${mb.toFixed(0)} | ${refCells.join(' | ')} |`);
+    console.log(
+      `| ${label(row.size)} | ${row.format} | ${s.toFixed(2)} | ${mb.toFixed(0)} | ${refCells.join(' | ')} |`,
+    );
   }
   console.log('');
 

@@ -1,4 +1,4 @@
-import type { Benchmark } from '../results/schema.js';
+import type { Benchmark, Sample } from '../results/schema.js';
 import { compareAll, geomeanOfRatios } from '../stats/index.js';
 import type { BenchmarkInput, CompareOptions } from '../stats/types.js';
 import { derivedSources } from './derived-metrics.js';
@@ -7,20 +7,52 @@ import { benchmarkLabels } from './labels.js';
 import { latestAttempts, roundPairs } from './round-pairs.js';
 import type {
   BenchmarkIdentity,
+  BenchmarkSides,
   ComparedBenchmark,
   FailedBenchmark,
   MetricGeomean,
   OneSidedBenchmark,
   ResultsComparison,
+  SideValues,
   VerdictCounts,
 } from './types.js';
+
+const NO_SAMPLES: SideValues = { values: [] };
+
+function sideValues(samples: readonly Sample[]): SideValues {
+  const latest = latestAttempts(samples);
+  const values = latest.map((s) => s.value);
+  return latest.every((s) => s.round !== undefined)
+    ? { values, rounds: latest.map((s) => s.round as number) }
+    : { values };
+}
+
+/** A results-file benchmark's sides, without the samples of rounds retried later. */
+export function sidesOfResults(b: Benchmark): BenchmarkSides {
+  const { samples } = b;
+  const sides: BenchmarkSides = {
+    name: b.name,
+    group: b.group,
+    metric: b.metric,
+    unit: b.unit,
+    direction: b.direction,
+    status: b.status,
+    baseline: samples.baseline === undefined ? NO_SAMPLES : sideValues(samples.baseline),
+    changed: samples.changed === undefined ? NO_SAMPLES : sideValues(samples.changed),
+  };
+  if (b.failure !== undefined) sides.failure = b.failure;
+  return sides;
+}
 
 type Sorted =
   | { kind: 'compare'; identity: BenchmarkIdentity; input: BenchmarkInput }
   | { kind: 'failed'; item: FailedBenchmark }
   | { kind: 'one-sided'; item: OneSidedBenchmark };
 
-function sortOut(b: Benchmark, label: string): Sorted {
+const firstNonFinite = (values: readonly number[]): number | undefined =>
+  values.find((v) => !Number.isFinite(v));
+
+function sortOut(b: BenchmarkSides, label: string): Sorted {
   const identity: BenchmarkIdentity = {
     name: b.name,
     group: b.group,
@@ -35,20 +67,19 @@ function sortOut(b: Benchmark, label: string): Sorted {
       item: { ...identity, failure: b.failure ?? { reason: 'marked failed without a reason' } },
     };
   }
-  const baseline = latestAttempts(b.samples.baseline ?? []);
-  const changed = latestAttempts(b.samples.changed ?? []);
-  const bad = [...baseline, ...changed].find((s) => !Number.isFinite(s.value));
+  const { baseline, changed } = b;
+  const bad = firstNonFinite(baseline.values) ?? firstNonFinite(changed.values);
   if (bad !== undefined) {
-    const reason = `a sample is ${bad.value}; the tool's output holds a failed or overflowed measurement`;
+    const reason = `a sample is ${bad}; the tool's output holds a failed or overflowed measurement`;
     return { kind: 'failed', item: { ...identity, failure: { reason } } };
   }
-  if (baseline.length === 0 && changed.length === 0) {
+  if (baseline.values.length === 0 && changed.values.length === 0) {
     return { kind: 'failed', item: { ...identity, failure: { reason: 'no samples on either side' } } };
   }
-  if (baseline.length === 0 || changed.length === 0) {
+  if (baseline.values.length === 0 || changed.values.length === 0) {
     return {
       kind: 'one-sided',
-      item: { ...identity, missingFrom: baseline.length === 0 ? 'baseline' : 'changed' },
+      item: { ...identity, missingFrom: baseline.values.length === 0 ? 'baseline' : 'changed' },
     };
   }
   const paired = roundPairs(baseline, changed);
@@ -56,8 +87,8 @@ function sortOut(b: Benchmark, label: string): Sorted {
     name: label,
     direction: b.direction,
     metric: JSON.stringify([b.metric, b.unit]),
-    baseline: baseline.map((s) => s.value),
-    changed: changed.map((s) => s.value),
+    baseline: baseline.values,
+    changed: changed.values,
     ...paired,
   };
   return { kind: 'compare', identity, input };
@@ -67,7 +98,9 @@ function geomeansByMetric(benchmarks: readonly ComparedBenchmark[]): MetricGeome
   const byMetric = new Map<string, ComparedBenchmark[]>();
   for (const b of benchmarks) {
     const key = JSON.stringify([b.metric, b.unit]);
-    byMetric.set(key, [...(byMetric.get(key) ?? []), b]);
+    const list = byMetric.get(key);
+    if (list === undefined) byMetric.set(key, [b]);
+    else list.push(b);
   }
   return [...byMetric.values()].flatMap((list) => {
     const first = list[0] as ComparedBenchmark;
@@ -93,13 +126,23 @@ function countVerdicts(
 }
 
 /**
- * Compares the baseline and changed samples of results-file benchmarks (from `combineImports`, or a
- * runner's two-sided results file). Failed benchmarks and those with samples on one side only are
+ * Compares the baseline and changed samples of results-file benchmarks (a runner's two-sided
+ * results file, a stored run): `compareSides` on their latest attempts.
+ */
+export function compareResults(benchmarks: readonly Benchmark[], options: CompareOptions): ResultsComparison {
+  return compareSides(benchmarks.map(sidesOfResults), options);
+}
+
+/**
+ * Compares benchmarks side by side. Failed benchmarks and those with samples on one side only are
  * set aside and listed, not compared; the rest are compared together, so the multiple-comparison
  * correction covers the whole report. Samples that name their interleaved round are paired by it.
  * Throws a RangeError for unusable options: check them first with `checkCompareOptions`.
  */
-export function compareResults(benchmarks: readonly Benchmark[], options: CompareOptions): ResultsComparison {
+export function compareSides(
+  benchmarks: readonly BenchmarkSides[],
+  options: CompareOptions,
+): ResultsComparison {
   const labels = benchmarkLabels(benchmarks);
   const sorted = benchmarks.map((b, i) => sortOut(b, labels[i] as string));
   const toCompare = sorted.flatMap((s) => (s.kind === 'compare' ? [s] : []));

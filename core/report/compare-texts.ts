@@ -1,10 +1,10 @@
-import { combineImports } from '../results/importers/combine.js';
+import { type GroupedBenchmark, groupImports } from '../results/importers/combine.js';
 import { importResults } from '../results/importers/index.js';
 import type { ImportResult, InputFormat } from '../results/importers/types.js';
 import { parseResults, RESULTS_SCHEMA, type ResultIssue, SIDES } from '../results/schema.js';
 import type { CompareOptions } from '../stats/types.js';
-import { compareResults } from './compare-results.js';
-import type { ResultsComparison } from './types.js';
+import { compareResults, compareSides } from './compare-results.js';
+import type { BenchmarkSides, ResultsComparison, SideValues } from './types.js';
 
 export interface InputText {
   /** As the user named it, so problems point at the file they passed. */
@@ -36,16 +36,29 @@ export function compareImports(
   if (!base.ok || !next.ok) {
     return { ok: false, errors: [...(base.ok ? [] : base.errors), ...(next.ok ? [] : next.errors)] };
   }
-  const combined = combineImports([
+  const grouped = groupImports([
     { side: 'baseline', file: baseline.file, benchmarks: base.benchmarks },
     { side: 'changed', file: changed.file, benchmarks: next.benchmarks },
   ]);
-  if (!combined.ok) return combined;
+  if (!grouped.ok) return grouped;
   return {
     ok: true,
-    comparison: compareResults(combined.benchmarks, options),
+    comparison: compareSides(grouped.grouped.map(sidesOfImports), options),
     warnings: [...base.warnings, ...next.warnings],
   };
+}
+
+/** A side of two imported files: no rounds, and the samples as the importer keeps them. */
+function sideOfImports(parts: GroupedBenchmark['sides']['baseline']): SideValues {
+  if (parts === undefined) return { values: [] };
+  return {
+    values: parts.length === 1 ? (parts[0] as (typeof parts)[0]).samples : parts.flatMap((p) => p.samples),
+  };
+}
+
+function sidesOfImports({ benchmark, sides }: GroupedBenchmark): BenchmarkSides {
+  const { rawSamples: _raw, ...rest } = benchmark;
+  return { ...rest, baseline: sideOfImports(sides.baseline), changed: sideOfImports(sides.changed) };
 }
 
 /**

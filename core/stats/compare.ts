@@ -257,7 +257,9 @@ function moderatedEstimates(
     const estimate = estimates[i];
     if (estimate === undefined || input.follows !== undefined) return;
     const key = input.metric ?? '';
-    byMetric.set(key, [...(byMetric.get(key) ?? []), estimate]);
+    const list = byMetric.get(key);
+    if (list === undefined) byMetric.set(key, [estimate]);
+    else list.push(estimate);
   });
   const fitted = new Map([...byMetric].map(([metric, list]) => [metric, fitVariancePrior(list)]));
   return { estimates, priors: inputs.map((input) => fitted.get(input.metric ?? '') ?? NO_PRIOR) };
