@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { open, readFile, stat } from 'node:fs/promises';
+import { createReadStream, readFileSync } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import {
   GoBenchReader,
@@ -23,8 +23,6 @@ export type ReadSide = { ok: true; result: ImportResult } | { ok: false; issue: 
 
 /** Enough of the start of a file to see whether it is JSON. */
 const HEAD_BYTES = 4096;
-/** Files of a folder read at the same time: many small files read one by one wait on the disk. */
-const FILES_AT_ONCE = 16;
 
 async function headOf(path: string): Promise<string> {
   const handle = await open(path, 'r');
@@ -57,12 +55,14 @@ async function importFile(
   file: string,
   format: InputFormat | undefined,
 ): Promise<ImportResult> {
-  if (readsLineByLine(await headOf(path), format)) {
+  const mayBeLines = format === undefined || format === 'go-bench';
+  if (mayBeLines && readsLineByLine(await headOf(path), format)) {
     const reader = new GoBenchReader(file);
     await readLines(path, (line) => reader.line(line));
     return importedLines(reader, file, format);
   }
-  return importResults(await readFile(path, 'utf8'), file, format);
+  // Read at once: a JSON file is one value, and a folder's many small files are read fastest so.
+  return importResults(readFileSync(path, 'utf8'), file, format);
 }
 
 async function importFolder(dir: string, format: InputFormat | undefined): Promise<ImportResult> {
@@ -86,20 +86,15 @@ async function importFolder(dir: string, format: InputFormat | undefined): Promi
   const benchmarks: ImportedBenchmark[] = [];
   const warnings: ResultIssue[] = [];
   const errors: ResultIssue[] = [];
-  for (let i = 0; i < files.length; i += FILES_AT_ONCE) {
-    const batch = files.slice(i, i + FILES_AT_ONCE);
+  for (const path of files) {
     // Named as the user named the folder, so criterion's names (taken from the path) and problems read alike.
-    const results = await Promise.all(
-      batch.map((path) => importFile(path, join(dir, relative(root, path)), tool)),
-    );
-    for (const result of results) {
-      if (!result.ok) {
-        errors.push(...result.errors);
-        continue;
-      }
-      for (const benchmark of result.benchmarks) benchmarks.push(benchmark);
-      warnings.push(...result.warnings);
+    const result = await importFile(path, join(dir, relative(root, path)), tool);
+    if (!result.ok) {
+      errors.push(...result.errors);
+      continue;
     }
+    for (const benchmark of result.benchmarks) benchmarks.push(benchmark);
+    warnings.push(...result.warnings);
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, format: tool, benchmarks, warnings };
 }
