@@ -306,7 +306,8 @@ function report(rows: Row[], reps: number, haveBenchstat: boolean): void {
             cpuOf(ref).toFixed(2),
             (peakOf(ref) / MB).toFixed(0),
             (secondsOf(row) / secondsOf(ref)).toFixed(2),
-            (cpuOf(row) / cpuOf(ref)).toFixed(2),
+            // GNU time counts CPU in hundredths of a second: benchstat on one benchmark takes none.
+            cpuOf(ref) === 0 ? '-' : (cpuOf(row) / cpuOf(ref)).toFixed(2),
             (peakOf(row) / peakOf(ref)).toFixed(1),
           ];
     console.log(`| ${label(row.size)} | ${row.format} | ${[...own, ...refCells].join(' | ')} |`);
