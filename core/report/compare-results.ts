@@ -28,7 +28,7 @@ function sideValues(samples: readonly Sample[]): SideValues {
 }
 
 /** A results-file benchmark's sides, without the samples of rounds retried later. */
-export function sidesOfResults(b: Benchmark): BenchmarkSides {
+function sidesOfResults(b: Benchmark): BenchmarkSides {
   const { samples } = b;
   const sides: BenchmarkSides = {
     name: b.name,
