@@ -1,6 +1,13 @@
 import { Command } from 'commander';
+import type { BenchbotConfig } from '../core/config/index.js';
 import type { RawCompareOptions } from './commands/compare.js';
-import { loadConfigAndFileOrExit, loadConfigOrExit } from './load-config.js';
+
+// The config's loader (YAML, the config schema) is loaded only by the commands that read a config,
+// so `benchbot compare` starts without it.
+const loadConfigOrExit = async (path?: string): Promise<BenchbotConfig> =>
+  (await import('./load-config.js')).loadConfigOrExit(path);
+const loadConfigAndFileOrExit = async (path?: string) =>
+  (await import('./load-config.js')).loadConfigAndFileOrExit(path);
 
 const program = new Command()
   .name('benchbot')

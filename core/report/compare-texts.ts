@@ -1,11 +1,11 @@
-import { combineImports } from '../results/importers/combine.js';
+import { type GroupedBenchmark, groupImports } from '../results/importers/combine.js';
 import { importResults } from '../results/importers/index.js';
-import type { InputFormat } from '../results/importers/types.js';
+import type { ImportResult, InputFormat } from '../results/importers/types.js';
 import { parseResults, RESULTS_SCHEMA, type ResultIssue, SIDES } from '../results/schema.js';
 import type { CompareOptions } from '../stats/types.js';
-import { compareResults } from './compare-results.js';
+import { compareResults, compareSides } from './compare-results.js';
 import { isBenchstatCompatible } from './summary.js';
-import type { ResultsComparison } from './types.js';
+import type { BenchmarkSides, ResultsComparison, SideValues } from './types.js';
 
 export interface InputText {
   /** As the user named it, so problems point at the file they passed. */
@@ -17,10 +17,54 @@ export type CompareTextsResult =
   | { ok: true; comparison: ResultsComparison; warnings: ResultIssue[] }
   | { ok: false; errors: ResultIssue[] };
 
+/** One side of `compare BASE CHANGED` once imported; `file` as the user named it. */
+export interface ImportedSide {
+  file: string;
+  result: ImportResult;
+}
+
 /**
- * `compare BASE CHANGED` without the file reading: imports each side (detecting the tool unless
- * `format` is given), pairs the benchmarks and compares them. Problems of both files are reported
- * together. `options` must pass `checkCompareOptions`.
+ * `compare BASE CHANGED` once both sides are imported: pairs the benchmarks and compares them.
+ * Problems of both files are reported together. `options` must pass `checkCompareOptions`.
+ */
+export function compareImports(
+  baseline: ImportedSide,
+  changed: ImportedSide,
+  options: CompareOptions,
+): CompareTextsResult {
+  const base = baseline.result;
+  const next = changed.result;
+  if (!base.ok || !next.ok) {
+    return { ok: false, errors: [...(base.ok ? [] : base.errors), ...(next.ok ? [] : next.errors)] };
+  }
+  const grouped = groupImports([
+    { side: 'baseline', file: baseline.file, benchmarks: base.benchmarks },
+    { side: 'changed', file: changed.file, benchmarks: next.benchmarks },
+  ]);
+  if (!grouped.ok) return grouped;
+  return {
+    ok: true,
+    comparison: compareSides(grouped.grouped.map(sidesOfImports), options),
+    warnings: [...base.warnings, ...next.warnings],
+  };
+}
+
+/** A side of two imported files: no rounds, and the samples as the importer keeps them. */
+function sideOfImports(parts: GroupedBenchmark['sides']['baseline']): SideValues {
+  if (parts === undefined) return { values: [] };
+  return {
+    values: parts.length === 1 ? (parts[0] as (typeof parts)[0]).samples : parts.flatMap((p) => p.samples),
+  };
+}
+
+function sidesOfImports({ benchmark, sides }: GroupedBenchmark): BenchmarkSides {
+  const { rawSamples: _raw, ...rest } = benchmark;
+  return { ...rest, baseline: sideOfImports(sides.baseline), changed: sideOfImports(sides.changed) };
+}
+
+/**
+ * `compare BASE CHANGED` on texts in memory: imports each side (detecting the tool unless `format`
+ * is given), then `compareImports`.
  */
 export function compareTexts(
   baseline: InputText,
@@ -28,21 +72,11 @@ export function compareTexts(
   options: CompareOptions,
   format?: InputFormat,
 ): CompareTextsResult {
-  const base = importResults(baseline.text, baseline.file, format);
-  const next = importResults(changed.text, changed.file, format);
-  if (!base.ok || !next.ok) {
-    return { ok: false, errors: [...(base.ok ? [] : base.errors), ...(next.ok ? [] : next.errors)] };
-  }
-  const combined = combineImports([
-    { side: 'baseline', file: baseline.file, benchmarks: base.benchmarks },
-    { side: 'changed', file: changed.file, benchmarks: next.benchmarks },
-  ]);
-  if (!combined.ok) return combined;
-  return {
-    ok: true,
-    comparison: compareResults(combined.benchmarks, options),
-    warnings: [...base.warnings, ...next.warnings],
-  };
+  return compareImports(
+    { file: baseline.file, result: importResults(baseline.text, baseline.file, format) },
+    { file: changed.file, result: importResults(changed.text, changed.file, format) },
+    options,
+  );
 }
 
 /**

@@ -1,8 +1,10 @@
 export { compareResults } from './compare-results.js';
 export {
   type CompareTextsResult,
+  compareImports,
   compareResultsText,
   compareTexts,
+  type ImportedSide,
   type InputText,
 } from './compare-texts.js';
 export { csvField, renderCsv } from './csv.js';

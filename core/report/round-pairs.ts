@@ -1,5 +1,6 @@
 import type { Sample } from '../results/schema.js';
 import { medianOfSorted } from '../stats/index.js';
+import type { SideValues } from './types.js';
 
 /** A round retried after infrastructure loss counts once: only its latest attempt's samples stay. */
 export function latestAttempts(samples: readonly Sample[]): Sample[] {
@@ -11,12 +12,14 @@ export function latestAttempts(samples: readonly Sample[]): Sample[] {
   return samples.filter((s) => s.round === undefined || (s.attempt ?? 1) === latest.get(s.round));
 }
 
-function valuesByRound(samples: readonly Sample[]): Map<number, number[]> {
+function valuesByRound(side: SideValues, rounds: readonly number[]): Map<number, number[]> {
   const values = new Map<number, number[]>();
-  for (const s of samples) {
-    const round = s.round as number;
-    values.set(round, [...(values.get(round) ?? []), s.value]);
-  }
+  side.values.forEach((value, i) => {
+    const round = rounds[i] as number;
+    const list = values.get(round);
+    if (list === undefined) values.set(round, [value]);
+    else list.push(value);
+  });
   return values;
 }
 
@@ -35,11 +38,11 @@ export interface RoundPairs {
  * machine state (criterion's samples, `go test -count`): the round contributes their median, once,
  * and the repeats themselves are kept for the within-round spread.
  */
-export function roundPairs(baseline: readonly Sample[], changed: readonly Sample[]): RoundPairs | undefined {
-  if (baseline.length === 0 || changed.length === 0) return undefined;
-  if (![...baseline, ...changed].every((s) => s.round !== undefined)) return undefined;
-  const b = valuesByRound(baseline);
-  const c = valuesByRound(changed);
+export function roundPairs(baseline: SideValues, changed: SideValues): RoundPairs | undefined {
+  if (baseline.values.length === 0 || changed.values.length === 0) return undefined;
+  if (baseline.rounds === undefined || changed.rounds === undefined) return undefined;
+  const b = valuesByRound(baseline, baseline.rounds);
+  const c = valuesByRound(changed, changed.rounds);
   const rounds = [...b.keys()].sort((x, y) => x - y).filter((round) => c.has(round));
   if (rounds.length === 0) return undefined;
   const sides = rounds.map((round): [number[], number[]] => [b.get(round) ?? [], c.get(round) ?? []]);

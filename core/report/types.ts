@@ -14,6 +14,20 @@ export interface BenchmarkIdentity {
   label: string;
 }
 
+/** One side's samples, latest attempts only: the values and, when every sample names one, their rounds. */
+export interface SideValues {
+  values: readonly number[];
+  rounds?: readonly number[];
+}
+
+/** A benchmark as the comparison reads it: a results-file benchmark, or two imports paired. */
+export interface BenchmarkSides extends Omit<BenchmarkIdentity, 'label'> {
+  status: 'ok' | 'failed';
+  failure?: BenchmarkFailure;
+  baseline: SideValues;
+  changed: SideValues;
+}
+
 export interface ComparedBenchmark extends BenchmarkIdentity {
   comparison: BenchmarkComparison;
   /** For a benchmark that ran extra rounds (adaptive rounds): the look that judged it. */

@@ -5,7 +5,14 @@ export {
   type SideImport,
 } from './importers/combine.js';
 export { criterionNameFromPath } from './importers/criterion.js';
-export { detectFormat, importResults, isInputFormat } from './importers/index.js';
+export { GoBenchReader } from './importers/go-bench.js';
+export {
+  detectFormat,
+  importedLines,
+  importResults,
+  isInputFormat,
+  readsLineByLine,
+} from './importers/index.js';
 export { MILESTONES_FORMAT } from './importers/milestones.js';
 export {
   type ImportedBenchmark,

@@ -57,9 +57,14 @@ export function checkCompareOptions(opts: CompareOptions): string | null {
   return null;
 }
 
+const firstNonFinite = (values: readonly number[]): number | undefined =>
+  values.find((v) => !Number.isFinite(v));
+
 function checkInput(input: BenchmarkInput): string | null {
-  const values = [...input.baseline, ...input.changed, ...(input.pairs ?? []).flat()];
-  const bad = values.find((v) => !Number.isFinite(v));
+  const bad =
+    firstNonFinite(input.baseline) ??
+    firstNonFinite(input.changed) ??
+    firstNonFinite((input.pairs ?? []).flat());
   if (bad !== undefined)
     return `benchmark ${input.name} has a non-finite sample (${bad}); drop failed runs before comparing`;
   return null;
@@ -68,7 +73,7 @@ function checkInput(input: BenchmarkInput): string | null {
 function summarizeSide(values: readonly number[], confidence: number): SideSummary {
   if (values.length === 0) return { n: 0, median: null, ciLo: null, ciHi: null, ciNote: 'no samples' };
   const { median, lo, hi } = medianWithCi(
-    [...values].sort((a, b) => a - b),
+    values.slice().sort((a, b) => a - b),
     confidence,
   );
   const side: SideSummary = { n: values.length, median, ciLo: lo, ciHi: hi };
@@ -248,7 +253,9 @@ function moderatedEstimates(
     const estimate = estimates[i];
     if (estimate === undefined || input.follows !== undefined) return;
     const key = input.metric ?? '';
-    byMetric.set(key, [...(byMetric.get(key) ?? []), estimate]);
+    const list = byMetric.get(key);
+    if (list === undefined) byMetric.set(key, [estimate]);
+    else list.push(estimate);
   });
   const fitted = new Map([...byMetric].map(([metric, list]) => [metric, fitVariancePrior(list)]));
   return { estimates, priors: inputs.map((input) => fitted.get(input.metric ?? '') ?? NO_PRIOR) };

@@ -39,8 +39,8 @@ export interface SideSummary {
 export interface BenchmarkInput {
   name: string;
   direction: Direction;
-  baseline: number[];
-  changed: number[];
+  baseline: readonly number[];
+  changed: readonly number[];
   /** [baseline, changed] samples of the same round, when the runner interleaved them. */
   pairs?: Array<[number, number]>;
   /**

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { BenchbotConfig } from '../../core/config/index.js';
 import {
+  type CompareTextsResult,
+  compareImports,
   compareResultsText,
-  compareTexts,
   type InputText,
   renderCsv,
   renderJson,
@@ -12,6 +13,7 @@ import {
   formatIssue,
   INPUT_FORMATS,
   type InputFormat,
+  importResults,
   isInputFormat,
   type ResultIssue,
 } from '../../core/results/index.js';
@@ -19,6 +21,7 @@ import { BENCHSTAT_COMPAT, DEFAULT_OPTIONS } from '../../core/stats/index.js';
 import { type CompareOptions, type Correction, PAIRED_TESTS } from '../../core/stats/types.js';
 import { storedBaselineFor } from '../ci/against-latest.js';
 import { appendStepSummary, inGitHubActions } from '../ci/step-summary.js';
+import { type ReadSide, readSide } from '../compare-inputs.js';
 
 /** The options as commander hands them over: strings, checked here so every problem exits 2. */
 export interface RawCompareOptions {
@@ -98,7 +101,8 @@ function checkOptions(raw: RawCompareOptions): CheckedOptions | string {
   };
 }
 
-async function readInput(file: string): Promise<InputText | ResultIssue> {
+/** The whole text of a results file holding both sides, or why it cannot be read. */
+async function readResultsFile(file: string): Promise<{ file: string; text: string } | ResultIssue> {
   try {
     return { file, text: await readFile(file, 'utf8') };
   } catch (error) {
@@ -108,7 +112,44 @@ async function readInput(file: string): Promise<InputText | ResultIssue> {
   }
 }
 
-const isIssue = (value: InputText | ResultIssue): value is ResultIssue => 'message' in value;
+/** Both sides imported (one after the other, so only one file is being read at a time), or the unreadable paths. */
+async function compareFiles(
+  basePath: string,
+  changedPath: string,
+  options: CheckedOptions,
+): Promise<CompareTextsResult> {
+  const base: ReadSide = await readSide(basePath, options.inputFormat);
+  const changed: ReadSide = await readSide(changedPath, options.inputFormat);
+  if (!base.ok || !changed.ok) {
+    return { ok: false, errors: [base, changed].flatMap((side) => (side.ok ? [] : [side.issue])) };
+  }
+  return compareImports(
+    { file: basePath, result: base.result },
+    { file: changedPath, result: changed.result },
+    options.compare,
+  );
+}
+
+/** `--against latest NEW`: the stored run (a one-side results file) as the baseline of NEW. */
+async function compareWithStored(
+  stored: InputText,
+  newPath: string,
+  options: CheckedOptions,
+): Promise<CompareTextsResult> {
+  const changed = await readSide(newPath, options.inputFormat);
+  if (!changed.ok) return { ok: false, errors: [changed.issue] };
+  return compareImports(
+    { file: stored.file, result: importResults(stored.text, stored.file) },
+    { file: newPath, result: changed.result },
+    options.compare,
+  );
+}
+
+async function compareResultsFile(path: string, options: CheckedOptions): Promise<CompareTextsResult> {
+  const input = await readResultsFile(path);
+  if ('message' in input) return { ok: false, errors: [input] };
+  return compareResultsText(input, options.compare, options.inputFormat);
+}
 
 /**
  * `benchbot compare BASE CHANGED`, `benchbot compare RESULTS.json` for a results file holding both
@@ -133,20 +174,12 @@ export async function compare(
     console.error(`benchbot compare: ${stored}`);
     return 2;
   }
-  const inputs =
-    stored === null
-      ? await Promise.all([basePath, ...(changedPath === undefined ? [] : [changedPath])].map(readInput))
-      : [stored, await readInput(basePath)];
-  const unreadable = inputs.filter(isIssue);
-  if (unreadable.length > 0) {
-    for (const issue of unreadable) console.error(formatIssue(issue));
-    return 2;
-  }
-  const [baseline, changed] = inputs as InputText[];
   const result =
-    changed === undefined
-      ? compareResultsText(baseline as InputText, options.compare, options.inputFormat)
-      : compareTexts(baseline as InputText, changed, options.compare, options.inputFormat);
+    stored !== null
+      ? await compareWithStored(stored, basePath, options)
+      : changedPath === undefined
+        ? await compareResultsFile(basePath, options)
+        : await compareFiles(basePath, changedPath, options);
   if (!result.ok) {
     for (const issue of result.errors) console.error(formatIssue(issue));
     return 2;

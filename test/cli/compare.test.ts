@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { compareTexts, renderJson } from '../../core/report/index.js';
+import { DEFAULT_OPTIONS } from '../../core/stats/index.js';
 
 const FIXTURES = 'test/fixtures/importers';
 const dir = mkdtempSync(join(tmpdir(), 'benchbot-compare-'));
@@ -10,7 +12,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The real `benchbot` entry point as a child process. */
 function benchbot(...args: string[]) {
-  const result = spawnSync(process.execPath, ['bin/benchbot.js', 'compare', ...args], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['bin/benchbot.js', 'compare', ...args], {
+    encoding: 'utf8',
+    maxBuffer: 2 ** 26,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -75,6 +80,84 @@ describe('benchbot compare on go test -bench output', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('p not adjusted for multiple comparisons · α = 0.05 · no minimum effect');
     expect(stdout).toContain('benchstat-compatible');
+  });
+});
+
+describe('large files are read line by line', () => {
+  // Over 1 MiB a side, so lines straddle the chunks the file is read in (1 MiB); CRLF line ends, a failed
+  // benchmark with its log, and a second package.
+  const lines = (side: number) => {
+    const out = ['goos: linux', 'pkg: example.com/big'];
+    for (let i = 0; i < 2400; i++) {
+      for (let k = 0; k < 10; k++) {
+        const value =
+          (100 + i) * (1 + 0.01 * (((i * 7 + k * 13 + side * 5) % 11) - 5)) * (side && i % 4 === 0 ? 1.2 : 1);
+        out.push(
+          // Memory on a few only: Holm over every metric of 2,400 benchmarks would need more samples.
+          `BenchmarkParse/case-${i}-8\t  100000\t${value.toFixed(3)} ns/op${i % 100 === 0 ? `\t${64 + i} B/op` : ''}`,
+        );
+      }
+    }
+    out.push('--- FAIL: BenchmarkBroken', '    broken_test.go:9: no input', 'pkg: example.com/other');
+    out.push('BenchmarkParse/case-0-8 100 5 ns/op', 'BenchmarkParse/case-0-8 100 6 ns/op', 'PASS');
+    return out.join('\r\n');
+  };
+  const texts = [lines(0), lines(1)];
+  const files = [write('big-base.txt', texts[0] as string), write('big-changed.txt', texts[1] as string)];
+
+  it('reports what the whole texts give, to the byte', () => {
+    expect((texts[0] as string).length).toBeGreaterThan(2 ** 20);
+    const { code, stdout, stderr } = benchbot(...files, '--format', 'json');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const inMemory = compareTexts(
+      { file: files[0] as string, text: texts[0] as string },
+      { file: files[1] as string, text: texts[1] as string },
+      DEFAULT_OPTIONS,
+    );
+    if (!inMemory.ok) throw new Error('the texts do not compare');
+    expect(stdout).toBe(renderJson(inMemory.comparison));
+    const parsed = JSON.parse(stdout) as { counts: { slower: number; failed: number } };
+    expect(parsed.counts).toMatchObject({ slower: 600, failed: 1 });
+  });
+
+  it('names the line of a bad value far into the file', () => {
+    const bad = write('big-bad.txt', `${texts[0]}\r\nBenchmarkParse/case-1-8 100 x ns/op\r\n`);
+    const { code, stderr } = benchbot(files[0] as string, bad);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${bad}: line 24009: "x" is not a number (unit ns/op)`);
+  });
+});
+
+describe('benchbot compare on criterion folders', () => {
+  // Two copies of criterion's target/criterion, the changed side's parse/small 20% slower.
+  const fixture = join(FIXTURES, 'criterion/target/criterion');
+  const baseDir = join(dir, 'base-target', 'criterion');
+  const changedDir = join(dir, 'changed-target', 'criterion');
+  cpSync(fixture, baseDir, { recursive: true });
+  cpSync(fixture, changedDir, { recursive: true });
+  const small = join(changedDir, 'parse/small/new/sample.json');
+  const sample = JSON.parse(readFileSync(small, 'utf8')) as { times: number[] };
+  sample.times = sample.times.map((t) => t * 1.2);
+  writeFileSync(small, JSON.stringify(sample));
+
+  it("reads every benchmark's new/sample.json, named by its folder", () => {
+    const { code, stdout, stderr } = benchbot(baseDir, changedDir, '--format', 'csv');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const rows = stdout.trim().split('\r\n').slice(1);
+    expect(rows.map((r) => r.split(',')[2]).sort()).toEqual(['parse/flat large', 'parse/small', 'sum_1000']);
+    expect(rows.find((r) => r.includes('parse/small'))).toContain(',slower,');
+  });
+
+  it('refuses a folder without criterion output, naming the fix', () => {
+    const empty = join(dir, 'empty-folder');
+    mkdirSync(empty, { recursive: true });
+    const { code, stderr } = benchbot(empty, changedDir);
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      `${empty}: is a folder with no <benchmark>/new/sample.json under it; pass criterion's folder`,
+    );
   });
 });
 

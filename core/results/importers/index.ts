@@ -2,7 +2,7 @@ import type { ResultIssue } from '../schema.js';
 import { importBenchbot, looksLikeBenchbot } from './benchbot.js';
 import { importCriterion, looksLikeCriterion } from './criterion.js';
 import { importDfbench, looksLikeDfbench } from './dfbench-json.js';
-import { importGoBench, looksLikeGoBench } from './go-bench.js';
+import { type GoBenchReader, importGoBench, looksLikeGoBench } from './go-bench.js';
 import { importGoogleBenchmark, looksLikeGoogleBenchmark } from './google-benchmark.js';
 import { importHyperfine, looksLikeHyperfine } from './hyperfine.js';
 import { parseJsonText } from './json-text.js';
@@ -59,6 +59,17 @@ function finiteSamplesOnly(result: ImportResult, file: string): ImportResult {
   return errors.length === 0 ? result : { ok: false, errors };
 }
 
+const cannotTell = (file: string): ImportResult => ({
+  ok: false,
+  errors: [
+    {
+      file,
+      place: '',
+      message: `cannot tell which tool wrote this file; pass --input-format with one of: ${INPUT_FORMATS.join(', ')}`,
+    },
+  ],
+});
+
 /**
  * Imports one tool output file as one side's benchmarks. With `format` the named importer is used
  * (and a mismatch says what the file looks like instead); without it the format is detected.
@@ -67,18 +78,7 @@ function finiteSamplesOnly(result: ImportResult, file: string): ImportResult {
 export function importResults(text: string, file: string, format?: InputFormat): ImportResult {
   const detected = detectFormat(text);
   if (format === undefined) {
-    if (detected === undefined) {
-      return {
-        ok: false,
-        errors: [
-          {
-            file,
-            place: '',
-            message: `cannot tell which tool wrote this file; pass --input-format with one of: ${INPUT_FORMATS.join(', ')}`,
-          },
-        ],
-      };
-    }
+    if (detected === undefined) return cannotTell(file);
     return finiteSamplesOnly(IMPORTERS[detected](text, file), file);
   }
   const result = finiteSamplesOnly(IMPORTERS[format](text, file), file);
@@ -89,4 +89,23 @@ export function importResults(text: string, file: string, format?: InputFormat):
     message: `--input-format ${format} was given, but this looks like ${detected} output; pass --input-format ${detected} or leave it out`,
   };
   return { ok: false, errors: [hint, ...result.errors] };
+}
+
+/**
+ * Whether a file that begins with `head` can be read line by line into a GoBenchReader instead of
+ * whole: go test output is the only text format, and every other tool writes JSON.
+ */
+export function readsLineByLine(head: string, format?: InputFormat): boolean {
+  if (format !== undefined && format !== 'go-bench') return false;
+  const first = /\S/.exec(head)?.[0]; // \s takes in the byte order mark
+  return first !== undefined && first !== '{' && first !== '[';
+}
+
+/**
+ * What `importResults` gives for a file that `readsLineByLine`, once `reader` has had every line:
+ * such a file is no JSON, so it is go test output or nothing benchbot reads.
+ */
+export function importedLines(reader: GoBenchReader, file: string, format?: InputFormat): ImportResult {
+  if (format === undefined && !reader.looksLikeGoBench) return cannotTell(file);
+  return finiteSamplesOnly(reader.result(), file);
 }
