@@ -4,6 +4,7 @@ import proto from '@temporalio/proto';
 import type { Logger } from 'pino';
 import { openRequestsQuery } from '../activities/queue-activities.js';
 import { ACTIVE_REQUEST_STATES } from '../core/search-attributes.js';
+import { samplePeriodically } from './periodic-sample.js';
 
 // @temporalio/proto is CommonJS: its namespace comes in as the default export under ESM.
 const { TaskQueueKind, TaskQueueType } = proto.temporal.api.enums.v1;
@@ -71,31 +72,8 @@ export function startRequestMetrics(options: RequestMetricsOptions): { stop(): P
     }
   };
 
-  let failures = 0;
-  let running: Promise<void> | null = null;
-  const tick = () => {
-    // While Temporal is slow to answer, one sample at a time: the next tick finds this one running.
-    if (running !== null) return;
-    running = sample()
-      .then(
-        () => {
-          failures = 0;
-        },
-        (err: unknown) => {
-          // A Temporal outage is reported by the health endpoint; one warning per outage is enough here.
-          if (failures++ === 0) logger.warn({ err }, 'could not read request metrics from Temporal');
-        },
-      )
-      .finally(() => {
-        running = null;
-      });
-  };
-  tick();
-  const timer = setInterval(tick, options.intervalMs);
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  // A Temporal outage is reported by the health endpoint; one warning per outage is enough here.
+  return samplePeriodically(sample, options.intervalMs, (err) =>
+    logger.warn({ err }, 'could not read request metrics from Temporal'),
+  );
 }

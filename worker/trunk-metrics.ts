@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { createStoreAccess } from '../activities/results-store/access.js';
 import { newestRunOfBranch, platformsOf } from '../activities/trunk-activities.js';
 import type { BenchbotConfig } from '../core/config/index.js';
+import { samplePeriodically } from './periodic-sample.js';
 
 export interface TrunkMetricsOptions {
   config: BenchbotConfig;
@@ -44,30 +45,13 @@ export function startTrunkMetrics(options: TrunkMetricsOptions): { stop(): Promi
     }
   };
 
-  let failures = 0;
-  let running: Promise<void> | null = null;
-  const tick = () => {
-    if (running !== null) return;
-    running = sample()
-      .then(
-        () => {
-          failures = 0;
-        },
-        (err: unknown) => {
-          if (failures++ === 0) logger.warn({ err }, 'could not read trunk metrics from the results store');
-        },
-      )
-      .finally(() => {
-        running = null;
-      });
-  };
   if (schedules.length === 0) return { stop: async () => undefined };
-  tick();
-  const timer = setInterval(tick, options.intervalMs);
+  const sampling = samplePeriodically(sample, options.intervalMs, (err) =>
+    logger.warn({ err }, 'could not read trunk metrics from the results store'),
+  );
   return {
     async stop() {
-      clearInterval(timer);
-      await running;
+      await sampling.stop();
       await store.close();
     },
   };
