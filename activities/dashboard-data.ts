@@ -11,10 +11,8 @@ import {
   type QueueView,
   type RunListCursor,
   type RunListFilters,
-  type RunListRow,
   type RunListView,
   type RunPageView,
-  type RunPlatformView,
   runStamps,
   type SeriesFilters,
   type SeriesKey,
@@ -25,9 +23,19 @@ import {
   windowSeries,
 } from '../core/dashboard/index.js';
 import { seededRandom, seedFromText } from '../core/random.js';
-import { compareResults, formatValue, renderMarkdown } from '../core/report/index.js';
+import { formatValue } from '../core/report/index.js';
 import { queueRows } from '../core/request/queue.js';
-import { DEFAULT_OPTIONS } from '../core/stats/index.js';
+import {
+  configuredLocation,
+  configuredRepositories,
+  firstRunHelp,
+  listRow,
+  onePerRun,
+  runView,
+  seriesId,
+  seriesKeys,
+  trendPoint,
+} from './dashboard-views.js';
 import { workflowUrl } from './github-activities.js';
 import { activeRequests } from './queue-activities.js';
 import {
@@ -35,15 +43,12 @@ import {
   openResultsStore,
   type ResultsStore,
   ResultsStoreError,
-  type RunListing,
-  runKind,
   type SeriesPoint,
-  type StoredPlatformRun,
-  type StoredRun,
 } from './results-store/index.js';
 
 // The dashboard's reads: results-store queries turned into the view models core/dashboard renders.
-// Change points are computed per series on first view and kept until the series grows.
+// Change points are computed per series on first view and kept until the series grows. The
+// mappings from store records to view models are in dashboard-views.ts.
 
 export interface ChangePointSettings {
   pValue: number;
@@ -80,136 +85,6 @@ export interface DashboardData {
   /** What the index shows when nothing is recorded yet. */
   firstRunHelp(): FirstRunHelp;
 }
-
-function seriesKeys(config: BenchbotConfig): SeriesKey[] {
-  return config.repos.flatMap((repo) => {
-    const branches = [...new Set([...repo.schedules.map((s) => s.branch), repo.defaultBranch])];
-    const platforms = [...new Set([...repo.platforms, ...repo.schedules.flatMap((s) => s.platforms ?? [])])];
-    return branches.flatMap((branch) =>
-      platforms.map((platform) => ({ repository: repo.name, branch, platform })),
-    );
-  });
-}
-
-const seriesId = (key: SeriesKey, s: Pick<TrendSeries, 'benchmark' | 'group' | 'metric'>) =>
-  JSON.stringify([key.repository, key.branch, key.platform, s.benchmark, s.group, s.metric]);
-
-/** A trunk run measures its commit as "changed" (and the previous one as baseline); one point per run. */
-function onePerRun(points: readonly SeriesPoint[]): SeriesPoint[] {
-  const byRun = new Map<string, SeriesPoint>();
-  for (const p of points) {
-    const seen = byRun.get(p.runId);
-    if (seen === undefined || (seen.side === 'baseline' && p.side === 'changed')) byRun.set(p.runId, p);
-  }
-  return [...byRun.values()];
-}
-
-function trendPoint(p: SeriesPoint): TrendPoint {
-  return {
-    runId: p.runId,
-    recordedAt: p.recordedAt,
-    reason: p.reason,
-    sha: p.sha,
-    commitRange: p.commitRange,
-    n: p.n,
-    median: p.median,
-    ciLo: p.ciLo,
-    ciHi: p.ciHi,
-  };
-}
-
-function platformView(p: StoredPlatformRun, withComputedReport: boolean): RunPlatformView {
-  const sides = (['baseline', 'changed'] as const).flatMap((name) => {
-    const side = p.sides[name];
-    return side === null ? [] : [{ name, ref: side.ref, sha: side.sha }];
-  });
-  const twoSided =
-    p.results?.benchmarks.some(
-      (b) => (b.samples.baseline?.length ?? 0) > 0 && (b.samples.changed?.length ?? 0) > 0,
-    ) ?? false;
-  return {
-    platform: p.platform,
-    status: p.status,
-    failure: p.failure,
-    sides,
-    rows: p.summaries.map((s) => ({
-      label: s.group.name !== undefined && s.group.name !== s.name ? `${s.group.name}/${s.name}` : s.name,
-      metric: s.metric,
-      unit: s.unit,
-      baseline: s.baseline,
-      changed: s.changed,
-      status: s.status,
-    })),
-    reportMarkdown:
-      withComputedReport && twoSided && p.results !== null
-        ? renderMarkdown(compareResults(p.results.benchmarks, DEFAULT_OPTIONS, p.results.run.adaptive))
-        : null,
-    startedAt: p.results?.run.startedAt ?? null,
-    finishedAt: p.results?.run.finishedAt ?? null,
-  };
-}
-
-function runView(run: StoredRun, config: BenchbotConfig, uiUrl: string | null): RunPageView {
-  return {
-    runId: run.runId,
-    kind: runKind(run),
-    repository: run.repository,
-    branch: run.branch,
-    pullRequest: run.pullRequest,
-    reason: run.reason,
-    requester: run.requester,
-    recordedAt: run.recordedAt,
-    summary: run.summary,
-    report: run.report,
-    commitRange: run.commitRange,
-    skipped: run.skipped.map((s) => ({ sha: s.sha, reason: s.reason })),
-    // Runs recorded before reports were stored get one computed from their samples.
-    platforms: run.platforms.map((p) => platformView(p, run.report === null)),
-    webUrl: config.github.webUrl,
-    workflowUrl: workflowUrl(uiUrl, config.temporal.namespace, run.runId),
-  };
-}
-
-function listRow(run: RunListing): RunListRow {
-  // Every platform of a request measures the same refs; the first that recorded a side names them.
-  const side = (name: 'baseline' | 'changed') =>
-    run.platforms.map((p) => p.sides[name]).find((s) => s !== null) ?? null;
-  return {
-    runId: run.runId,
-    kind: runKind(run),
-    reason: run.reason,
-    repository: run.repository,
-    branch: run.branch,
-    pullRequest: run.pullRequest,
-    requester: run.requester,
-    recordedAt: run.recordedAt,
-    baseline: side('baseline'),
-    changed: side('changed'),
-    commitRange: run.commitRange,
-    platforms: run.platforms.map((p) => ({ platform: p.platform, status: p.status })),
-    summary: run.summary,
-  };
-}
-
-function firstRunHelp(config: BenchbotConfig, storeLocation: string): FirstRunHelp {
-  return {
-    storeLocation,
-    repositories: config.repos.map((r) => ({
-      name: r.name,
-      defaultBranch: r.defaultBranch,
-      benchmarks: r.benchmarks.map((b) => b.name),
-    })),
-  };
-}
-
-/** Where the config keeps results, in words, for a store that cannot be opened yet. */
-function configuredLocation(config: BenchbotConfig): string {
-  return config.results.store === 'sqlite'
-    ? config.results.path
-    : `the PostgreSQL database in $${config.results.urlEnv}`;
-}
-
-const configuredRepositories = (config: BenchbotConfig) => config.repos.map((r) => r.name);
 
 export function createDashboardData(
   store: ResultsStore,
