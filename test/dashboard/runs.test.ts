@@ -257,6 +257,12 @@ describe('with trunk, pull-request and manual runs recorded', () => {
     await page.waitForURL(/reason=manual/);
     expect(await cells(page, 2)).toEqual(Array(3).fill('manual'));
     expect(await cells(page, 5)).toEqual(Array(3).fill('@alice'));
+    // Each row's summary line, newest first: no change, 10% faster, 10% slower.
+    expect(await cells(page, 8)).toEqual([
+      expect.stringMatching(/^0 faster, 0 slower, 2 unchanged/),
+      expect.stringMatching(/^1 faster, 0 slower, 1 unchanged/),
+      expect.stringMatching(/^0 faster, 1 slower, 1 unchanged/),
+    ]);
 
     // A repository that is not configured but has runs is offered too.
     await page.getByLabel('repository').selectOption(OTHER_REPO);
