@@ -13,7 +13,6 @@ import {
   describeCheckpoint,
   type ProgressEvent,
   parseProgressLine,
-  RUNNER_EXIT,
 } from '../../core/runner-protocol.js';
 import { COMMAND_SANDBOX_ENV, type JobSandbox } from '../../core/sandbox.js';
 import { readJobProfiles } from '../profiles/job-profiles.js';
@@ -27,6 +26,7 @@ import {
   workerShutdown,
 } from './executor.js';
 import { localRepository, prepareJobSandbox, type SandboxSettings, spawnBox } from './local-sandbox.js';
+import { outcomeOfRunnerExit } from './runner-exit.js';
 
 const RUNNER = fileURLToPath(new URL('../../runner/bin.js', import.meta.url));
 const KILL_GRACE_MS = 10_000;
@@ -225,31 +225,29 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
             `the job ran longer than executor.local.limits.wallMinutes (${Math.round(options.wallTimeMs / 60_000)} min) and was stopped`,
             JOB_TIMED_OUT,
           );
-        if (code === RUNNER_EXIT.ok)
-          return {
-            kind: 'results',
+        return await outcomeOfRunnerExit(code, {
+          results: async () => ({
             text: await readFile(join(out, 'results.json'), 'utf8'),
             profiles: await readJobProfiles(out),
-          };
-        if (code === RUNNER_EXIT.codeUnderTest) {
-          const failure = JSON.parse(
-            await readFile(join(out, 'failure.json'), 'utf8'),
-          ) as CodeUnderTestFailure;
-          return { kind: 'code-under-test', failure };
-        }
-        if (code === RUNNER_EXIT.invalidInput) return { kind: 'invalid-input', message: tail(stderr, 20) };
-        // A job that finished as the worker stopped keeps its outcome; one cut short is handed on.
-        if (stoppedFor === 'shutdown') {
-          const last = seen.checkpoint;
-          // The last heartbeat before the attempt fails is what the Web UI shows for it.
-          if (last !== null) hooks.onProgress(last);
-          throw workerShutdown(
-            `the worker shut down during the job; the retry resumes from the runner's checkpoint${last === null ? '' : ` (${describeCheckpoint(last)})`}`,
-          );
-        }
-        throw new Error(
-          `the runner ${signal ? `was killed by ${signal}` : `exited with code ${code}`}; the retry resumes from its checkpoint.\n${tail(stderr, 20)}`,
-        );
+          }),
+          failure: async () =>
+            JSON.parse(await readFile(join(out, 'failure.json'), 'utf8')) as CodeUnderTestFailure,
+          invalidInputMessage: () => tail(stderr, 20),
+          infrastructure: () => {
+            // A job that finished as the worker stopped keeps its outcome; one cut short is handed on.
+            if (stoppedFor === 'shutdown') {
+              const last = seen.checkpoint;
+              // The last heartbeat before the attempt fails is what the Web UI shows for it.
+              if (last !== null) hooks.onProgress(last);
+              return workerShutdown(
+                `the worker shut down during the job; the retry resumes from the runner's checkpoint${last === null ? '' : ` (${describeCheckpoint(last)})`}`,
+              );
+            }
+            return new Error(
+              `the runner ${signal ? `was killed by ${signal}` : `exited with code ${code}`}; the retry resumes from its checkpoint.\n${tail(stderr, 20)}`,
+            );
+          },
+        });
       } finally {
         clearInterval(ticker);
         clearTimeout(wallTimer);

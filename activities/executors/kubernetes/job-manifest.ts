@@ -25,7 +25,7 @@ const GKE_SPOT = 'cloud.google.com/gke-spot';
 const GKE_COMPUTE_CLASS = 'cloud.google.com/compute-class';
 const ARCH = 'kubernetes.io/arch';
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+export const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
 
 /** A label value for a workflow id (ids hold ':' and '/', and may be longer than 63). */
 export function workflowLabel(workflowId: string): string {
