@@ -12,6 +12,7 @@ import {
 } from '../../core/checkpoint.js';
 import { assembleResults } from '../../core/job-results.js';
 import { createFrameDecoder, type FramedFile, type FramedFileName } from '../../core/pod-log-frames.js';
+import { KUBERNETES_JOB_FAILED, KUBERNETES_JOB_NOT_STARTED } from '../../core/request/contract.js';
 import { serializeResults } from '../../core/results/schema.js';
 import {
   type CodeUnderTestFailure,
@@ -399,7 +400,7 @@ export function createKubernetesExecutor(options: KubernetesExecutorOptions): Ex
                     await deleteJob(name);
                     throw ApplicationFailure.create({
                       message: `Job ${namespace}/${name} did not start within ${config.pendingGraceSeconds} s: ${verdict.problem}`,
-                      type: 'KubernetesJobNotStarted',
+                      type: KUBERNETES_JOB_NOT_STARTED,
                       nonRetryable: true,
                     });
                   }
@@ -431,7 +432,7 @@ export function createKubernetesExecutor(options: KubernetesExecutorOptions): Ex
                 await deleteJob(name);
                 throw ApplicationFailure.create({
                   message: `Job ${namespace}/${name}: ${verdict.reason}`,
-                  type: 'KubernetesJobFailed',
+                  type: KUBERNETES_JOB_FAILED,
                   nonRetryable: true,
                 });
             }
