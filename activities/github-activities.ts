@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { type BenchbotConfig, findRepo } from '../core/config/index.js';
 import { authorizeByComment, permissionAtLeast, refusalMessage } from '../core/request/authorization.js';
+import { INVALID_RESULTS } from '../core/request/contract.js';
 import { commentMarker } from '../core/request/ids.js';
 import { renderStatusComment, type StatusView } from '../core/request/status-comment.js';
 import { type ReactionContent, react, upsertMarkedComment } from './github/comments.js';
@@ -66,7 +67,7 @@ export function createGitHubActivities(deps: GitHubActivityDeps) {
     if (stored?.report == null) {
       throw ApplicationFailure.nonRetryable(
         `run ${runId} has no report in the results store (was the store replaced while the request ran?)`,
-        'InvalidResults',
+        INVALID_RESULTS,
       );
     }
     return stored.report;

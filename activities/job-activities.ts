@@ -2,17 +2,28 @@ import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
-import { type BenchbotConfig, findRepo, type RepoConfig } from '../core/config/index.js';
+import type { BenchbotConfig } from '../core/config/index.js';
 import { buildJobSpec } from '../core/job-spec.js';
+import {
+  CODE_UNDER_TEST_FAILURE,
+  INVALID_REQUEST,
+  INVALID_RESULTS,
+  type JobPhase,
+  RUNNER_LOST,
+  SIGNAL,
+  SUPERSEDED,
+  WORKER_SHUTDOWN,
+} from '../core/request/contract.js';
 import type { StatusView } from '../core/request/status-comment.js';
-import { type JobSide, SUPERSEDED } from '../core/request/types.js';
+import type { JobSide } from '../core/request/types.js';
 import { type JobResult, summarizeResults } from '../core/results/claim-check.js';
 import { parseResults, type RunReason } from '../core/results/index.js';
 import { describeCodeUnderTestFailure, type ProgressEvent } from '../core/runner-protocol.js';
-import { type Executor, RUNNER_LOST, WORKER_SHUTDOWN } from './executors/executor.js';
+import type { Executor } from './executors/executor.js';
 import type { CommentTarget } from './github-activities.js';
 import { deleteJobArtifacts, jobCheckpoints, putJobResults } from './job-artifacts.js';
 import { type JobProfiles, putJobProfiles } from './profiles/job-profiles.js';
+import { repoOrFail } from './repo-or-fail.js';
 import type { StoreAccess } from './results-store/access.js';
 
 export interface RunJobInput {
@@ -61,14 +72,6 @@ export interface JobActivityDeps {
 // GitHub counts comment edits toward its secondary limits; a progress line every half minute
 // is plenty for a human.
 const STATUS_EDIT_INTERVAL_MS = 30_000;
-
-function repoOrFail(config: BenchbotConfig, repo: string): RepoConfig {
-  const found = findRepo(config, repo);
-  if (found === null) {
-    throw ApplicationFailure.nonRetryable(`repository ${repo} is not configured`, 'UnknownRepository');
-  }
-  return found;
-}
 
 /** The round order is seeded by the request, so a resumed run repeats the same order. */
 function seedOf(workflowId: string): number {
@@ -168,7 +171,7 @@ export function createJobActivities(deps: JobActivityDeps) {
         platform: input.platform ?? repo.platforms[0] ?? 'local',
         seed: seedOf(jobKey),
       });
-      if (!built.ok) throw ApplicationFailure.nonRetryable(built.error, 'InvalidRequest');
+      if (!built.ok) throw ApplicationFailure.nonRetryable(built.error, INVALID_REQUEST);
       if (
         input.measuresPullRequestHead &&
         input.pullRequest !== null &&
@@ -191,7 +194,7 @@ export function createJobActivities(deps: JobActivityDeps) {
       }
 
       const workflow = ctx.client.workflow.getHandle(workflowId);
-      let phase: 'building' | 'running' | null = null;
+      let phase: JobPhase | null = null;
       // GitHub takes about one write a second per worker (benchbot paces them), so a job edits its
       // status comment only once it has run for a while: short jobs go straight to the report.
       let lastEdit = Date.now();
@@ -202,12 +205,11 @@ export function createJobActivities(deps: JobActivityDeps) {
       const onProgress = (event: ProgressEvent) => {
         ctx.heartbeat({ progress: event });
         if (event.type !== 'progress') return;
-        const next: 'building' | 'running' =
-          event.phase === 'clone' || event.phase === 'build' ? 'building' : 'running';
+        const next: JobPhase = event.phase === 'clone' || event.phase === 'build' ? 'building' : 'running';
         if (next !== phase) {
           phase = next;
           workflow
-            .signal('jobPhase', next)
+            .signal<[JobPhase]>(SIGNAL.jobPhase, next)
             .catch((err: unknown) => ctx.log.warn('could not signal the phase', { err }));
         }
         const now = Date.now();
@@ -280,13 +282,13 @@ export function createJobActivities(deps: JobActivityDeps) {
         case 'invalid-input':
           throw ApplicationFailure.nonRetryable(
             `the runner refused the job: ${outcome.message}`,
-            'InvalidRequest',
+            INVALID_REQUEST,
           );
         case 'code-under-test': {
           const failure = describeCodeUnderTestFailure(outcome.failure);
           throw ApplicationFailure.create({
             message: failure.message,
-            type: 'CodeUnderTestFailure',
+            type: CODE_UNDER_TEST_FAILURE,
             nonRetryable: true,
             details: [failure],
           });
@@ -297,7 +299,7 @@ export function createJobActivities(deps: JobActivityDeps) {
             const problems = parsed.errors.map((e) => `${e.place}: ${e.message}`).join('; ');
             throw ApplicationFailure.nonRetryable(
               `the runner wrote unreadable results: ${problems}`,
-              'InvalidResults',
+              INVALID_RESULTS,
             );
           }
           if (!input.byReference) return parsed.results;

@@ -1,5 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ApplicationFailure } from '@temporalio/common';
+import { INVALID_RESULTS } from '../core/request/contract.js';
 import {
   checkpointArtifactKey,
   jobArtifactPrefix,
@@ -25,7 +26,7 @@ export async function loadJobResults(store: StoreAccess, jobKey: string): Promis
   const parsed = parseResults(gunzipSync(data).toString('utf8'), resultsArtifactKey(jobKey));
   if (!parsed.ok) {
     const problems = parsed.errors.map((e) => `${e.place}: ${e.message}`).join('; ');
-    throw ApplicationFailure.nonRetryable(`the stored results are unreadable: ${problems}`, 'InvalidResults');
+    throw ApplicationFailure.nonRetryable(`the stored results are unreadable: ${problems}`, INVALID_RESULTS);
   }
   return parsed.results;
 }
@@ -41,7 +42,7 @@ export async function resultsOf(store: StoreAccess, source: ResultsSource): Prom
 export function missingResults(jobKey: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(
     `the results of job ${jobKey} are not in the results store (already recorded and removed, or the store was replaced while the request ran); run the request again`,
-    'InvalidResults',
+    INVALID_RESULTS,
   );
 }
 

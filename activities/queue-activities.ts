@@ -1,6 +1,12 @@
 import { Context } from '@temporalio/activity';
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { BenchbotConfig } from '../core/config/index.js';
+import {
+  DONE_REQUESTS_QUERY,
+  openRequestsQuery,
+  SIGNAL,
+  visibilityLiteral,
+} from '../core/request/contract.js';
 import { type QueueEntry, queueRows, renderQueueMarkdown, renderQueueText } from '../core/request/queue.js';
 import {
   ACTIVE_REQUEST_STATES,
@@ -8,17 +14,8 @@ import {
   PULL_REQUEST,
   REPOSITORY,
   REQUESTER,
-  type RequestState,
   STATE,
 } from '../core/search-attributes.js';
-
-export const REQUEST_WORKFLOW_TYPE = 'benchmarkRequest';
-const quote = (value: string) => `'${value.replaceAll("'", "\\'")}'`;
-
-/** Open requests in one of `states`, as a visibility query. */
-export function openRequestsQuery(states: readonly RequestState[]): string {
-  return `WorkflowType = '${REQUEST_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND BenchbotState IN (${states.map(quote).join(', ')})`;
-}
 
 function toEntry(info: WorkflowExecutionInfo): QueueEntry {
   const attrs = info.typedSearchAttributes;
@@ -54,16 +51,15 @@ export async function activeRequestsOnPullRequest(
   repo: string,
   pr: number,
 ): Promise<QueueEntry[]> {
-  return activeRequests(client, ` AND BenchbotRepository = ${quote(repo)} AND BenchbotPullRequest = ${pr}`);
+  return activeRequests(
+    client,
+    ` AND BenchbotRepository = ${visibilityLiteral(repo)} AND BenchbotPullRequest = ${pr}`,
+  );
 }
 
 /** How long recent runs held a slot (recorded in each finished request's memo). */
 async function recentRunSeconds(client: Client): Promise<number[]> {
-  const done = await collect(
-    client,
-    `WorkflowType = '${REQUEST_WORKFLOW_TYPE}' AND ExecutionStatus = 'Completed' AND BenchbotState = 'done'`,
-    20,
-  );
+  const done = await collect(client, DONE_REQUESTS_QUERY, 20);
   return done.map((info) => info.memo?.jobSeconds).filter((s): s is number => typeof s === 'number');
 }
 
@@ -92,7 +88,10 @@ export function createQueueActivities(config: BenchbotConfig) {
     },
 
     async countActiveRequestsBy(input: { requester: string; excludeWorkflowId: string }): Promise<number> {
-      const mine = await activeRequests(client(), ` AND BenchbotRequester = ${quote(input.requester)}`);
+      const mine = await activeRequests(
+        client(),
+        ` AND BenchbotRequester = ${visibilityLiteral(input.requester)}`,
+      );
       return mine.filter((e) => e.workflowId !== input.excludeWorkflowId).length;
     },
 
@@ -104,7 +103,7 @@ export function createQueueActivities(config: BenchbotConfig) {
     async cancelRequests(input: { workflowIds: string[]; cancelledBy: string }): Promise<void> {
       for (const workflowId of input.workflowIds) {
         const handle = client().workflow.getHandle(workflowId);
-        await handle.signal('cancelledBy', input.cancelledBy);
+        await handle.signal<[string]>(SIGNAL.cancelledBy, input.cancelledBy);
         await handle.cancel();
       }
     },

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { ApplicationFailure } from '@temporalio/common';
-import { type BenchbotConfig, findRepo } from '../core/config/index.js';
+import type { BenchbotConfig } from '../core/config/index.js';
 import type { SideView } from '../core/request/status-comment.js';
 import { resolveRefs } from './git/resolve-refs.js';
+import { repoOrFail } from './repo-or-fail.js';
 
 export interface ResolvedSides {
   baseline: SideView & { sha: string };
@@ -17,13 +17,7 @@ export function createRepositoryActivities(config: BenchbotConfig) {
       baseline: string;
       changed: string;
     }): Promise<ResolvedSides> {
-      const repo = findRepo(config, input.repo);
-      if (repo === null) {
-        throw ApplicationFailure.nonRetryable(
-          `repository ${input.repo} is not configured. Fix: add it under repos: in benchbot.yaml.`,
-          'UnknownRepository',
-        );
-      }
+      const repo = repoOrFail(config, input.repo);
       const shas = await resolveRefs(
         repo.url,
         [input.baseline, input.changed],

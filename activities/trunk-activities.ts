@@ -4,6 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { type BenchbotConfig, findRepo, type RepoConfig, type ScheduleConfig } from '../core/config/index.js';
 import { compareResults, renderMarkdown, summaryLine } from '../core/report/index.js';
+import { INVALID_REQUEST, runnerLineQuery, UNKNOWN_REPOSITORY } from '../core/request/contract.js';
 import type { ResultsSource } from '../core/results/claim-check.js';
 import { DEFAULT_OPTIONS } from '../core/stats/index.js';
 import { planTrunkRun, type TrunkPlan, type TrunkReason, type TrunkStrategy } from '../core/trunk/plan.js';
@@ -17,7 +18,7 @@ import {
   type Slowdown,
   slowdownsOf,
 } from '../core/trunk/regression.js';
-import { TRUNK_WORKFLOW_TYPE, windowSeconds } from '../core/trunk/schedules.js';
+import { windowSeconds } from '../core/trunk/schedules.js';
 import { type PlatformSummary, renderTrunkSummary } from '../core/trunk/summary.js';
 import { branchCommits, refreshMirror } from './git/resolve-refs.js';
 import { upsertCommitComment } from './github/commit-comments.js';
@@ -72,7 +73,6 @@ export interface RecordedTrunkRun {
   suspects: PlatformSlowdowns[];
 }
 
-const ACTIVE_REQUEST_STATES = "('queued', 'building', 'running', 'comparing')";
 // Report room per platform in the summary file (GitHub caps a job summary at 1 MiB).
 const PLATFORM_REPORT_BUDGET = 60_000;
 // GitHub refuses a comment body over 65,536 characters.
@@ -88,7 +88,7 @@ export function scheduleOrFail(
   if (!repo || !schedule) {
     throw ApplicationFailure.nonRetryable(
       `${repoName} has no schedule ${name} in the worker's config. Fix: add it under repos[].schedules, or run \`benchbot schedules sync\` to remove the stale schedule.`,
-      'UnknownRepository',
+      UNKNOWN_REPOSITORY,
     );
   }
   return [repo, schedule];
@@ -100,7 +100,7 @@ export function platformsOf(repo: RepoConfig, schedule: ScheduleConfig): string[
   if (unknown.length > 0) {
     throw ApplicationFailure.nonRetryable(
       `schedule ${schedule.name} of ${repo.name} names platform ${unknown.join(', ')}, which the repository does not list (${repo.platforms.join(', ')}). Fix: add it to repos[].platforms or remove it from the schedule.`,
-      'InvalidRequest',
+      INVALID_REQUEST,
     );
   }
   return platforms;
@@ -145,10 +145,7 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
 
   /** Benchmark requests waiting or running, and other trunk runs: the line a new job would join. */
   async function queueDepth(selfId: string): Promise<number> {
-    const query =
-      `ExecutionStatus = 'Running' AND WorkflowId != '${selfId.replaceAll("'", "\\'")}' AND (` +
-      `(WorkflowType = 'benchmarkRequest' AND BenchbotState IN ${ACTIVE_REQUEST_STATES}) OR WorkflowType = '${TRUNK_WORKFLOW_TYPE}')`;
-    return (await Context.current().client.workflow.count(query)).count;
+    return (await Context.current().client.workflow.count(runnerLineQuery(selfId))).count;
   }
 
   /** The slowdowns of a run already recorded, from its stored samples. */

@@ -10,9 +10,10 @@
 
 import { execFileSync } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
-import { queueTable, REQUEST_WORKFLOW_TYPE } from '../activities/queue-activities.js';
+import { queueTable } from '../activities/queue-activities.js';
 import { formatConfigIssues, parseConfig } from '../core/config/index.js';
 import { GITHUB_COMMENT_LIMIT } from '../core/report/markdown.js';
+import { REQUEST_WORKFLOW_TYPE } from '../core/request/contract.js';
 import type { CommentSource } from '../core/request/types.js';
 import { BENCHMARKS, PULL_REQUEST, REPOSITORY, REQUESTER, STATE } from '../core/search-attributes.js';
 import { startDevServer } from '../starter/dev-server.js';

@@ -7,6 +7,7 @@ import {
   type ScheduleSpec,
 } from '@temporalio/client';
 import type { BenchbotConfig } from '../core/config/index.js';
+import { TRUNK_WORKFLOW_TYPE, WATCHDOG_WORKFLOW_TYPE } from '../core/request/contract.js';
 import {
   type DesiredSchedule,
   type DesiredWatchdog,
@@ -14,8 +15,6 @@ import {
   desiredWatchdog,
   findSchedule,
   isTrunkScheduleId,
-  TRUNK_WORKFLOW_TYPE,
-  WATCHDOG_WORKFLOW_TYPE,
   watchdogScheduleId,
 } from '../core/trunk/schedules.js';
 

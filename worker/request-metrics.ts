@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { MetricMeter } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import type { Logger } from 'pino';
-import { openRequestsQuery } from '../activities/queue-activities.js';
+import { openRequestsQuery } from '../core/request/contract.js';
 import { ACTIVE_REQUEST_STATES } from '../core/search-attributes.js';
 import { samplePeriodically } from './periodic-sample.js';
 

@@ -1,9 +1,15 @@
 import { ActivityCancellationType, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { JobActivities } from '../activities/job-activities.js';
+import {
+  CODE_UNDER_TEST_FAILURE,
+  INVALID_REQUEST,
+  UNKNOWN_REF,
+  UNKNOWN_REPOSITORY,
+} from '../core/request/contract.js';
 import { jobsTaskQueue, sharedJobsTaskQueue } from '../core/task-queues.js';
 
 /** Mistakes of the user or the config: retrying changes nothing, so they fail at once. */
-export const NON_RETRYABLE_USER_ERRORS = ['UnknownRef', 'UnknownRepository', 'InvalidRequest'];
+export const NON_RETRYABLE_USER_ERRORS = [UNKNOWN_REF, UNKNOWN_REPOSITORY, INVALID_REQUEST];
 
 /**
  * Short activities heartbeat while they run (worker/heartbeat-while-running.ts): a killed worker's
@@ -33,7 +39,7 @@ export function jobActivities(platform: string | null) {
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry: {
       maximumAttempts: 5,
-      nonRetryableErrorTypes: ['CodeUnderTestFailure', ...NON_RETRYABLE_USER_ERRORS],
+      nonRetryableErrorTypes: [CODE_UNDER_TEST_FAILURE, ...NON_RETRYABLE_USER_ERRORS],
     },
   });
 }

@@ -18,6 +18,7 @@ import type { QueueActivities } from '../activities/queue-activities.js';
 import type { ReportActivities } from '../activities/report-activities.js';
 import type { RepositoryActivities } from '../activities/repository-activities.js';
 import type { TriggerActivities } from '../activities/trigger-validation.js';
+import { INVALID_RESULTS, type JobPhase, QUERY, SIGNAL } from '../core/request/contract.js';
 import type { StatusView } from '../core/request/status-comment.js';
 import type {
   BenchmarkRequestInput,
@@ -44,10 +45,10 @@ import {
 } from './activity-policy.js';
 import { describeFailure, supersedingHead } from './request-failure.js';
 
-export const cancelledBySignal = defineSignal<[string]>('cancelledBy');
-export const jobPhaseSignal = defineSignal<['building' | 'running']>('jobPhase');
+export const cancelledBySignal = defineSignal<[string]>(SIGNAL.cancelledBy);
+export const jobPhaseSignal = defineSignal<[JobPhase]>(SIGNAL.jobPhase);
 /** New commits on the pull request: its head is now at this SHA (the webhook's `synchronize`). */
-export const pullRequestHeadSignal = defineSignal<[string]>('pullRequestHead');
+export const pullRequestHeadSignal = defineSignal<[string]>(SIGNAL.pullRequestHead);
 /**
  * Requests that began on this version end as superseded when their PR's head moves before the job
  * starts (cancelling the queued job, a command older versions never issued).
@@ -61,7 +62,7 @@ interface Live {
   /** Where the pull request's head moved after the request began, if it did. */
   headMovedTo: string | null;
 }
-export const statusQuery = defineQuery<Pick<Live, 'state' | 'queuePosition'>>('status');
+export const statusQuery = defineQuery<Pick<Live, 'state' | 'queuePosition'>>(QUERY.status);
 
 // GitHub and visibility calls: retried with backoff for as long as GitHub is down, so a request is
 // delayed by an outage but never lost; user mistakes fail at once.
@@ -89,7 +90,7 @@ const report = proxyActivities<ReportActivities>({
   heartbeatTimeout: ALIVE,
   retry: {
     maximumInterval: '5 minutes',
-    nonRetryableErrorTypes: ['InvalidResults', ...NON_RETRYABLE_USER_ERRORS],
+    nonRetryableErrorTypes: [INVALID_RESULTS, ...NON_RETRYABLE_USER_ERRORS],
   },
 });
 

@@ -17,6 +17,7 @@ import {
   type PollerStatus,
   pollerStatus,
 } from '../core/poller/state.js';
+import { QUERY, SIGNAL } from '../core/request/contract.js';
 import { HEARTBEAT_TIMEOUT } from './activity-policy.js';
 
 export interface CommentPollerInput {
@@ -30,9 +31,9 @@ export interface CommentPollerInput {
   cyclesPerRun?: number;
 }
 
-export const pollerStatusQuery = defineQuery<PollerStatus>('pollerStatus');
+export const pollerStatusQuery = defineQuery<PollerStatus>(QUERY.pollerStatus);
 /** Changes the interval of a running poller (`benchbot poller start --interval`). */
-export const setPollIntervalSignal = defineSignal<[number]>('setPollInterval');
+export const setPollIntervalSignal = defineSignal<[number]>(SIGNAL.setPollInterval);
 
 const DEFAULT_CYCLES_PER_RUN = 250;
 

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/workflow';
+import { CODE_UNDER_TEST_FAILURE, SUPERSEDED } from '../core/request/contract.js';
 import type { FailureView } from '../core/request/status-comment.js';
-import { SUPERSEDED } from '../core/request/types.js';
 
 // How a benchmark request reads the error its job ended with.
 
@@ -18,7 +18,7 @@ export function describeFailure(err: unknown): FailureView {
   if (cause instanceof ApplicationFailure) {
     const details = (cause.details?.[0] ?? {}) as Partial<FailureView>;
     return {
-      step: details.step ?? (cause.type === 'CodeUnderTestFailure' ? 'run' : 'request'),
+      step: details.step ?? (cause.type === CODE_UNDER_TEST_FAILURE ? 'run' : 'request'),
       message: cause.message,
       ...(details.side ? { side: details.side } : {}),
       ...(details.logTail ? { logTail: details.logTail } : {}),

@@ -9,6 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { TrunkActivities, TrunkPlatformResult } from '../activities/trunk-activities.js';
+import { INVALID_RESULTS, QUERY } from '../core/request/contract.js';
 import { resultsSource } from '../core/results/claim-check.js';
 import { REPOSITORY } from '../core/search-attributes.js';
 import type { PlanMode, TrunkReason } from '../core/trunk/plan.js';
@@ -42,7 +43,7 @@ export type TrunkOutcome =
       issue: number | null;
     };
 
-export const trunkStatusQuery = defineQuery<{ step: string }>('trunkStatus');
+export const trunkStatusQuery = defineQuery<{ step: string }>(QUERY.trunkStatus);
 
 const trunk = proxyActivities<TrunkActivities>({
   startToCloseTimeout: '15 minutes',
@@ -50,7 +51,7 @@ const trunk = proxyActivities<TrunkActivities>({
   retry: {
     initialInterval: '5 seconds',
     maximumInterval: '5 minutes',
-    nonRetryableErrorTypes: [...NON_RETRYABLE_USER_ERRORS, 'InvalidResults'],
+    nonRetryableErrorTypes: [...NON_RETRYABLE_USER_ERRORS, INVALID_RESULTS],
   },
 });
 

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { JobSpec } from '../../core/job-spec.js';
+import { RUNNER_LOST, WORKER_SHUTDOWN } from '../../core/request/contract.js';
 import type { CodeUnderTestFailure, ProgressEvent } from '../../core/runner-protocol.js';
 import type { JobProfiles } from '../profiles/job-profiles.js';
 
@@ -34,14 +35,6 @@ export interface ExecutorHooks {
    */
   shutdown: AbortSignal;
 }
-
-/** Failure types the job activity counts apart (see benchbot_jobs and benchbot_preemptions). */
-export const RUNNER_LOST = 'RunnerLost';
-export const WORKER_SHUTDOWN = 'WorkerShutdown';
-/** The job outlived executor.local.limits.wallMinutes: stopped, and not retried. */
-export const JOB_TIMED_OUT = 'JobTimedOut';
-/** Pull-request runs refused: the local sandbox was asked for but cannot run on this machine. */
-export const SANDBOX_UNAVAILABLE = 'SandboxUnavailable';
 
 /** The machine under the runner went away (a spot node reclaimed, a pod evicted): retried. */
 export function runnerLost(message: string): ApplicationFailure {

@@ -3,6 +3,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { type Checkpoint, mergeCheckpoint, serializeCheckpoint, toLedger } from '../../core/checkpoint.js';
 import { assembleResults } from '../../core/job-results.js';
+import { KUBERNETES_JOB_FAILED, KUBERNETES_JOB_NOT_STARTED } from '../../core/request/contract.js';
 import { serializeResults } from '../../core/results/schema.js';
 import {
   type CodeUnderTestFailure,
@@ -199,7 +200,7 @@ export function createKubernetesExecutor(options: KubernetesExecutorOptions): Ex
                     await jobs.deleteJob(name);
                     throw ApplicationFailure.create({
                       message: `Job ${namespace}/${name} did not start within ${config.pendingGraceSeconds} s: ${verdict.problem}`,
-                      type: 'KubernetesJobNotStarted',
+                      type: KUBERNETES_JOB_NOT_STARTED,
                       nonRetryable: true,
                     });
                   }
@@ -241,7 +242,7 @@ export function createKubernetesExecutor(options: KubernetesExecutorOptions): Ex
                 await jobs.deleteJob(name);
                 throw ApplicationFailure.create({
                   message: `Job ${namespace}/${name}: ${verdict.reason}`,
-                  type: 'KubernetesJobFailed',
+                  type: KUBERNETES_JOB_FAILED,
                   nonRetryable: true,
                 });
             }

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { furthest, parseCheckpoint } from '../../core/checkpoint.js';
+import { JOB_TIMED_OUT, SANDBOX_UNAVAILABLE } from '../../core/request/contract.js';
 import { runnerEnv } from '../../core/runner-env.js';
 import {
   type CodeUnderTestFailure,
@@ -21,8 +22,6 @@ import {
   type ExecutorHooks,
   type ExecutorJob,
   type ExecutorOutcome,
-  JOB_TIMED_OUT,
-  SANDBOX_UNAVAILABLE,
   workerShutdown,
 } from './executor.js';
 import { localRepository, prepareJobSandbox, type SandboxSettings, spawnBox } from './local-sandbox.js';

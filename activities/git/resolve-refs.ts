@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ApplicationFailure } from '@temporalio/common';
+import { UNKNOWN_REF, UNKNOWN_REPOSITORY } from '../../core/request/contract.js';
 
 const run = promisify(execFile);
 
@@ -28,7 +29,7 @@ export async function refreshMirror(url: string, cacheDir: string): Promise<stri
   } catch (err) {
     throw ApplicationFailure.nonRetryable(
       `could not fetch ${url}: ${(err as Error).message.split('\n').slice(-3).join(' ')}. Fix: check the repository URL or path.`,
-      'UnknownRepository',
+      UNKNOWN_REPOSITORY,
     );
   }
   return dir;
@@ -51,7 +52,7 @@ export async function resolveRefs(
     } catch {
       throw ApplicationFailure.nonRetryable(
         `\`${ref}\` is not a branch, tag or commit of ${url}. Fix: name one that exists (a full SHA always works).`,
-        'UnknownRef',
+        UNKNOWN_REF,
       );
     }
   }
@@ -86,7 +87,7 @@ export async function branchCommits(
   } catch {
     throw ApplicationFailure.nonRetryable(
       `the repository has no branch ${branch}. Fix: set the schedule's branch to one that exists.`,
-      'UnknownRef',
+      UNKNOWN_REF,
     );
   }
   let range = head;

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { UNKNOWN_REF } from '../../core/request/contract.js';
 import type { SideView } from '../../core/request/status-comment.js';
 import type { GitHubClient } from './client.js';
 import { httpStatus, ownerRepo } from './repo-name.js';
@@ -70,7 +71,7 @@ async function resolveRef(octokit: GitHubClient, repo: string, ref: string): Pro
     if (status === 404 || status === 422) {
       throw ApplicationFailure.nonRetryable(
         `\`${ref}\` is not a branch, tag or commit of ${repo}. Fix: name one that exists (a full SHA always works).`,
-        'UnknownRef',
+        UNKNOWN_REF,
       );
     }
     throw err;

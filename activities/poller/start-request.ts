@@ -1,9 +1,9 @@
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
+import { REQUEST_WORKFLOW_TYPE } from '../../core/request/contract.js';
 import { commentRequestId } from '../../core/request/ids.js';
 import type { BenchmarkRequestInput, CommentSource } from '../../core/request/types.js';
 import { PULL_REQUEST, REPOSITORY, REQUESTER } from '../../core/search-attributes.js';
-import { REQUEST_WORKFLOW_TYPE } from '../queue-activities.js';
 
 export type StartOutcome = 'started' | 'already-started';
 

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { BenchbotConfig } from '../../core/config/index.js';
+import { INVALID_RESULTS } from '../../core/request/contract.js';
 import { openResultsStore } from './index.js';
 import { type ResultsStore, ResultsStoreError } from './store.js';
 
@@ -38,7 +39,7 @@ export function createStoreAccess(
         if (err instanceof ResultsStoreError) {
           await close();
           if (PERMANENT_STORE_ERRORS.has(err.kind))
-            throw ApplicationFailure.nonRetryable(err.message, 'InvalidResults');
+            throw ApplicationFailure.nonRetryable(err.message, INVALID_RESULTS);
         }
         throw err;
       }

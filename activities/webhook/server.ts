@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { type BenchbotConfig, findRepo } from '../../core/config/index.js';
 import { webhookDecision } from '../../core/poller/github-comment.js';
 import { requestSourceFor } from '../../core/poller/select.js';
+import { SIGNAL } from '../../core/request/contract.js';
 import { commentRequestId } from '../../core/request/ids.js';
 import { startCommentRequest } from '../poller/start-request.js';
 import { activeRequestsOnPullRequest } from '../queue-activities.js';
@@ -70,7 +71,7 @@ async function tellRequestsOfPush(
       // A request that ended meanwhile has nothing to be told.
       await options.client.workflow
         .getHandle(workflowId)
-        .signal('pullRequestHead', push.headSha)
+        .signal<[string]>(SIGNAL.pullRequestHead, push.headSha)
         .then(() => told.push(workflowId))
         .catch(() => undefined);
     }

@@ -33,9 +33,6 @@ export interface JobSide extends SideView {
   env: Record<string, string>;
 }
 
-/** The failure type of a job whose pull request's head moved before it started; details: [{ sha }]. */
-export const SUPERSEDED = 'Superseded';
-
 export type RequestOutcome =
   | { outcome: 'not-a-trigger' }
   | { outcome: 'invalid'; errors: number }

@@ -1,5 +1,6 @@
 import { parseDurationSeconds } from '../config/duration.js';
 import type { BenchbotConfig, RepoConfig, ScheduleConfig } from '../config/schema.js';
+import { WATCHDOG_WORKFLOW_TYPE } from '../request/contract.js';
 import { intervalSeconds, isWatched, watchdogEverySeconds } from './missing-data.js';
 import type { TrunkReason } from './plan.js';
 
@@ -32,7 +33,6 @@ export interface DesiredSchedule {
   fingerprint: string;
 }
 
-export const TRUNK_WORKFLOW_TYPE = 'trunkRun';
 const SCHEDULE_PREFIX = 'trunk:';
 
 export function scheduleId(repo: string, name: string): string {
@@ -105,8 +105,6 @@ export function windowSeconds(schedule: Pick<ScheduleConfig, 'every' | 'window'>
   const every = schedule.every === null ? null : parseDurationSeconds(schedule.every);
   return explicit ?? every ?? 86_400;
 }
-
-export const WATCHDOG_WORKFLOW_TYPE = 'trunkWatchdog';
 
 /** The missing-data watchdog's Schedule: one per task queue, while any trunk schedule alerts. */
 export interface DesiredWatchdog {

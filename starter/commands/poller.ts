@@ -3,12 +3,11 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { type BenchbotConfig, watchedRepos } from '../../core/config/index.js';
 import { pollerWorkflowId } from '../../core/poller/ids.js';
 import { formatPollerStatus, type PollerState, type PollerStatus } from '../../core/poller/state.js';
+import { RUNNING_POLLERS_QUERY } from '../../core/request/contract.js';
 import { REPOSITORY } from '../../core/search-attributes.js';
 import type { CommentPollerInput } from '../../workflows/comment-poller.js';
 import { commentPoller, pollerStatusQuery, setPollIntervalSignal } from '../../workflows/index.js';
 import { connectClient } from '../temporal-client.js';
-
-export const POLLER_WORKFLOW_TYPE = 'commentPoller';
 
 export interface PollerStartOptions {
   repo: string;
@@ -109,8 +108,7 @@ export async function pollerStatusOf(
 /** Watched repositories, plus any repository whose poller still runs though it is no longer watched. */
 async function pollerRepos(client: Client, config: BenchbotConfig): Promise<string[]> {
   const repos = new Map(watchedRepos(config).map((r) => [r.name.toLowerCase(), r.name]));
-  const query = `WorkflowType = '${POLLER_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`;
-  for await (const info of client.workflow.list({ query })) {
+  for await (const info of client.workflow.list({ query: RUNNING_POLLERS_QUERY })) {
     const repo = info.typedSearchAttributes.get(REPOSITORY);
     if (repo && !repos.has(repo.toLowerCase())) repos.set(repo.toLowerCase(), repo);
   }

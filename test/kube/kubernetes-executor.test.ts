@@ -1,6 +1,6 @@
 import { BatchV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { describe, expect, it, vi } from 'vitest';
-import { type ExecutorHooks, RUNNER_LOST, WORKER_SHUTDOWN } from '../../activities/executors/executor.js';
+import type { ExecutorHooks } from '../../activities/executors/executor.js';
 import {
   jobName,
   LABEL_WORKFLOW,
@@ -8,6 +8,7 @@ import {
 } from '../../activities/executors/kubernetes/job-manifest.js';
 import { jobCheckpoints } from '../../activities/job-artifacts.js';
 import { parseCheckpoint } from '../../core/checkpoint.js';
+import { RUNNER_LOST, WORKER_SHUTDOWN } from '../../core/request/contract.js';
 import { attempt, hooks, kubeHarness, waitFor } from './executor-harness.js';
 
 vi.setConfig({ testTimeout: 120_000 });

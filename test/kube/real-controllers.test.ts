@@ -1,10 +1,10 @@
 import { BatchV1Api, CoordinationV1Api, CoreV1Api, type V1Pod, Watch } from '@kubernetes/client-node';
 import { describe, expect, it, vi } from 'vitest';
-import { RUNNER_LOST } from '../../activities/executors/executor.js';
 import { forPlatform, jobName } from '../../activities/executors/kubernetes/job-manifest.js';
 import { createSlots } from '../../activities/executors/kubernetes/slots.js';
 import type { KubernetesHeartbeat } from '../../activities/executors/kubernetes.js';
 import { platformOf } from '../../core/config/platforms.js';
+import { RUNNER_LOST } from '../../core/request/contract.js';
 import { attempt, hooks, kubeHarness, waitFor } from './executor-harness.js';
 import { ARCH } from './fake-nodes.js';
 

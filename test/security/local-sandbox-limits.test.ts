@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type ExecutorHooks, JOB_TIMED_OUT } from '../../activities/executors/executor.js';
+import type { ExecutorHooks } from '../../activities/executors/executor.js';
 import { createLocalExecutor } from '../../activities/executors/local.js';
 import type { SandboxSettings } from '../../activities/executors/local-sandbox.js';
 import type { JobBenchmark } from '../../core/job-spec.js';
+import { JOB_TIMED_OUT } from '../../core/request/contract.js';
 import { benchmark, type FixtureRepo, makeFixtureRepo, makeSpec } from '../runner/fixture-repo.js';
 import { tempCheckpointStores } from '../support/job-checkpoints.js';
 
