@@ -18,6 +18,7 @@ import {
   makeProfiledGoRepo,
   type ProfiledGoRepo,
   profiledBenchmark,
+  profiledJobSpec,
   REMOVED_HELPER,
 } from '../profile/go-profiles.js';
 
@@ -43,26 +44,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const spec = (): JobSpec => ({
-  specVersion: 1,
-  repository: 'acme/work',
-  url: repo.url,
-  reason: 'manual',
-  platform: 'x86-64-linux',
-  sides: {
-    baseline: { ref: 'main', sha: repo.shas.baseline, env: {} },
-    changed: { ref: 'inlined', sha: repo.shas.changed, env: {} },
-  },
-  build: {
-    command: 'go test -c -o bench.test .',
-    workdir: '.',
-    timeoutSeconds: 300,
-    env: { GOTOOLCHAIN: 'local' },
-  },
-  benchmarks: [profiledBenchmark('work')],
-  order: { scheme: 'balanced-random', seed: 3 },
-  pinCpus: null,
-});
+const spec = (): JobSpec =>
+  profiledJobSpec(repo, [profiledBenchmark('work')], { scheme: 'balanced-random', seed: 3 });
 
 describe('profiles by reference', () => {
   const ref = 'bench:acme/work:manual:profiles';

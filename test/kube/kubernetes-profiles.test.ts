@@ -13,6 +13,7 @@ import {
   makeProfiledGoRepo,
   type ProfiledGoRepo,
   profiledBenchmark,
+  profiledJobSpec,
   REMOVED_HELPER,
 } from '../profile/go-profiles.js';
 import { type ControlPlane, createNamespace, startControlPlane } from './control-plane.js';
@@ -44,27 +45,14 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const spec = (): JobSpec => ({
-  specVersion: 1,
-  repository: 'acme/work',
-  url: repo.url,
-  reason: 'manual',
-  platform: 'x86-64-linux',
-  sides: {
-    baseline: { ref: 'main', sha: repo.shas.baseline, env: {} },
-    changed: { ref: 'inlined', sha: repo.shas.changed, env: {} },
-  },
-  build: {
-    command: 'go test -c -o bench.test .',
-    workdir: '.',
-    timeoutSeconds: 300,
+const spec = (): JobSpec =>
+  profiledJobSpec(
+    repo,
+    [{ ...profiledBenchmark('work'), iterations: 2 }],
+    { scheme: 'abba', seed: 1 },
     // The fake kubelet gives the container a bare environment: Go's caches go in the job's home.
-    env: { GOTOOLCHAIN: 'local', GOCACHE: join(dir, 'go-build'), GOPATH: join(dir, 'go') },
-  },
-  benchmarks: [{ ...profiledBenchmark('work'), iterations: 2 }],
-  order: { scheme: 'abba', seed: 1 },
-  pinCpus: null,
-});
+    { GOCACHE: join(dir, 'go-build'), GOPATH: join(dir, 'go') },
+  );
 
 describe('profiles from a Kubernetes Job', () => {
   it('come back through the pod log with the results', async () => {

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { JobSpec } from '../../core/job-spec.js';
 
 // A small Go module in two versions: the baseline sums through a helper the compiler may not
 // inline (checksumHelper), the change has inlined it by hand and does half the work. Real CPU
@@ -132,5 +133,34 @@ export function profiledBenchmark(name = 'work', profileCommand?: string) {
       path: 'cpu.pprof',
       format: 'pprof' as const,
     },
+  };
+}
+
+/** main against inlined with `benchmarks`; `buildEnv` adds to the build's environment. */
+export function profiledJobSpec(
+  repo: ProfiledGoRepo,
+  benchmarks: JobSpec['benchmarks'],
+  order: JobSpec['order'],
+  buildEnv: Record<string, string> = {},
+): JobSpec {
+  return {
+    specVersion: 1,
+    repository: 'acme/work',
+    url: repo.url,
+    reason: 'manual',
+    platform: 'x86-64-linux',
+    sides: {
+      baseline: { ref: 'main', sha: repo.shas.baseline, env: {} },
+      changed: { ref: 'inlined', sha: repo.shas.changed, env: {} },
+    },
+    build: {
+      command: 'go test -c -o bench.test .',
+      workdir: '.',
+      timeoutSeconds: 300,
+      env: { GOTOOLCHAIN: 'local', ...buildEnv },
+    },
+    benchmarks,
+    order,
+    pinCpus: null,
   };
 }

@@ -61,7 +61,8 @@ export interface FixtureRepo {
   shas: { main: string; slow: string; broken: string };
 }
 
-function gitIn(dir: string, ...args: string[]): string {
+/** git in `dir`, at a fixed date so a fixture's SHAs are the same on every run. */
+export function gitIn(dir: string, ...args: string[]): string {
   return execFileSync('git', args, {
     cwd: dir,
     encoding: 'utf8',
@@ -73,7 +74,8 @@ function gitIn(dir: string, ...args: string[]): string {
   }).trim();
 }
 
-async function commit(dir: string, files: Record<string, string>, message: string): Promise<string> {
+/** Writes `files` into `dir`, commits them all, and returns the new commit's SHA. */
+export async function commit(dir: string, files: Record<string, string>, message: string): Promise<string> {
   for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
   gitIn(dir, 'add', '-A');
   gitIn(dir, 'commit', '-q', '-m', message);

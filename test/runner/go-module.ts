@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JobSpec } from '../../core/job-spec.js';
+import { commit, gitIn as git } from './fixture-repo.js';
 
 // A Go module with ten benchmarks in a real git repository, for judging benchbot's statistics on
 // real go test -bench output:
@@ -82,25 +82,6 @@ ${Array.from({ length: GO_BENCHMARKS }, (_, k) => `func BenchmarkHash${k}(b *tes
 // byte-identical on all commits and only the data differ.
 const workGo = (factors: Record<number, number>) =>
   `package hashes\n\nvar work = []int{${Array.from({ length: GO_BENCHMARKS }, (_, k) => Math.round(WORK * (factors[k] ?? 1))).join(', ')}}\n`;
-
-function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd: dir,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_DATE: '2024-01-01T00:00:00Z',
-      GIT_COMMITTER_DATE: '2024-01-01T00:00:00Z',
-    },
-  }).trim();
-}
-
-async function commit(dir: string, files: Record<string, string>, message: string): Promise<string> {
-  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '-m', message);
-  return git(dir, 'rev-parse', 'HEAD');
-}
 
 export interface GoModuleRepo {
   /** Remove it when done. */

@@ -11,6 +11,7 @@ import {
   makeProfiledGoRepo,
   type ProfiledGoRepo,
   profiledBenchmark,
+  profiledJobSpec,
   REMOVED_HELPER,
 } from '../profile/go-profiles.js';
 import { runRunner, writeSpec } from './fixture-repo.js';
@@ -26,23 +27,9 @@ beforeAll(() => {
 });
 
 function spec(): JobSpec {
-  return {
-    specVersion: 1,
-    repository: 'acme/work',
-    url: repo.url,
-    reason: 'manual',
-    platform: 'x86-64-linux',
-    sides: {
-      baseline: { ref: 'main', sha: repo.shas.baseline, env: {} },
-      changed: { ref: 'inlined', sha: repo.shas.changed, env: {} },
-    },
-    build: {
-      command: 'go test -c -o bench.test .',
-      workdir: '.',
-      timeoutSeconds: 300,
-      env: { GOTOOLCHAIN: 'local' },
-    },
-    benchmarks: [
+  return profiledJobSpec(
+    repo,
+    [
       profiledBenchmark('work'),
       {
         ...profiledBenchmark('broken', 'exit 7'),
@@ -50,9 +37,8 @@ function spec(): JobSpec {
         output: { path: null, format: 'wall-clock' },
       },
     ],
-    order: { scheme: 'abba', seed: 1 },
-    pinCpus: null,
-  };
+    { scheme: 'abba', seed: 1 },
+  );
 }
 
 const events = (stdout: string) =>
