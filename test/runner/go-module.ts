@@ -156,9 +156,9 @@ export function goModuleSpec(repo: GoModuleRepo, changed: 'slower' | 'docs' | 'm
 
 /**
  * main against mixed as two benchmarks of the config, Hash0 (clear) and Hash6 (small), with
- * `planned` rounds each and adaptive rounds up to `maxRounds`. The changed side swings ±3% from
+ * `planned` rounds each and adaptive rounds up to `maxRounds`. The changed side swings ±5% from
  * round to round, so Hash6's 5% cannot be told from 4 rounds on a quiet machine either, and can
- * from 30 on a busy one.
+ * from 40 on a busy one.
  */
 export function adaptiveGoSpec(repo: GoModuleRepo, planned: number, maxRounds: number): JobSpec {
   const base = goModuleSpec(repo, 'mixed');
@@ -169,7 +169,7 @@ export function adaptiveGoSpec(repo: GoModuleRepo, planned: number, maxRounds: n
     command: template.command.replace('-test.bench .', () => `-test.bench '${pattern}'`),
     iterations: planned,
     adaptive: { maxRounds, extraSeconds: 900 },
-    env: { ...template.env, ROUND_NOISE: '0.03' },
+    env: { ...template.env, ROUND_NOISE: '0.05' },
   });
   return {
     ...base,
