@@ -19,14 +19,14 @@ import type { ReportActivities } from '../activities/report-activities.js';
 import type { RepositoryActivities } from '../activities/repository-activities.js';
 import type { TriggerActivities } from '../activities/trigger-validation.js';
 import { INVALID_RESULTS, type JobPhase, QUERY, SIGNAL } from '../core/request/contract.js';
+import {
+  planCommentRun,
+  planManualRun,
+  type RunPlan,
+  type SidesToResolve,
+} from '../core/request/run-plan.js';
 import type { StatusView } from '../core/request/status-comment.js';
-import type {
-  BenchmarkRequestInput,
-  CommentSource,
-  JobSide,
-  ManualSource,
-  RequestOutcome,
-} from '../core/request/types.js';
+import type { BenchmarkRequestInput, CommentSource, JobSide, RequestOutcome } from '../core/request/types.js';
 import { resultsSource } from '../core/results/claim-check.js';
 import {
   BENCHMARKS,
@@ -36,7 +36,6 @@ import {
   type RequestState,
   STATE,
 } from '../core/search-attributes.js';
-import type { TriggerRequest } from '../core/trigger.js';
 import {
   HEARTBEAT_TIMEOUT,
   jobActivities,
@@ -112,7 +111,7 @@ export async function benchmarkRequest({ source }: BenchmarkRequestInput): Promi
     { key: REQUESTER, value: source.requester },
     ...(source.kind === 'comment' ? [{ key: PULL_REQUEST, value: source.pr }] : []),
   ]);
-  if (source.kind === 'manual') return runBenchmarks(source, null, live, null);
+  if (source.kind === 'manual') return runBenchmarks(planManualRun(source), live, null);
 
   const parsed = await trigger.validateTrigger({ repo: source.repo, comment: source.body });
   if (!parsed.trigger) return { outcome: 'not-a-trigger' };
@@ -148,7 +147,7 @@ export async function benchmarkRequest({ source }: BenchmarkRequestInput): Promi
       await github.publishReply({ ...target, text: await cancelOnPullRequest(source) });
       return { outcome: 'replied', kind: 'cancel' };
     case 'run':
-      return runBenchmarks(source, request, live, load);
+      return runBenchmarks(planCommentRun(source, request), live, load);
   }
 }
 
@@ -193,21 +192,13 @@ async function cancelOnPullRequest(source: CommentSource): Promise<string> {
   ].join(' ');
 }
 
-type RunSpec = Extract<TriggerRequest, { kind: 'run' }>;
-
-async function runBenchmarks(
-  source: CommentSource | ManualSource,
-  request: RunSpec | null,
-  live: Live,
-  load: RequesterLoad | null,
-): Promise<RequestOutcome> {
+async function runBenchmarks(plan: RunPlan, live: Live, load: RequesterLoad | null): Promise<RequestOutcome> {
   const workflowId = workflowInfo().workflowId;
-  const benchmarks = request?.benchmarks ?? (source.kind === 'manual' ? source.benchmarks : []);
-  const target = source.kind === 'comment' ? { repo: source.repo, issueNumber: source.pr } : null;
-  const command =
-    source.kind === 'comment'
-      ? (source.body.split('\n').find((l) => l.trim() !== '') ?? '').trim()
-      : `benchbot run ${benchmarks.join(' ')}`;
+  const { repo, benchmarks } = plan;
+  const target = plan.pullRequest && { repo, issueNumber: plan.pullRequest.number };
+  const pullRequest = plan.pullRequest?.number ?? null;
+  const react = (content: 'eyes' | 'rocket' | 'confused') =>
+    plan.pullRequest && github.reactToComment({ repo, commentId: plan.pullRequest.commentId, content });
 
   let commentId: number | null = null;
   const setState = (next: RequestState) => {
@@ -222,7 +213,7 @@ async function runBenchmarks(
           'requests',
           'benchmark requests finished, by final state',
         )
-        .add(1, { state: next, repository: source.repo });
+        .add(1, { state: next, repository: repo });
     }
   };
 
@@ -230,7 +221,7 @@ async function runBenchmarks(
     const { active, limit } = load;
     await github.publishReply({
       ...target,
-      text: `@${source.requester}, you already have ${active} benchmark request${active === 1 ? '' : 's'} queued or running (the limit here is ${limit}). Please wait for one to finish, or comment \`cancel benchmark\` on its pull request.`,
+      text: `@${plan.requester}, you already have ${active} benchmark request${active === 1 ? '' : 's'} queued or running (the limit here is ${limit}). Please wait for one to finish, or comment \`cancel benchmark\` on its pull request.`,
     });
     return { outcome: 'limited', active };
   }
@@ -238,22 +229,19 @@ async function runBenchmarks(
   setState('queued');
   // Steps that do not need each other go out together (👀, the sides and the queue position; the
   // report and 🚀): each sequential step is a round trip through Temporal.
-  const acknowledged =
-    source.kind === 'comment'
-      ? github.reactToComment({ repo: source.repo, commentId: source.commentId, content: 'eyes' })
-      : null;
+  const acknowledged = react('eyes');
 
   let baseline: JobSide | null = null;
   let changed: JobSide | null = null;
   const view = (): Omit<StatusView, 'workflowUrl'> => ({
-    requester: source.requester,
-    command,
+    requester: plan.requester,
+    command: plan.command,
     state: live.state === 'validating' ? 'queued' : live.state,
     queuePosition: live.queuePosition,
     cancelledBy: live.cancelledBy,
     headMovedTo: live.headMovedTo,
-    baseline: baseline ?? { ref: request?.baseline.ref ?? null, label: 'merge base', sha: null },
-    changed: changed ?? { ref: request?.changed.ref ?? null, label: 'PR head', sha: null },
+    baseline: baseline ?? { ref: plan.sides.baseline, label: 'merge base', sha: null },
+    changed: changed ?? { ref: plan.sides.changed, label: 'PR head', sha: null },
   });
   const publish = async (extra: Partial<Omit<StatusView, 'workflowUrl'>> = {}, reportOf?: string) => {
     if (target)
@@ -274,30 +262,15 @@ async function runBenchmarks(
   let supersededWhileQueued = false;
   try {
     const [sides, position, , platform] = await Promise.all([
-      source.kind === 'comment' && request
-        ? github.resolveSides({
-            repo: source.repo,
-            prNumber: source.pr,
-            baseline: request.baseline.ref,
-            changed: request.changed.ref,
-          })
-        : repository.resolveRepositorySides({
-            repo: source.repo,
-            baseline: source.kind === 'manual' ? source.baseline.ref : '',
-            changed: source.kind === 'manual' ? source.changed.ref : '',
-          }),
+      resolveSides(repo, plan.sides),
       queue.queuePosition({ workflowId }),
       acknowledged,
-      perPlatform ? trigger.jobPlatform({ repo: source.repo }) : null,
+      perPlatform ? trigger.jobPlatform({ repo }) : null,
     ]);
     const jobs = jobActivities(platform);
-    const env = {
-      baseline: request?.baseline.env ?? (source.kind === 'manual' ? source.baseline.env : {}),
-      changed: request?.changed.env ?? (source.kind === 'manual' ? source.changed.env : {}),
-    };
     const resolved = {
-      baseline: { ...sides.baseline, env: env.baseline },
-      changed: { ...sides.changed, env: env.changed },
+      baseline: { ...sides.baseline, env: plan.env.baseline },
+      changed: { ...sides.changed, env: plan.env.changed },
     };
     baseline = resolved.baseline;
     changed = resolved.changed;
@@ -306,19 +279,18 @@ async function runBenchmarks(
 
     // A request measuring the PR's head is outdated once new commits move it: ended while queued
     // (the webhook's signal), or by the job itself just before it starts (jobs/runJob looks).
-    const followsHead = source.kind === 'comment' && request !== null && request.changed.ref === null;
-    const supersedes = followsHead && patched(SUPERSEDE_ON_PUSH_PATCH);
+    const supersedes = plan.followsHead && patched(SUPERSEDE_ON_PUSH_PATCH);
     const headMoved = () => live.headMovedTo !== null && live.headMovedTo !== resolved.changed.sha;
     const jobScope = new CancellationScope();
     let finished = false;
     const job = jobScope
       .run(() =>
         jobs.runJob({
-          repo: source.repo,
+          repo,
           benchmarks,
           ...resolved,
-          reason: source.kind === 'comment' ? 'pr-comment' : 'manual',
-          pullRequest: source.kind === 'comment' ? source.pr : null,
+          reason: plan.reason,
+          pullRequest,
           status: target ? { target, view: view() } : null,
           ...(supersedes ? { measuresPullRequestHead: true } : {}),
           ...(byReference ? { byReference: true } : {}),
@@ -356,16 +328,14 @@ async function runBenchmarks(
     const runId = await report.recordRun({
       runId: workflowId,
       ...results,
-      pullRequest: source.kind === 'comment' ? source.pr : null,
-      requester: source.requester,
+      pullRequest,
+      requester: plan.requester,
     });
     upsertMemo({ jobSeconds: Math.round((Date.now() - jobStartedAt) / 1000) });
     setState('done');
     await Promise.all([
       byReference ? publish({}, runId) : publish({ report: comparison.markdown }),
-      source.kind === 'comment'
-        ? github.reactToComment({ repo: source.repo, commentId: source.commentId, content: 'rocket' })
-        : null,
+      react('rocket'),
     ]);
     return { outcome: 'done', summary: comparison.summary, report: comparison.markdown, runId };
   } catch (err) {
@@ -386,9 +356,18 @@ async function runBenchmarks(
     const failure = describeFailure(err);
     setState('failed');
     await publish({ failure });
-    if (source.kind === 'comment') {
-      await github.reactToComment({ repo: source.repo, commentId: source.commentId, content: 'confused' });
-    }
+    await react('confused');
     return { outcome: 'failed', step: failure.step, message: failure.message };
   }
+}
+
+function resolveSides(repo: string, sides: SidesToResolve) {
+  return sides.in === 'pull-request'
+    ? github.resolveSides({
+        repo,
+        prNumber: sides.prNumber,
+        baseline: sides.baseline,
+        changed: sides.changed,
+      })
+    : repository.resolveRepositorySides({ repo, baseline: sides.baseline, changed: sides.changed });
 }
