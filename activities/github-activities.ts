@@ -1,6 +1,5 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Logger } from 'pino';
 import { type BenchbotConfig, findRepo } from '../core/config/index.js';
 import { authorizeByComment, permissionAtLeast, refusalMessage } from '../core/request/authorization.js';
 import { INVALID_RESULTS } from '../core/request/contract.js';
@@ -9,18 +8,16 @@ import { renderStatusComment, type StatusView } from '../core/request/status-com
 import { type ReactionContent, react, upsertMarkedComment } from './github/comments.js';
 import { repositoryPermission } from './github/permissions.js';
 import { type PullRequestSides, pullRequestHead, resolvePullRequestSides } from './github/refs.js';
-import { createGitHubSession } from './github/session.js';
+import type { GitHubSession } from './github/session.js';
 import type { StoreAccess } from './results-store/access.js';
 
 export interface GitHubActivityDeps {
   config: BenchbotConfig;
-  env: NodeJS.ProcessEnv;
-  logger: Logger;
+  github: GitHubSession;
   /** The Web UI base URL as actually served (an embedded server may have picked its port). */
   uiUrl: string | null;
   /** Where the status comment finds a recorded run's report (see publishStatus's reportOf). */
   store?: StoreAccess;
-  retryAfterUnitMs?: number;
 }
 
 export interface CommentTarget {
@@ -48,7 +45,7 @@ function currentWorkflowId(): string {
 }
 
 export function createGitHubActivities(deps: GitHubActivityDeps) {
-  const { octokit, whoAmI } = createGitHubSession(deps);
+  const { octokit, whoAmI } = deps.github;
   // Every status comment, the final report included, says so when jobs run unsandboxed.
   const { executor } = deps.config;
   const unsandboxed = executor.kind === 'local' && executor.local.sandbox === 'none';

@@ -23,7 +23,7 @@ import { type PlatformSummary, renderTrunkSummary } from '../core/trunk/summary.
 import { branchCommits, refreshMirror } from './git/resolve-refs.js';
 import { upsertCommitComment } from './github/commit-comments.js';
 import { updateIssue, upsertMarkedIssue } from './github/issues.js';
-import { createGitHubSession } from './github/session.js';
+import type { GitHubSession } from './github/session.js';
 import { deleteJobArtifacts, resultsOf } from './job-artifacts.js';
 import { keepRunProfiles } from './profiles/job-profiles.js';
 import { withProfiles } from './profiles/report.js';
@@ -33,9 +33,8 @@ import type { PlatformOutcome, RunOnPlatform } from './results-store/index.js';
 export interface TrunkActivityDeps {
   config: BenchbotConfig;
   store: StoreAccess;
-  env: NodeJS.ProcessEnv;
+  github: GitHubSession;
   logger: Logger;
-  retryAfterUnitMs?: number;
 }
 
 export interface PreparedTrunkRun {
@@ -141,7 +140,7 @@ export async function newestRunOfBranch(
 
 export function createTrunkActivities(deps: TrunkActivityDeps) {
   const { config, store } = deps;
-  const { octokit, whoAmI } = createGitHubSession(deps);
+  const { octokit, whoAmI } = deps.github;
 
   /** Benchmark requests waiting or running, and other trunk runs: the line a new job would join. */
   async function queueDepth(selfId: string): Promise<number> {

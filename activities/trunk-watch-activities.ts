@@ -16,7 +16,6 @@ import { scheduleId } from '../core/trunk/schedules.js';
 import { branchCommits, refreshMirror } from './git/resolve-refs.js';
 import { updateIssue, upsertMarkedIssue } from './github/issues.js';
 import { ownerRepo } from './github/repo-name.js';
-import { createGitHubSession } from './github/session.js';
 import type { RunOnPlatform } from './results-store/index.js';
 import {
   newestRunOfBranch,
@@ -39,7 +38,7 @@ export type MissingDataCheck =
 
 export function createTrunkWatchActivities(deps: TrunkActivityDeps) {
   const { config, store } = deps;
-  const { octokit, whoAmI } = createGitHubSession(deps);
+  const { octokit, whoAmI } = deps.github;
 
   async function describe(id: string): Promise<ScheduleDescription | null> {
     try {

@@ -14,6 +14,7 @@ import { createSlots } from '../activities/executors/kubernetes/slots.js';
 import { createKubernetesExecutor } from '../activities/executors/kubernetes.js';
 import { createLocalExecutor, type RunnerIsolation } from '../activities/executors/local.js';
 import { probeSandbox, type SandboxSettings } from '../activities/executors/local-sandbox.js';
+import { createGitHubSession } from '../activities/github/session.js';
 import { createGitHubActivities } from '../activities/github-activities.js';
 import { createJobActivities } from '../activities/job-activities.js';
 import { createPollerActivities } from '../activities/poller/poll-comments.js';
@@ -176,22 +177,16 @@ export async function createWorkers(options: WorkerOptions): Promise<BenchbotWor
   const taskQueue = options.taskQueue ?? config.temporal.taskQueue;
   // One store (a SQLite connection or a PostgreSQL pool) for every activity of this worker.
   const store = createStoreAccess(config, options.env);
-  const github = createGitHubActivities({
+  // One GitHub client for every activity of this worker, so one write pacing and one rate budget.
+  const session = createGitHubSession({
     config,
     env: options.env,
     logger: options.logger,
-    uiUrl: options.uiUrl,
-    store,
     ...(options.retryAfterUnitMs === undefined ? {} : { retryAfterUnitMs: options.retryAfterUnitMs }),
   });
+  const github = createGitHubActivities({ config, github: session, uiUrl: options.uiUrl, store });
   const reports = createReportActivities(store);
-  const trunkDeps = {
-    config,
-    store,
-    env: options.env,
-    logger: options.logger,
-    ...(options.retryAfterUnitMs === undefined ? {} : { retryAfterUnitMs: options.retryAfterUnitMs }),
-  };
+  const trunkDeps = { config, store, github: session, logger: options.logger };
   const trunk = createTrunkActivities(trunkDeps);
   const main = await Worker.create({
     connection,
@@ -209,12 +204,7 @@ export async function createWorkers(options: WorkerOptions): Promise<BenchbotWor
       ...github,
       ...createQueueActivities(config),
       ...createRepositoryActivities(config),
-      ...createPollerActivities({
-        config,
-        env: options.env,
-        logger: options.logger,
-        ...(options.retryAfterUnitMs === undefined ? {} : { retryAfterUnitMs: options.retryAfterUnitMs }),
-      }),
+      ...createPollerActivities({ github: session, logger: options.logger }),
       ...reports,
       ...trunk,
       ...createTrunkWatchActivities(trunkDeps),

@@ -50,7 +50,12 @@ export function createGitHubClient({
       debug: () => {},
       info: () => {},
       warn: (message: string) => logger.warn({ source: 'octokit' }, message),
-      error: (message: string) => logger.error({ source: 'octokit' }, message),
+      // Octokit logs every response that is not a 2xx as an error, 304 included; a 304 answers a
+      // conditional request (the poller's, every cycle) and is the good case.
+      error: (message: string) =>
+        / - 304 with id /.test(message)
+          ? logger.debug({ source: 'octokit' }, message)
+          : logger.error({ source: 'octokit' }, message),
     },
     throttle: {
       ...writePacing(github.writeIntervalMs),

@@ -11,24 +11,18 @@ export interface WritePacing {
   notifications: Bottleneck.Group;
 }
 
-// One pair per interval and process, as the plugin's built-in groups are: every GitHub client of
-// a worker (requests, trunk runs, pollers) shares them, so the interval holds between any two
-// writes of the process, not only within one client.
-const shared = new Map<number, WritePacing>();
-
-/** At most one write starting per `intervalMs` (0: unpaced), notifying writes per 3 × that. */
+/**
+ * At most one write starting per `intervalMs` (0: unpaced), notifying writes per 3 × that, for one
+ * client: the worker makes one GitHub session for all its activities, so the interval holds between
+ * any two writes of the worker.
+ */
 export function writePacing(intervalMs: number): WritePacing {
-  let pacing = shared.get(intervalMs);
-  if (pacing === undefined) {
-    pacing = {
-      write: new Bottleneck.Group({ id: 'octokit-write', maxConcurrent: 1, minTime: intervalMs }),
-      notifications: new Bottleneck.Group({
-        id: 'octokit-notifications',
-        maxConcurrent: 1,
-        minTime: intervalMs * NOTIFYING_FACTOR,
-      }),
-    };
-    shared.set(intervalMs, pacing);
-  }
-  return pacing;
+  return {
+    write: new Bottleneck.Group({ id: 'octokit-write', maxConcurrent: 1, minTime: intervalMs }),
+    notifications: new Bottleneck.Group({
+      id: 'octokit-notifications',
+      maxConcurrent: 1,
+      minTime: intervalMs * NOTIFYING_FACTOR,
+    }),
+  };
 }

@@ -1,21 +1,18 @@
 import { Context } from '@temporalio/activity';
 import type { MetricMeter } from '@temporalio/common';
 import type { Logger } from 'pino';
-import type { BenchbotConfig } from '../../core/config/index.js';
 import { LOW_BUDGET_SHARE, nextPollDelaySeconds, type RateBudget } from '../../core/poller/budget.js';
 import { advanceCursor, type Cursor, sinceParam } from '../../core/poller/cursor.js';
 import { requestSourceFor } from '../../core/poller/select.js';
 import type { CycleResult } from '../../core/poller/state.js';
 import { commentRequestId } from '../../core/request/ids.js';
-import { createGitHubSession } from '../github/session.js';
+import type { GitHubSession } from '../github/session.js';
 import { listCommentsSince, type ResponseFacts } from './list-comments.js';
 import { startCommentRequest } from './start-request.js';
 
 export interface PollerActivityDeps {
-  config: BenchbotConfig;
-  env: NodeJS.ProcessEnv;
+  github: GitHubSession;
   logger: Logger;
-  retryAfterUnitMs?: number;
 }
 
 export interface PollCommentsInput {
@@ -50,31 +47,12 @@ function pollerMetrics(meter: MetricMeter, repo: string) {
 }
 
 /**
- * Octokit's request log reports every response that is not a 2xx at error level, 304 included;
- * for the poller a 304 is the good case, seen every cycle, so it goes to debug.
- */
-function notModifiedIsNotAnError(logger: Logger): Logger {
-  return new Proxy(logger, {
-    get(target, property, receiver) {
-      if (property !== 'error') return Reflect.get(target, property, receiver);
-      return (fields: object, message?: string) =>
-        typeof message === 'string' && / - 304 with id /.test(message)
-          ? target.debug(fields, message)
-          : target.error(fields, message);
-    },
-  });
-}
-
-/**
  * The poll activity: one listing of the repository's comments since the cursor, a start for every
  * new trigger, and the cost of it all. GitHub clients are made on first use, so a worker without a
  * token still serves everything else.
  */
 export function createPollerActivities(deps: PollerActivityDeps) {
-  const { octokit, whoAmI: botLogin } = createGitHubSession({
-    ...deps,
-    logger: notModifiedIsNotAnError(deps.logger),
-  });
+  const { octokit, whoAmI: botLogin } = deps.github;
 
   return {
     async pollComments(input: PollCommentsInput): Promise<CycleResult> {

@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutorOutcome } from '../../activities/executors/executor.js';
 import { createLocalExecutor } from '../../activities/executors/local.js';
+import { createGitHubSession } from '../../activities/github/session.js';
 import { jobCheckpoints, putJobResults } from '../../activities/job-artifacts.js';
 import { jobProfiles, putJobProfiles, runProfiles } from '../../activities/profiles/job-profiles.js';
 import { createReportActivities } from '../../activities/report-activities.js';
@@ -110,11 +111,13 @@ describe('profiles by reference', () => {
     const jobKey = 'trunk:acme/work:main:profiles:x86-64-linux';
     await putJobProfiles(store, jobKey, outcome.profiles);
     await putJobResults(store, jobKey, outcome.text);
+    const config = testConfig('version: 1\nrepos: []\n');
+    const logger = pino({ level: 'silent' });
     const trunk = createTrunkActivities({
-      config: testConfig('version: 1\nrepos: []\n'),
+      config,
       store,
-      env: { GITHUB_TOKEN: 'unused' },
-      logger: pino({ level: 'silent' }),
+      github: createGitHubSession({ config, env: { GITHUB_TOKEN: 'unused' }, logger }),
+      logger,
     });
     const runId = 'trunk:acme/work:main:profiles';
     const commit = { sha: repo.shas.changed, parents: 1, committedAt: 1_700_000_000, subject: 'inline' };
