@@ -19,7 +19,6 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { pino } from 'pino';
 import { startWebhookServer } from '../activities/webhook/server.js';
-import { signBody } from '../activities/webhook/signature.js';
 import { type BenchbotConfig, formatConfigIssues, parseConfig } from '../core/config/index.js';
 import { commentRequestId } from '../core/request/ids.js';
 import { startPoller, stopPoller } from '../starter/commands/poller.js';
@@ -27,6 +26,7 @@ import { startDevServer } from '../starter/dev-server.js';
 import { registerSearchAttributes } from '../starter/register-search-attributes.js';
 import { temporalCliPath } from '../starter/temporal-cli.js';
 import { type FakeGitHub, startFakeGitHub } from '../test/fakes/github/index.js';
+import { signBody } from '../test/fakes/github/webhook-signature.js';
 import { createWorkers } from '../worker/create-worker.js';
 import { createRng, type Rng } from './lib/prng.js';
 

@@ -10,7 +10,7 @@ import { SIGNAL } from '../../core/request/contract.js';
 import { commentRequestId } from '../../core/request/ids.js';
 import { startCommentRequest } from '../poller/start-request.js';
 import { activeRequestsOnPullRequest } from '../queue-activities.js';
-import { verifySignature } from './signature.js';
+import { utf8Body, verifySignature } from './signature.js';
 
 /** GitHub caps webhook payloads at 25 MB, but an issue_comment (64 KiB of comment at most) is far smaller. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -98,16 +98,20 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   const handle = async (req: IncomingMessage): Promise<Reply> => {
     if (req.method === 'GET' && req.url === '/healthz') return { status: 200, body: { ok: true } };
     if (req.method !== 'POST') return { status: 405, body: { error: 'only POST deliveries are accepted' } };
-    const body = await readBody(req);
+    const text = utf8Body(await readBody(req));
+    // GitHub signs UTF-8 JSON; no other body can be a delivery, signed or not.
+    if (text === null || text === '') return { status: 400, body: { error: 'the body is not UTF-8 JSON' } };
     const signature = req.headers['x-hub-signature-256'];
-    if (!verifySignature(options.secret, body, typeof signature === 'string' ? signature : undefined)) {
+    if (
+      !(await verifySignature(options.secret, text, typeof signature === 'string' ? signature : undefined))
+    ) {
       return { status: 401, body: { error: 'missing or wrong X-Hub-Signature-256' } };
     }
     const event = String(req.headers['x-github-event'] ?? '');
     if (event === 'ping') return { status: 200, body: { ok: true } };
     let payload: unknown;
     try {
-      payload = JSON.parse(body.toString('utf8'));
+      payload = JSON.parse(text);
     } catch {
       return { status: 400, body: { error: 'the body is not JSON' } };
     }

@@ -1,17 +1,25 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { verify } from '@octokit/webhooks-methods';
 
-/** `sha256=<hex>` of the raw body, as GitHub signs it (X-Hub-Signature-256). */
-export function signBody(secret: string, body: Buffer | string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The body as text when it is UTF-8, as every GitHub delivery is (JSON); null otherwise. */
+export function utf8Body(body: Buffer): string | null {
+  try {
+    return strictUtf8.decode(body);
+  } catch {
+    return null;
+  }
 }
 
 /**
- * Whether the delivery was signed with the shared secret. The comparison takes the same time
- * wherever the first difference is, so the signature cannot be guessed byte by byte.
+ * Whether the delivery was signed with the shared secret (X-Hub-Signature-256), checked by
+ * @octokit/webhooks-methods in constant time. An empty body is never one of GitHub's.
  */
-export function verifySignature(secret: string, body: Buffer, header: string | undefined): boolean {
-  if (header === undefined || !header.startsWith('sha256=')) return false;
-  const expected = Buffer.from(signBody(secret, body), 'utf8');
-  const given = Buffer.from(header, 'utf8');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+export async function verifySignature(
+  secret: string,
+  body: string,
+  header: string | undefined,
+): Promise<boolean> {
+  if (header === undefined || header === '' || body === '') return false;
+  return verify(secret, body, header);
 }

@@ -4,11 +4,11 @@ import type { Client } from '@temporalio/client';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MAX_BODY_BYTES, startWebhookServer, type WebhookServer } from '../../activities/webhook/server.js';
-import { signBody } from '../../activities/webhook/signature.js';
 import type { BenchbotConfig } from '../../core/config/index.js';
 import { commentRequestId } from '../../core/request/ids.js';
 import { pollerStatusOf, startPoller, stopPoller } from '../../starter/commands/poller.js';
 import { type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
+import { signBody } from '../fakes/github/webhook-signature.js';
 import { eventually, type RunningWorkers, sleep, startTestWorkers, testClient } from './poller-harness.js';
 import { testConfig } from './test-config.js';
 
