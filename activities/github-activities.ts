@@ -1,15 +1,16 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { type ReactionContent, react, upsertMarkedComment } from '../adapters/github/comments.js';
+import { repositoryPermission } from '../adapters/github/permissions.js';
+import { type PullRequestSides, pullRequestHead, resolvePullRequestSides } from '../adapters/github/refs.js';
+import type { GitHubSession } from '../adapters/github/session.js';
+import type { StoreAccess } from '../adapters/results-store/access.js';
 import { type BenchbotConfig, findRepo } from '../core/config/index.js';
 import { authorizeByComment, permissionAtLeast, refusalMessage } from '../core/request/authorization.js';
 import { INVALID_RESULTS } from '../core/request/contract.js';
 import { commentMarker } from '../core/request/ids.js';
 import { renderStatusComment, type StatusView } from '../core/request/status-comment.js';
-import { type ReactionContent, react, upsertMarkedComment } from './github/comments.js';
-import { repositoryPermission } from './github/permissions.js';
-import { type PullRequestSides, pullRequestHead, resolvePullRequestSides } from './github/refs.js';
-import type { GitHubSession } from './github/session.js';
-import type { StoreAccess } from './results-store/access.js';
+import { workflowUrl } from '../core/request/workflow-url.js';
 
 export interface GitHubActivityDeps {
   config: BenchbotConfig;
@@ -29,12 +30,6 @@ export interface CommentTarget {
 export interface Authorization {
   allowed: boolean;
   refusal: string | null;
-}
-
-export function workflowUrl(uiUrl: string | null, namespace: string, workflowId: string): string | null {
-  return uiUrl === null
-    ? null
-    : `${uiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }
 
 function currentWorkflowId(): string {

@@ -2,7 +2,16 @@ import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
+import type { Executor } from '../adapters/executors/executor.js';
+import { type JobProfiles, putJobProfiles } from '../adapters/profiles/job-profiles.js';
+import type { StoreAccess } from '../adapters/results-store/access.js';
+import {
+  deleteJobArtifacts,
+  jobCheckpoints,
+  putJobResults,
+} from '../adapters/results-store/job-artifacts.js';
 import type { BenchbotConfig } from '../core/config/index.js';
+import { repoOrFail } from '../core/config/lookup-or-fail.js';
 import { buildJobSpec } from '../core/job-spec.js';
 import {
   CODE_UNDER_TEST_FAILURE,
@@ -19,12 +28,7 @@ import type { JobSide } from '../core/request/types.js';
 import { type JobResult, summarizeResults } from '../core/results/claim-check.js';
 import { parseResults, type RunReason } from '../core/results/index.js';
 import { describeCodeUnderTestFailure, type ProgressEvent } from '../core/runner-protocol.js';
-import type { Executor } from './executors/executor.js';
 import type { CommentTarget } from './github-activities.js';
-import { deleteJobArtifacts, jobCheckpoints, putJobResults } from './job-artifacts.js';
-import { type JobProfiles, putJobProfiles } from './profiles/job-profiles.js';
-import { repoOrFail } from './repo-or-fail.js';
-import type { StoreAccess } from './results-store/access.js';
 
 export interface RunJobInput {
   repo: string;

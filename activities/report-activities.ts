@@ -1,11 +1,16 @@
+import { keepRunProfiles } from '../adapters/profiles/job-profiles.js';
+import { withProfiles } from '../adapters/profiles/report.js';
+import type { StoreAccess } from '../adapters/results-store/access.js';
+import {
+  deleteJobArtifacts,
+  loadJobResults,
+  missingResults,
+  resultsOf,
+} from '../adapters/results-store/job-artifacts.js';
 import { compareResults, type ResultsComparison, renderMarkdown, summaryLine } from '../core/report/index.js';
 import type { ResultsSource } from '../core/results/claim-check.js';
 import type { BenchbotResults } from '../core/results/index.js';
 import { DEFAULT_OPTIONS } from '../core/stats/index.js';
-import { deleteJobArtifacts, loadJobResults, missingResults, resultsOf } from './job-artifacts.js';
-import { keepRunProfiles } from './profiles/job-profiles.js';
-import { withProfiles } from './profiles/report.js';
-import type { StoreAccess } from './results-store/access.js';
 
 // Room in a GitHub comment (65,536 characters) for the status header around the report.
 const REPORT_BUDGET = 60_000;

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
+import { resolveRefs } from '../adapters/git/resolve-refs.js';
 import type { BenchbotConfig } from '../core/config/index.js';
+import { repoOrFail } from '../core/config/lookup-or-fail.js';
 import type { SideView } from '../core/request/status-comment.js';
-import { resolveRefs } from './git/resolve-refs.js';
-import { repoOrFail } from './repo-or-fail.js';
 
 export interface ResolvedSides {
   baseline: SideView & { sha: string };

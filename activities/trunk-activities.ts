@@ -1,10 +1,20 @@
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
-import { type BenchbotConfig, findRepo, type RepoConfig, type ScheduleConfig } from '../core/config/index.js';
+import { branchCommits, refreshMirror } from '../adapters/git/resolve-refs.js';
+import { upsertCommitComment } from '../adapters/github/commit-comments.js';
+import { updateIssue, upsertMarkedIssue } from '../adapters/github/issues.js';
+import type { GitHubSession } from '../adapters/github/session.js';
+import { keepRunProfiles } from '../adapters/profiles/job-profiles.js';
+import { withProfiles } from '../adapters/profiles/report.js';
+import type { StoreAccess } from '../adapters/results-store/access.js';
+import type { PlatformOutcome } from '../adapters/results-store/index.js';
+import { deleteJobArtifacts, resultsOf } from '../adapters/results-store/job-artifacts.js';
+import { newestRunOfBranch } from '../adapters/results-store/newest-run.js';
+import type { BenchbotConfig } from '../core/config/index.js';
+import { scheduleOrFail, schedulePlatformsOrFail } from '../core/config/lookup-or-fail.js';
 import { compareResults, renderMarkdown, summaryLine } from '../core/report/index.js';
-import { INVALID_REQUEST, runnerLineQuery, UNKNOWN_REPOSITORY } from '../core/request/contract.js';
+import { runnerLineQuery } from '../core/request/contract.js';
 import type { ResultsSource } from '../core/results/claim-check.js';
 import { DEFAULT_OPTIONS } from '../core/stats/index.js';
 import { planTrunkRun, type TrunkPlan, type TrunkReason, type TrunkStrategy } from '../core/trunk/plan.js';
@@ -20,15 +30,6 @@ import {
 } from '../core/trunk/regression.js';
 import { windowSeconds } from '../core/trunk/schedules.js';
 import { type PlatformSummary, renderTrunkSummary } from '../core/trunk/summary.js';
-import { branchCommits, refreshMirror } from './git/resolve-refs.js';
-import { upsertCommitComment } from './github/commit-comments.js';
-import { updateIssue, upsertMarkedIssue } from './github/issues.js';
-import type { GitHubSession } from './github/session.js';
-import { deleteJobArtifacts, resultsOf } from './job-artifacts.js';
-import { keepRunProfiles } from './profiles/job-profiles.js';
-import { withProfiles } from './profiles/report.js';
-import type { StoreAccess } from './results-store/access.js';
-import type { PlatformOutcome, RunOnPlatform } from './results-store/index.js';
 
 export interface TrunkActivityDeps {
   config: BenchbotConfig;
@@ -77,65 +78,9 @@ const PLATFORM_REPORT_BUDGET = 60_000;
 // GitHub refuses a comment body over 65,536 characters.
 const COMMENT_LIMIT = 65_536;
 
-export function scheduleOrFail(
-  config: BenchbotConfig,
-  repoName: string,
-  name: string,
-): [RepoConfig, ScheduleConfig] {
-  const repo = findRepo(config, repoName);
-  const schedule = repo?.schedules.find((s) => s.name === name);
-  if (!repo || !schedule) {
-    throw ApplicationFailure.nonRetryable(
-      `${repoName} has no schedule ${name} in the worker's config. Fix: add it under repos[].schedules, or run \`benchbot schedules sync\` to remove the stale schedule.`,
-      UNKNOWN_REPOSITORY,
-    );
-  }
-  return [repo, schedule];
-}
-
-export function platformsOf(repo: RepoConfig, schedule: ScheduleConfig): string[] {
-  const platforms = schedule.platforms ?? repo.platforms;
-  const unknown = platforms.filter((p) => !repo.platforms.includes(p));
-  if (unknown.length > 0) {
-    throw ApplicationFailure.nonRetryable(
-      `schedule ${schedule.name} of ${repo.name} names platform ${unknown.join(', ')}, which the repository does not list (${repo.platforms.join(', ')}). Fix: add it to repos[].platforms or remove it from the schedule.`,
-      INVALID_REQUEST,
-    );
-  }
-  return platforms;
-}
-
 /** The first run of a branch measures its commit against itself: nothing to suspect. */
 function isAA(input: RecordTrunkRunInput): boolean {
   return input.baselineSha === input.plan.pick.sha;
-}
-
-function newestOf(runs: ReadonlyArray<RunOnPlatform | null>): RunOnPlatform | null {
-  let best: RunOnPlatform | null = null;
-  for (const run of runs) {
-    if (run !== null && (best === null || Date.parse(run.run.recordedAt) > Date.parse(best.run.recordedAt)))
-      best = run;
-  }
-  return best;
-}
-
-/** The newest run of a branch on any of the platforms; with `status`, only runs that ended so there. */
-export async function newestRunOfBranch(
-  store: StoreAccess,
-  repository: string,
-  branch: string,
-  platforms: readonly string[],
-  status?: 'ok',
-): Promise<RunOnPlatform | null> {
-  return newestOf(
-    await store.use((s) =>
-      Promise.all(
-        platforms.map((platform) =>
-          s.latestRun({ repository, branch, platform, ...(status ? { status } : {}) }),
-        ),
-      ),
-    ),
-  );
 }
 
 export function createTrunkActivities(deps: TrunkActivityDeps) {
@@ -171,7 +116,7 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
       reason: TrunkReason;
     }): Promise<PreparedTrunkRun> {
       const [repo, schedule] = scheduleOrFail(config, input.repo, input.schedule);
-      const platforms = platformsOf(repo, schedule);
+      const platforms = schedulePlatformsOrFail(repo, schedule);
       const branch = schedule.branch;
       const last = await newestRunOfBranch(store, repo.name, branch, platforms);
       const lastOk = await newestRunOfBranch(store, repo.name, branch, platforms, 'ok');

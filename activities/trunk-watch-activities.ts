@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { type ScheduleDescription, ScheduleNotFoundError } from '@temporalio/client';
+import { branchCommits, refreshMirror } from '../adapters/git/resolve-refs.js';
+import { updateIssue, upsertMarkedIssue } from '../adapters/github/issues.js';
+import { ownerRepo } from '../adapters/github/repo-name.js';
+import type { RunOnPlatform } from '../adapters/results-store/index.js';
+import { newestRunOfBranch } from '../adapters/results-store/newest-run.js';
+import { scheduleOrFail, schedulePlatformsOrFail } from '../core/config/lookup-or-fail.js';
 import {
   gapOfIssue,
   gapVerdict,
@@ -13,16 +19,7 @@ import {
 } from '../core/trunk/missing-data.js';
 import { isCandidate } from '../core/trunk/plan.js';
 import { scheduleId } from '../core/trunk/schedules.js';
-import { branchCommits, refreshMirror } from './git/resolve-refs.js';
-import { updateIssue, upsertMarkedIssue } from './github/issues.js';
-import { ownerRepo } from './github/repo-name.js';
-import type { RunOnPlatform } from './results-store/index.js';
-import {
-  newestRunOfBranch,
-  platformsOf,
-  scheduleOrFail,
-  type TrunkActivityDeps,
-} from './trunk-activities.js';
+import type { TrunkActivityDeps } from './trunk-activities.js';
 
 export interface WatchedSchedule {
   repo: string;
@@ -92,7 +89,7 @@ export function createTrunkWatchActivities(deps: TrunkActivityDeps) {
       if (!isWatched(schedule) || schedule.missingRunsAfter === null) return { state: 'off' };
       const description = await describe(scheduleId(repo.name, schedule.name));
       if (description === null) return { state: 'not-synced' };
-      const platforms = platformsOf(repo, schedule);
+      const platforms = schedulePlatformsOrFail(repo, schedule);
       const lastOk = await newestRunOfBranch(store, repo.name, schedule.branch, platforms, 'ok');
       const interval = intervalSeconds(schedule, description.info.nextActionTimes);
       const verdict = gapVerdict({

@@ -18,8 +18,8 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import { exportDashboard } from '../starter/commands/dashboard.js';
-import { exportDetailScript, exportLinks } from '../starter/dashboard-links.js';
-import { startDashboardServer } from '../starter/dashboard-server.js';
+import { exportDetailScript, exportLinks } from '../starter/dashboard/links.js';
+import { startDashboardServer } from '../starter/dashboard/server.js';
 import { BRANCH, dashboardConfig, PLATFORM, REPO, seedStore } from '../test/dashboard/seed.js';
 
 function option(name: string, fallback: number): number {

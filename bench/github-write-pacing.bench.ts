@@ -10,7 +10,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { pino } from 'pino';
-import { createGitHubClient, type GitHubClient } from '../activities/github/client.js';
+import { createGitHubClient, type GitHubClient } from '../adapters/github/client.js';
 import { formatConfigIssues, parseConfig } from '../core/config/index.js';
 import { startFakeGitHub } from '../test/fakes/github/index.js';
 

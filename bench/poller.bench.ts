@@ -18,7 +18,7 @@ import { request } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { pino } from 'pino';
-import { startWebhookServer } from '../activities/webhook/server.js';
+import { startWebhookServer } from '../adapters/webhook/server.js';
 import { type BenchbotConfig, formatConfigIssues, parseConfig } from '../core/config/index.js';
 import { commentRequestId } from '../core/request/ids.js';
 import { startPoller, stopPoller } from '../starter/commands/poller.js';

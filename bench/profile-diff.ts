@@ -18,7 +18,7 @@ import {
   StringTable,
   ValueType,
 } from 'pprof-format';
-import { diffProfileData } from '../activities/profiles/decode.js';
+import { diffProfileData } from '../adapters/profiles/decode.js';
 import { createRng } from './lib/prng.js';
 
 const reps = Number(process.argv[process.argv.indexOf('--reps') + 1] ?? 5) || 5;

@@ -10,7 +10,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
-import { queueTable } from '../activities/queue-activities.js';
+import { queueTable } from '../adapters/temporal/request-visibility.js';
 import { formatConfigIssues, parseConfig } from '../core/config/index.js';
 import { GITHUB_COMMENT_LIMIT } from '../core/report/markdown.js';
 import { REQUEST_WORKFLOW_TYPE } from '../core/request/contract.js';

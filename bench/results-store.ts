@@ -20,8 +20,8 @@ import {
   openSqliteResultsStore,
   type RecordRunInput,
   type ResultsStore,
-} from '../activities/results-store/index.js';
-import { openPostgresResultsStore } from '../activities/results-store/postgres.js';
+} from '../adapters/results-store/index.js';
+import { openPostgresResultsStore } from '../adapters/results-store/postgres.js';
 import type { BenchbotResults, Benchmark } from '../core/results/schema.js';
 import { startPostgres } from '../test/support/postgres.js';
 import { createRng } from './lib/prng.js';

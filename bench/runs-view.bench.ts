@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { exportDashboard } from '../starter/commands/dashboard.js';
-import { startDashboardServer } from '../starter/dashboard-server.js';
+import { startDashboardServer } from '../starter/dashboard/server.js';
 import { launchChromium } from '../test/dashboard/browser.js';
 import { dashboardConfig, REPO, seedStore } from '../test/dashboard/seed.js';
 import { type RequestSpec, recordRequests } from '../test/dashboard/seed-requests.js';

@@ -1,5 +1,5 @@
-import { loadConfigFile } from '../activities/config-file.js';
-import { projectRoot } from '../activities/project-root.js';
+import { loadConfigFile } from '../adapters/config-file.js';
+import { projectRoot } from '../adapters/project-root.js';
 import type { BenchbotConfig } from '../core/config/index.js';
 import { formatConfigIssues } from '../core/config/index.js';
 

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../activities/project-root.js';
+import { projectRoot } from '../adapters/project-root.js';
 
 /**
  * The temporal CLI benchbot runs: $TEMPORAL_CLI if set, else the one `npm run setup` linked at

@@ -1,8 +1,9 @@
 import type { MetricMeter } from '@temporalio/common';
 import type { Logger } from 'pino';
-import { createStoreAccess } from '../activities/results-store/access.js';
-import { newestRunOfBranch, platformsOf } from '../activities/trunk-activities.js';
+import { createStoreAccess } from '../adapters/results-store/access.js';
+import { newestRunOfBranch } from '../adapters/results-store/newest-run.js';
 import type { BenchbotConfig } from '../core/config/index.js';
+import { schedulePlatformsOrFail } from '../core/config/lookup-or-fail.js';
 import { samplePeriodically } from './periodic-sample.js';
 
 export interface TrunkMetricsOptions {
@@ -34,7 +35,7 @@ export function startTrunkMetrics(options: TrunkMetricsOptions): { stop(): Promi
   const store = createStoreAccess(config, options.env);
   const sample = async () => {
     for (const { repo, schedule } of schedules) {
-      const platforms = platformsOf(repo, schedule);
+      const platforms = schedulePlatformsOrFail(repo, schedule);
       const lastOk = await newestRunOfBranch(store, repo.name, schedule.branch, platforms, 'ok');
       if (lastOk !== null) {
         gauge.set(Date.parse(lastOk.run.recordedAt) / 1000, {

@@ -17,7 +17,7 @@ import type { GitHubActivities } from '../activities/github-activities.js';
 import type { QueueActivities } from '../activities/queue-activities.js';
 import type { ReportActivities } from '../activities/report-activities.js';
 import type { RepositoryActivities } from '../activities/repository-activities.js';
-import type { TriggerActivities } from '../activities/trigger-validation.js';
+import type { TriggerActivities } from '../activities/trigger-activities.js';
 import { INVALID_RESULTS, type JobPhase, QUERY, SIGNAL } from '../core/request/contract.js';
 import {
   planCommentRun,

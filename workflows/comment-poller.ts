@@ -9,7 +9,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { PollerActivities } from '../activities/poller/poll-comments.js';
+import type { PollerActivities } from '../activities/poller-activities.js';
 import {
   applyCycle,
   initialPollerState,

@@ -2,7 +2,7 @@ import type { ChangePoint } from '../changepoint/index.js';
 import type { QueueRow } from '../request/queue.js';
 import type { RunKind } from '../results/run-kind.js';
 
-// View models: what activities/dashboard-data.ts reads from the results store and Temporal, and
+// View models: what starter/dashboard/data.ts reads from the results store and Temporal, and
 // what the pure renderers here turn into HTML, SVG and CSV.
 
 export interface SeriesKey {

@@ -1,4 +1,4 @@
-import { openResultsStore, ResultsStoreError } from '../../activities/results-store/index.js';
+import { openResultsStore, ResultsStoreError } from '../../adapters/results-store/index.js';
 import type { BenchbotConfig } from '../../core/config/index.js';
 import type { InputText } from '../../core/report/index.js';
 import { newestSideOf } from '../../core/results/one-side.js';

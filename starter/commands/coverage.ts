@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { branchCommits, refreshMirror } from '../../activities/git/resolve-refs.js';
-import { openResultsStore, type ResultsStore } from '../../activities/results-store/index.js';
+import { branchCommits, refreshMirror } from '../../adapters/git/resolve-refs.js';
+import { openResultsStore, type ResultsStore } from '../../adapters/results-store/index.js';
 import { type BenchbotConfig, findRepo } from '../../core/config/index.js';
 import { type CoverageRun, commitCoverage, renderCoverageText } from '../../core/trunk/coverage.js';
 

@@ -1,7 +1,6 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { indexView, openDashboardData } from '../../activities/dashboard-data.js';
 import { type BenchbotConfig, temporalUiUrl } from '../../core/config/index.js';
 import {
   ALL_RUNS_FILTERS,
@@ -16,9 +15,10 @@ import {
   seriesCsv,
   seriesSvg,
 } from '../../core/dashboard/index.js';
-import { assetLinks, CHART_ASSETS } from '../dashboard-assets.js';
-import { exportDetailScript, exportLinks, exportRunFile } from '../dashboard-links.js';
-import { startDashboardServer, temporalQueue } from '../dashboard-server.js';
+import { assetLinks, CHART_ASSETS } from '../dashboard/assets.js';
+import { indexView, openDashboardData } from '../dashboard/data.js';
+import { exportDetailScript, exportLinks, exportRunFile } from '../dashboard/links.js';
+import { startDashboardServer, temporalQueue } from '../dashboard/server.js';
 import { connectClient } from '../temporal-client.js';
 
 export interface DashboardOptions {

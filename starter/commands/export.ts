@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
-import { createDashboardData } from '../../activities/dashboard-data.js';
-import { openResultsStore, type ResultsStore } from '../../activities/results-store/index.js';
+import { openResultsStore, type ResultsStore } from '../../adapters/results-store/index.js';
 import { type BenchbotConfig, findRepo } from '../../core/config/index.js';
 import { seriesCsv, seriesSvg } from '../../core/dashboard/index.js';
+import { createDashboardData } from '../dashboard/data.js';
 
 export interface ExportOptions {
   repo: string;

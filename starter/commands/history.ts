@@ -1,9 +1,4 @@
-import { changePointLines } from '../../activities/dashboard-data.js';
-import {
-  openResultsStore,
-  type ResultsStore,
-  type SeriesPoint,
-} from '../../activities/results-store/index.js';
+import { openResultsStore, type ResultsStore, type SeriesPoint } from '../../adapters/results-store/index.js';
 import { type BenchbotConfig, findRepo } from '../../core/config/index.js';
 import {
   HISTORY_FORMATS,
@@ -11,6 +6,7 @@ import {
   type HistoryRow,
   renderHistory,
 } from '../../core/trunk/history.js';
+import { changePointLines } from '../dashboard/data.js';
 
 export interface HistoryOptions {
   repo: string;

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openResultsStore, type ResultsStore } from '../../activities/results-store/index.js';
+import { openResultsStore, type ResultsStore } from '../../adapters/results-store/index.js';
 import type { BenchbotConfig } from '../../core/config/index.js';
 import {
   parseProfileManifest,

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { diffProfileData } from '../../activities/profiles/decode.js';
+import { diffProfileData } from '../../adapters/profiles/decode.js';
 import { renderProfileDiffJson, renderProfileDiffMarkdown } from '../../core/profile/render.js';
 
 export interface RawProfileDiffOptions {

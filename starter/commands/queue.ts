@@ -1,4 +1,4 @@
-import { queueTable } from '../../activities/queue-activities.js';
+import { queueTable } from '../../adapters/temporal/request-visibility.js';
 import type { BenchbotConfig } from '../../core/config/index.js';
 import { connectClient } from '../temporal-client.js';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { openResultsStore } from '../../activities/results-store/index.js';
+import { openResultsStore } from '../../adapters/results-store/index.js';
 import type { BenchbotConfig } from '../../core/config/index.js';
 import { combineImports } from '../../core/results/importers/combine.js';
 import { importResults, isInputFormat } from '../../core/results/importers/index.js';

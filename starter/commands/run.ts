@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { probeSandbox } from '../../activities/executors/local-sandbox.js';
-import { workflowUrl } from '../../activities/github-activities.js';
+import { probeSandbox } from '../../adapters/executors/local-sandbox.js';
 import { type BenchbotConfig, findRepo, type RepoConfig, temporalUiUrl } from '../../core/config/index.js';
 import { manualRequestId } from '../../core/request/ids.js';
+import { workflowUrl } from '../../core/request/workflow-url.js';
 import { benchmarkRequest, statusQuery } from '../../workflows/index.js';
 import { followRequest } from '../follow-request.js';
 import { connectClient } from '../temporal-client.js';

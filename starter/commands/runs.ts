@@ -9,7 +9,7 @@ import {
   runKind,
   type StoredRun,
   type StoredSide,
-} from '../../activities/results-store/index.js';
+} from '../../adapters/results-store/index.js';
 import type { BenchbotConfig } from '../../core/config/index.js';
 
 export interface RunsOptions {

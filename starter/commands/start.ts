@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { openResultsStore } from '../../activities/results-store/index.js';
+import { openResultsStore } from '../../adapters/results-store/index.js';
 import type { BenchbotConfig } from '../../core/config/index.js';
 import { servedPlatforms } from '../../core/config/platforms.js';
 import { jobsTaskQueue, sharedJobsTaskQueue } from '../../core/task-queues.js';
@@ -11,7 +11,7 @@ import { createLogger } from '../../worker/logger.js';
 import { startRequestMetrics } from '../../worker/request-metrics.js';
 import { installRuntime } from '../../worker/runtime.js';
 import { startTrunkMetrics } from '../../worker/trunk-metrics.js';
-import { startDashboardBeside } from '../dashboard-server.js';
+import { startDashboardBeside } from '../dashboard/server.js';
 import { type DevServer, startDevServer } from '../dev-server.js';
 import { startGitHubIntake } from '../intake.js';
 import { registerSearchAttributes } from '../register-search-attributes.js';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { copySqliteRuns } from '../../activities/results-store/copy-runs.js';
-import { openResultsStore } from '../../activities/results-store/index.js';
+import { copySqliteRuns } from '../../adapters/results-store/copy-runs.js';
+import { openResultsStore } from '../../adapters/results-store/index.js';
 import type { BenchbotConfig } from '../../core/config/index.js';
 
 const say = (message: string) => console.error(`[benchbot] ${message}`);

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { createGitHubSession } from '../../activities/github/session.js';
-import { startWebhookServer, type WebhookServer } from '../../activities/webhook/server.js';
+import { createGitHubSession } from '../../adapters/github/session.js';
+import { startWebhookServer, type WebhookServer } from '../../adapters/webhook/server.js';
 import type { BenchbotConfig } from '../../core/config/index.js';
 import { createLogger } from '../../worker/logger.js';
 import { connectClient } from '../temporal-client.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGitHubClient } from '../../activities/github/client.js';
-import { upsertCommitComment } from '../../activities/github/commit-comments.js';
+import { createGitHubClient } from '../../adapters/github/client.js';
+import { upsertCommitComment } from '../../adapters/github/commit-comments.js';
 import { formatConfigIssues, parseConfig } from '../../core/config/index.js';
 import { createLogger } from '../../worker/logger.js';
 import { type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';

@@ -1,6 +1,6 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGitHubClient } from '../../activities/github/client.js';
+import { createGitHubClient } from '../../adapters/github/client.js';
 import { formatConfigIssues, parseConfig } from '../../core/config/index.js';
 import { createLogger } from '../../worker/logger.js';
 import { type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';

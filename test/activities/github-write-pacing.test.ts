@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGitHubClient, type GitHubClient } from '../../activities/github/client.js';
+import { createGitHubClient, type GitHubClient } from '../../adapters/github/client.js';
 import { formatConfigIssues, parseConfig } from '../../core/config/index.js';
 import { type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
 

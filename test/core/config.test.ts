@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfigFile } from '../../activities/config-file.js';
+import { loadConfigFile } from '../../adapters/config-file.js';
 import {
   applyEnvOverrides,
   type BenchbotConfig,

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordRunInput } from '../../activities/results-store/index.js';
+import type { RecordRunInput } from '../../adapters/results-store/index.js';
 import type { QueueView } from '../../core/dashboard/index.js';
 import { exportDashboard } from '../../starter/commands/dashboard.js';
-import { type DashboardServer, startDashboardServer } from '../../starter/dashboard-server.js';
+import { type DashboardServer, startDashboardServer } from '../../starter/dashboard/server.js';
 import { BRANCH, dashboardConfig, PLATFORM, REPO, SHIFT_AT, seedStore } from './seed.js';
 
 // The dashboard in a real browser: Debian's Chromium, driven by playwright-core, over a results

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReportActivities } from '../../activities/report-activities.js';
-import { createStoreAccess } from '../../activities/results-store/access.js';
+import { createStoreAccess } from '../../adapters/results-store/access.js';
 import type { BenchbotConfig } from '../../core/config/index.js';
 import { seededRandom } from '../../core/random.js';
 import { commentRequestId, manualRequestId } from '../../core/request/ids.js';

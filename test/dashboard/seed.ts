@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { openResultsStore, type RecordRunInput } from '../../activities/results-store/index.js';
+import { openResultsStore, type RecordRunInput } from '../../adapters/results-store/index.js';
 import type { BenchbotConfig } from '../../core/config/index.js';
 import { seededRandom } from '../../core/random.js';
 import { type BenchbotResults, type Benchmark, resultsSchema } from '../../core/results/index.js';

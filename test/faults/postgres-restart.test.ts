@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { WorkflowHandle } from '@temporalio/client';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { openResultsStore } from '../../activities/results-store/index.js';
+import { openResultsStore } from '../../adapters/results-store/index.js';
 import { withWorker } from '../integration/worker-harness.js';
 import { type PostgresServer, startPostgres } from '../support/postgres.js';
 import { sleep } from './worker-process.js';

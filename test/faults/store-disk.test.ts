@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { openResultsStore } from '../../activities/results-store/index.js';
+import { openResultsStore } from '../../adapters/results-store/index.js';
 import type { CommentSource } from '../../core/request/types.js';
 import { sleep, WorkerProcess } from './worker-process.js';
 import { expectEachReportedOnce, type FaultWorld, makeWorld, storedRunIds } from './world.js';

@@ -4,7 +4,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { openResultsStore } from '../../activities/results-store/index.js';
+import { openResultsStore } from '../../adapters/results-store/index.js';
 import type { CommentSource } from '../../core/request/types.js';
 import type { TrunkRunInput } from '../../core/trunk/schedules.js';
 import type { TrunkOutcome } from '../../workflows/trunk-run.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { expect } from 'vitest';
-import { openResultsStore } from '../../activities/results-store/index.js';
+import { openResultsStore } from '../../adapters/results-store/index.js';
 import type { BenchbotConfig } from '../../core/config/index.js';
 import { commentMarker, commentRequestId } from '../../core/request/ids.js';
 import type { CommentSource, RequestOutcome } from '../../core/request/types.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { openResultsStore } from '../../activities/results-store/index.js';
+import { openResultsStore } from '../../adapters/results-store/index.js';
 import { missingDataMarker } from '../../core/trunk/missing-data.js';
 import { type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
 import { freePort, sleep, WorkerProcess } from '../faults/worker-process.js';

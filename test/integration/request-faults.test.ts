@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { openResultsStore } from '../../activities/results-store/index.js';
+import { openResultsStore } from '../../adapters/results-store/index.js';
 import { commentRequestId } from '../../core/request/ids.js';
 import type { CommentSource } from '../../core/request/types.js';
 import { benchmarkRequest } from '../../workflows/index.js';

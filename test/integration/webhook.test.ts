@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import type { Client } from '@temporalio/client';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MAX_BODY_BYTES, startWebhookServer, type WebhookServer } from '../../activities/webhook/server.js';
+import { MAX_BODY_BYTES, startWebhookServer, type WebhookServer } from '../../adapters/webhook/server.js';
 import type { BenchbotConfig } from '../../core/config/index.js';
 import { commentRequestId } from '../../core/request/ids.js';
 import { pollerStatusOf, startPoller, stopPoller } from '../../starter/commands/poller.js';

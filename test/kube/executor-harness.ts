@@ -3,16 +3,16 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import type { ExecutorHooks, ExecutorJob } from '../../activities/executors/executor.js';
-import type { KubernetesExecutorConfig } from '../../activities/executors/kubernetes/job-manifest.js';
+import type { ExecutorHooks, ExecutorJob } from '../../adapters/executors/executor.js';
+import type { KubernetesExecutorConfig } from '../../adapters/executors/kubernetes/job-manifest.js';
 import {
   type AttemptContext,
   createKubernetesExecutor,
   type KubernetesExecutorOptions,
   type KubernetesHeartbeat,
-} from '../../activities/executors/kubernetes.js';
-import { jobCheckpoints } from '../../activities/job-artifacts.js';
-import { createStoreAccess, type StoreAccess } from '../../activities/results-store/access.js';
+} from '../../adapters/executors/kubernetes.js';
+import { createStoreAccess, type StoreAccess } from '../../adapters/results-store/access.js';
+import { jobCheckpoints } from '../../adapters/results-store/job-artifacts.js';
 import type { ProgressEvent } from '../../core/runner-protocol.js';
 import { testConfig } from '../integration/test-config.js';
 import { benchmark, type FixtureRepo, makeFixtureRepo, makeSpec } from '../runner/fixture-repo.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { buildJobManifests, forPlatform } from '../../activities/executors/kubernetes/job-manifest.js';
+import { buildJobManifests, forPlatform } from '../../adapters/executors/kubernetes/job-manifest.js';
 import { formatConfigIssues, parseConfig } from '../../core/config/index.js';
 import { PROJECT_ROOT } from '../runner/fixture-repo.js';
 import { type ControlPlane, startControlPlane } from './control-plane.js';

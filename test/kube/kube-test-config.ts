@@ -1,4 +1,4 @@
-import type { KubernetesExecutorConfig } from '../../activities/executors/kubernetes/job-manifest.js';
+import type { KubernetesExecutorConfig } from '../../adapters/executors/kubernetes/job-manifest.js';
 import { testConfig } from '../integration/test-config.js';
 
 /** The executor's section of a real, parsed config, pointed at a test namespace. */

@@ -1,12 +1,8 @@
 import { BatchV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { describe, expect, it, vi } from 'vitest';
-import type { ExecutorHooks } from '../../activities/executors/executor.js';
-import {
-  jobName,
-  LABEL_WORKFLOW,
-  workflowLabel,
-} from '../../activities/executors/kubernetes/job-manifest.js';
-import { jobCheckpoints } from '../../activities/job-artifacts.js';
+import type { ExecutorHooks } from '../../adapters/executors/executor.js';
+import { jobName, LABEL_WORKFLOW, workflowLabel } from '../../adapters/executors/kubernetes/job-manifest.js';
+import { jobCheckpoints } from '../../adapters/results-store/job-artifacts.js';
 import { parseCheckpoint } from '../../core/checkpoint.js';
 import { RUNNER_LOST, WORKER_SHUTDOWN } from '../../core/request/contract.js';
 import { attempt, hooks, kubeHarness, waitFor } from './executor-harness.js';

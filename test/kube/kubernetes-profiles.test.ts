@@ -3,10 +3,10 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createKubernetesExecutor } from '../../activities/executors/kubernetes.js';
-import { jobCheckpoints } from '../../activities/job-artifacts.js';
-import { diffProfileData } from '../../activities/profiles/decode.js';
-import { createStoreAccess, type StoreAccess } from '../../activities/results-store/access.js';
+import { createKubernetesExecutor } from '../../adapters/executors/kubernetes.js';
+import { diffProfileData } from '../../adapters/profiles/decode.js';
+import { createStoreAccess, type StoreAccess } from '../../adapters/results-store/access.js';
+import { jobCheckpoints } from '../../adapters/results-store/job-artifacts.js';
 import type { JobSpec } from '../../core/job-spec.js';
 import { testConfig } from '../integration/test-config.js';
 import {

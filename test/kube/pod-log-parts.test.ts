@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLineTracker } from '../../activities/executors/kubernetes/pod-log.js';
+import { createLineTracker } from '../../adapters/executors/kubernetes/pod-log.js';
 import { createFrameDecoder, FRAME_CHUNK_CHARS, frameFile } from '../../core/pod-log-frames.js';
 
 describe('log line tracker', () => {

@@ -1,8 +1,8 @@
 import { BatchV1Api, CoordinationV1Api, CoreV1Api, type V1Pod, Watch } from '@kubernetes/client-node';
 import { describe, expect, it, vi } from 'vitest';
-import { forPlatform, jobName } from '../../activities/executors/kubernetes/job-manifest.js';
-import { createSlots } from '../../activities/executors/kubernetes/slots.js';
-import type { KubernetesHeartbeat } from '../../activities/executors/kubernetes.js';
+import { forPlatform, jobName } from '../../adapters/executors/kubernetes/job-manifest.js';
+import { createSlots } from '../../adapters/executors/kubernetes/slots.js';
+import type { KubernetesHeartbeat } from '../../adapters/executors/kubernetes.js';
 import { platformOf } from '../../core/config/platforms.js';
 import { RUNNER_LOST } from '../../core/request/contract.js';
 import { attempt, hooks, kubeHarness, waitFor } from './executor-harness.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openResultsStore } from '../../activities/results-store/index.js';
+import { openResultsStore } from '../../adapters/results-store/index.js';
 import { commentRequestId } from '../../core/request/ids.js';
 import type { CommentSource } from '../../core/request/types.js';
 import { benchmarkRequest } from '../../workflows/index.js';

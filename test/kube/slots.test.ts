@@ -1,6 +1,6 @@
 import { CoordinationV1Api, V1MicroTime } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSlots } from '../../activities/executors/kubernetes/slots.js';
+import { createSlots } from '../../adapters/executors/kubernetes/slots.js';
 import { type ControlPlane, createNamespace, startControlPlane } from './control-plane.js';
 
 // The slot Leases on the real API server, without Jobs: a slot taken for a Job about to be created

@@ -13,7 +13,7 @@ import {
   ValueType,
 } from 'pprof-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeProfile } from '../../activities/profiles/decode.js';
+import { decodeProfile } from '../../adapters/profiles/decode.js';
 import type { ProfileDiff } from '../../core/profile/diff.js';
 import { summarizeProfile } from '../../core/profile/summary.js';
 import { GO_BASELINE, GO_CHANGED, goCpuProfile, REMOVED_HELPER, writeGoModule } from './go-profiles.js';

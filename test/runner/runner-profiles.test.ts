@@ -3,7 +3,7 @@ import { readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diffProfileData } from '../../activities/profiles/decode.js';
+import { diffProfileData } from '../../adapters/profiles/decode.js';
 import type { JobSpec } from '../../core/job-spec.js';
 import { parseProfileManifest } from '../../core/profile/manifest.js';
 import { parseResults } from '../../core/results/schema.js';

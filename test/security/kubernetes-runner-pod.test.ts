@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createKubernetesExecutor } from '../../activities/executors/kubernetes.js';
+import { createKubernetesExecutor } from '../../adapters/executors/kubernetes.js';
 import { type ControlPlane, createNamespace, startControlPlane } from '../kube/control-plane.js';
 import { startFakeCluster } from '../kube/fake-cluster.js';
 import { kubernetesTestConfig } from '../kube/kube-test-config.js';

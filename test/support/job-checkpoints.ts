@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CheckpointStore } from '../../activities/executors/executor.js';
-import { jobCheckpoints } from '../../activities/job-artifacts.js';
-import { createStoreAccess } from '../../activities/results-store/access.js';
+import type { CheckpointStore } from '../../adapters/executors/executor.js';
+import { createStoreAccess } from '../../adapters/results-store/access.js';
+import { jobCheckpoints } from '../../adapters/results-store/job-artifacts.js';
 
 /**
  * Checkpoints kept as the worker keeps them, in a real results store (a SQLite file in a temp

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { expect } from 'vitest';
-import type { ResultsStore } from '../../activities/results-store/index.js';
+import type { ResultsStore } from '../../adapters/results-store/index.js';
 import { resultsArtifactKey } from '../../core/results/claim-check.js';
 import { PROJECT_ROOT } from '../runner/fixture-repo.js';
 

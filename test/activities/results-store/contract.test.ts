@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RecordRunInput, ResultsStore } from '../../../activities/results-store/index.js';
+import type { RecordRunInput, ResultsStore } from '../../../adapters/results-store/index.js';
 import type { Benchmark, Sample } from '../../../core/results/schema.js';
 import { parseResults, serializeResults } from '../../../core/results/schema.js';
 import { DEFAULT_OPTIONS, medianWithCi } from '../../../core/stats/index.js';

@@ -10,8 +10,8 @@ import {
   type ResultsStore,
   ResultsStoreError,
   type ResultsStoreErrorKind,
-} from '../../../activities/results-store/index.js';
-import { openPostgresResultsStore } from '../../../activities/results-store/postgres.js';
+} from '../../../adapters/results-store/index.js';
+import { openPostgresResultsStore } from '../../../adapters/results-store/postgres.js';
 import type { BenchbotResults, Benchmark, Sample } from '../../../core/results/schema.js';
 import { freshDatabase } from '../../support/fresh-database.js';
 

@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openResultsStore, type ResultsStore } from '../../../activities/results-store/index.js';
-import { openPostgresResultsStore } from '../../../activities/results-store/postgres.js';
-import { POSTGRES_LATEST_VERSION } from '../../../activities/results-store/postgres-migrations.js';
+import { openResultsStore, type ResultsStore } from '../../../adapters/results-store/index.js';
+import { openPostgresResultsStore } from '../../../adapters/results-store/postgres.js';
+import { POSTGRES_LATEST_VERSION } from '../../../adapters/results-store/postgres-migrations.js';
 import { freshDatabase } from '../../support/fresh-database.js';
 import { type PostgresServer, startPostgres } from '../../support/postgres.js';
 import { bench, expectStoreError, REPO, sha, trunkResults, trunkRun, values } from './fixtures.js';

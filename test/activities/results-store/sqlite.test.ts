@@ -8,12 +8,12 @@ import {
   openSqliteResultsStore,
   type ResultsStore,
   SqliteResultsStore,
-} from '../../../activities/results-store/index.js';
+} from '../../../adapters/results-store/index.js';
 import {
   APPLICATION_ID,
   LATEST_VERSION,
   MIGRATIONS,
-} from '../../../activities/results-store/sqlite-migrations.js';
+} from '../../../adapters/results-store/sqlite-migrations.js';
 import { bench, expectStoreError, REPO, sha, trunkResults, trunkRun, values } from './fixtures.js';
 
 // What only the SQLite file store has: its file, its migrations, its disk.

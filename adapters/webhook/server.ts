@@ -8,8 +8,8 @@ import { webhookDecision } from '../../core/poller/github-comment.js';
 import { requestSourceFor } from '../../core/poller/select.js';
 import { SIGNAL } from '../../core/request/contract.js';
 import { commentRequestId } from '../../core/request/ids.js';
-import { startCommentRequest } from '../poller/start-request.js';
-import { activeRequestsOnPullRequest } from '../queue-activities.js';
+import { activeRequestsOnPullRequest } from '../temporal/request-visibility.js';
+import { startCommentRequest } from '../temporal/start-request.js';
 import { utf8Body, verifySignature } from './signature.js';
 
 /** GitHub caps webhook payloads at 25 MB, but an issue_comment (64 KiB of comment at most) is far smaller. */

@@ -1,6 +1,6 @@
 import { type BenchbotConfig, triggerContext } from '../core/config/index.js';
+import { repoOrFail } from '../core/config/lookup-or-fail.js';
 import { formatTriggerErrors, parseTrigger, type TriggerError, type TriggerResult } from '../core/trigger.js';
-import { repoOrFail } from './repo-or-fail.js';
 
 export interface ValidateTriggerInput {
   repo: string;

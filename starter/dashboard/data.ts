@@ -1,6 +1,14 @@
 import type { Client } from '@temporalio/client';
-import { type ChangePoint, DEFAULT_CHANGE_POINT_OPTIONS, eDivisive } from '../core/changepoint/index.js';
-import type { BenchbotConfig } from '../core/config/index.js';
+import {
+  isRunKind,
+  openResultsStore,
+  type ResultsStore,
+  ResultsStoreError,
+  type SeriesPoint,
+} from '../../adapters/results-store/index.js';
+import { activeRequests } from '../../adapters/temporal/request-visibility.js';
+import { type ChangePoint, DEFAULT_CHANGE_POINT_OPTIONS, eDivisive } from '../../core/changepoint/index.js';
+import type { BenchbotConfig } from '../../core/config/index.js';
 import {
   ALL_RUNS_FILTERS,
   changeLabel,
@@ -21,10 +29,11 @@ import {
   type TrendPoint,
   type TrendSeries,
   windowSeries,
-} from '../core/dashboard/index.js';
-import { seededRandom, seedFromText } from '../core/random.js';
-import { formatValue } from '../core/report/index.js';
-import { queueRows } from '../core/request/queue.js';
+} from '../../core/dashboard/index.js';
+import { seededRandom, seedFromText } from '../../core/random.js';
+import { formatValue } from '../../core/report/index.js';
+import { queueRows } from '../../core/request/queue.js';
+import { workflowUrl } from '../../core/request/workflow-url.js';
 import {
   configuredLocation,
   configuredRepositories,
@@ -35,20 +44,11 @@ import {
   seriesId,
   seriesKeys,
   trendPoint,
-} from './dashboard-views.js';
-import { workflowUrl } from './github-activities.js';
-import { activeRequests } from './queue-activities.js';
-import {
-  isRunKind,
-  openResultsStore,
-  type ResultsStore,
-  ResultsStoreError,
-  type SeriesPoint,
-} from './results-store/index.js';
+} from './views.js';
 
 // The dashboard's reads: results-store queries turned into the view models core/dashboard renders.
 // Change points are computed per series on first view and kept until the series grows. The
-// mappings from store records to view models are in dashboard-views.ts.
+// mappings from store records to view models are in views.ts.
 
 export interface ChangePointSettings {
   pValue: number;

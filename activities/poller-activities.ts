@@ -1,14 +1,14 @@
 import { Context } from '@temporalio/activity';
 import type { MetricMeter } from '@temporalio/common';
 import type { Logger } from 'pino';
-import { LOW_BUDGET_SHARE, nextPollDelaySeconds, type RateBudget } from '../../core/poller/budget.js';
-import { advanceCursor, type Cursor, sinceParam } from '../../core/poller/cursor.js';
-import { requestSourceFor } from '../../core/poller/select.js';
-import type { CycleResult } from '../../core/poller/state.js';
-import { commentRequestId } from '../../core/request/ids.js';
-import type { GitHubSession } from '../github/session.js';
-import { listCommentsSince, type ResponseFacts } from './list-comments.js';
-import { startCommentRequest } from './start-request.js';
+import { listCommentsSince, type ResponseFacts } from '../adapters/github/list-comments.js';
+import type { GitHubSession } from '../adapters/github/session.js';
+import { startCommentRequest } from '../adapters/temporal/start-request.js';
+import { LOW_BUDGET_SHARE, nextPollDelaySeconds, type RateBudget } from '../core/poller/budget.js';
+import { advanceCursor, type Cursor, sinceParam } from '../core/poller/cursor.js';
+import { requestSourceFor } from '../core/poller/select.js';
+import type { CycleResult } from '../core/poller/state.js';
+import { commentRequestId } from '../core/request/ids.js';
 
 export interface PollerActivityDeps {
   github: GitHubSession;

@@ -1,4 +1,11 @@
-import type { BenchbotConfig } from '../core/config/index.js';
+import {
+  type RunListing,
+  runKind,
+  type SeriesPoint,
+  type StoredPlatformRun,
+  type StoredRun,
+} from '../../adapters/results-store/index.js';
+import type { BenchbotConfig } from '../../core/config/index.js';
 import type {
   FirstRunHelp,
   RunListRow,
@@ -7,20 +14,13 @@ import type {
   SeriesKey,
   TrendPoint,
   TrendSeries,
-} from '../core/dashboard/index.js';
-import { compareResults, renderMarkdown } from '../core/report/index.js';
-import { DEFAULT_OPTIONS } from '../core/stats/index.js';
-import { workflowUrl } from './github-activities.js';
-import {
-  type RunListing,
-  runKind,
-  type SeriesPoint,
-  type StoredPlatformRun,
-  type StoredRun,
-} from './results-store/index.js';
+} from '../../core/dashboard/index.js';
+import { compareResults, renderMarkdown } from '../../core/report/index.js';
+import { workflowUrl } from '../../core/request/workflow-url.js';
+import { DEFAULT_OPTIONS } from '../../core/stats/index.js';
 
 // The dashboard's mappings from results-store records and the config to the view models
-// core/dashboard renders: no reads here, so dashboard-data.ts holds only what it asks the store.
+// core/dashboard renders: no reads here, so data.ts holds only what it asks the store.
 
 export function seriesKeys(config: BenchbotConfig): SeriesKey[] {
   return config.repos.flatMap((repo) => {

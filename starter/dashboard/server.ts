@@ -3,14 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
-import {
-  type DashboardData,
-  indexView,
-  type OpenedDashboardData,
-  openDashboardData,
-  queueView,
-} from '../activities/dashboard-data.js';
-import type { BenchbotConfig } from '../core/config/index.js';
+import type { BenchbotConfig } from '../../core/config/index.js';
 import {
   escapeHtml,
   filtersFrom,
@@ -25,9 +18,16 @@ import {
   type SeriesKey,
   seriesCsv,
   seriesSvg,
-} from '../core/dashboard/index.js';
-import { assetLinks, chartAsset } from './dashboard-assets.js';
-import { servedLinks } from './dashboard-links.js';
+} from '../../core/dashboard/index.js';
+import { assetLinks, chartAsset } from './assets.js';
+import {
+  type DashboardData,
+  indexView,
+  type OpenedDashboardData,
+  openDashboardData,
+  queueView,
+} from './data.js';
+import { servedLinks } from './links.js';
 
 // `benchbot dashboard` and the dashboard `npm start` serves: pages rendered per request from the
 // results store (read-only), the live queue from Temporal visibility.

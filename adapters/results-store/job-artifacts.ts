@@ -1,15 +1,15 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ApplicationFailure } from '@temporalio/common';
-import { INVALID_RESULTS } from '../core/request/contract.js';
+import { INVALID_RESULTS } from '../../core/request/contract.js';
 import {
   checkpointArtifactKey,
   jobArtifactPrefix,
   type ResultsSource,
   resultsArtifactKey,
-} from '../core/results/claim-check.js';
-import { type BenchbotResults, parseResults } from '../core/results/index.js';
-import type { CheckpointStore } from './executors/executor.js';
-import type { StoreAccess } from './results-store/access.js';
+} from '../../core/results/claim-check.js';
+import { type BenchbotResults, parseResults } from '../../core/results/index.js';
+import type { CheckpointStore } from '../executors/executor.js';
+import type { StoreAccess } from './access.js';
 
 // A job's results file and checkpoint kept in the results store (gzipped), so that only their
 // references go through Temporal.

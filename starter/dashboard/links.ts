@@ -1,5 +1,5 @@
-import type { DashboardLinks, RunListCursor, RunListFilters, SeriesKey } from '../core/dashboard/index.js';
-import { seedFromText } from '../core/random.js';
+import type { DashboardLinks, RunListCursor, RunListFilters, SeriesKey } from '../../core/dashboard/index.js';
+import { seedFromText } from '../../core/random.js';
 
 // URLs of the dashboard: query strings for the server, file names for a static export (relative to
 // the export's root; run pages sit one folder down and set <base href="../">).
