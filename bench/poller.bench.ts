@@ -1,3 +1,4 @@
+import { startTestTemporal } from '../test/support/temporal-server.js';
 // How fast and how cheaply benchbot notices trigger comments: latency from a comment being written
 // to its BenchmarkRequest having started, by polling (2 s and 30 s intervals) and by webhook, and
 // the GitHub requests a poller makes per hour for an idle repository and for one receiving 100
@@ -22,9 +23,6 @@ import { startWebhookServer } from '../adapters/webhook/server.js';
 import { type BenchbotConfig, formatConfigIssues, parseConfig } from '../core/config/index.js';
 import { commentRequestId } from '../core/request/ids.js';
 import { startPoller, stopPoller } from '../starter/commands/poller.js';
-import { startDevServer } from '../starter/dev-server.js';
-import { registerSearchAttributes } from '../starter/register-search-attributes.js';
-import { temporalCliPath } from '../starter/temporal-cli.js';
 import { type FakeGitHub, startFakeGitHub } from '../test/fakes/github/index.js';
 import { signBody } from '../test/fakes/github/webhook-signature.js';
 import { createWorkers } from '../worker/create-worker.js';
@@ -175,13 +173,7 @@ function costOf(fake: FakeGitHub, repo: string, sinceMs: number, untilMs: number
 async function main(): Promise<void> {
   const logger = pino({ level: 'warn' }, pino.destination(2));
   Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const server = await startDevServer({
-    temporalPath: temporalCliPath(),
-    dbFile: null,
-    namespace: 'default',
-    port: 0,
-    uiPort: null,
-  });
+  const server = await startTestTemporal();
   const fake = await startFakeGitHub({
     users: [
       { login: BOT, token: 'bot-token' },
@@ -201,7 +193,6 @@ async function main(): Promise<void> {
   const cfg = config(fake.url, repos);
 
   const connection = await Connection.connect({ address: server.address });
-  await registerSearchAttributes(connection, 'default');
   const client = new Client({ connection });
   const native = await NativeConnection.connect({ address: server.address });
   const workers = await createWorkers({

@@ -1,3 +1,4 @@
+import { startTestTemporal } from '../test/support/temporal-server.js';
 // How long `show benchmark queue` takes to render with a long queue, and whether the reply fits in
 // a GitHub comment (65,536 characters). Prints Markdown for BENCHMARKS.md.
 //
@@ -16,9 +17,6 @@ import { GITHUB_COMMENT_LIMIT } from '../core/report/markdown.js';
 import { REQUEST_WORKFLOW_TYPE } from '../core/request/contract.js';
 import type { CommentSource } from '../core/request/types.js';
 import { BENCHMARKS, PULL_REQUEST, REPOSITORY, REQUESTER, STATE } from '../core/search-attributes.js';
-import { startDevServer } from '../starter/dev-server.js';
-import { registerSearchAttributes } from '../starter/register-search-attributes.js';
-import { temporalCliPath } from '../starter/temporal-cli.js';
 import { createRng } from './lib/prng.js';
 
 const SEED = 20240601;
@@ -49,16 +47,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim();
 
 async function main(): Promise<void> {
-  const server = await startDevServer({
-    temporalPath: temporalCliPath(),
-    dbFile: null,
-    namespace: 'default',
-    port: 0,
-    uiPort: null,
-  });
+  const server = await startTestTemporal();
   const connection = await Connection.connect({ address: server.address });
   try {
-    await registerSearchAttributes(connection, 'default');
     const client = new Client({ connection });
     const parsed = parseConfig('version: 1\nexecutor: { slots: 4 }\n', 'bench.yaml');
     if (!parsed.ok) throw new Error(formatConfigIssues(parsed.issues));

@@ -1,9 +1,7 @@
-import { Connection } from '@temporalio/client';
 import type { TestProject } from 'vitest/node';
-import { type DevServer, startDevServer } from '../starter/dev-server.js';
-import { registerSearchAttributes } from '../starter/register-search-attributes.js';
-import { temporalCliPath } from '../starter/temporal-cli.js';
+import type { DevServer } from '../starter/dev-server.js';
 import { type PostgresServer, startPostgres } from './support/postgres.js';
+import { startTestTemporal } from './support/temporal-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -24,19 +22,7 @@ let postgres: PostgresServer | null = null;
  * depend on the order they run in.
  */
 async function startTemporal(project: TestProject): Promise<void> {
-  temporal = await startDevServer({
-    temporalPath: temporalCliPath(),
-    dbFile: null,
-    namespace: 'default',
-    port: 0,
-    uiPort: null,
-  });
-  const connection = await Connection.connect({ address: temporal.address });
-  try {
-    await registerSearchAttributes(connection, 'default');
-  } finally {
-    await connection.close();
-  }
+  temporal = await startTestTemporal();
   project.provide('temporalAddress', temporal.address);
 }
 

@@ -1,19 +1,19 @@
+import { startTestTemporal } from '../../test/support/temporal-server.js';
 // What the orchestration benchmarks share: a real `temporal server start-dev`, the faithful fake
 // GitHub, a real two-commit git repository the runner clones, and a config whose one benchmark
 // does nothing (`true`, timed by the runner, no build), so every millisecond measured is
 // benchbot's own.
 
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { type BenchbotConfig, formatConfigIssues, parseConfig } from '../../core/config/index.js';
 import type { CommentSource, ManualSource } from '../../core/request/types.js';
-import { type DevServer, startDevServer } from '../../starter/dev-server.js';
-import { registerSearchAttributes } from '../../starter/register-search-attributes.js';
-import { temporalCliPath } from '../../starter/temporal-cli.js';
+import type { DevServer } from '../../starter/dev-server.js';
 import { type FakeGitHub, startFakeGitHub } from '../../test/fakes/github/index.js';
+import { commit, type GitRepo, gitIn, makeGitRepo } from '../../test/support/git-repo.js';
 
 export const REPO = 'acme/noop';
 export const BOT = 'benchbot[bot]';
@@ -30,36 +30,19 @@ export interface BenchEnvironment {
   stop(): Promise<void>;
 }
 
-function git(dir: string, ...args: string[]): void {
-  execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
-}
-
 /** main and topic, one file each: cloning and two worktrees are as cheap as git makes them. */
-async function makeRepo(root: string): Promise<string> {
-  const dir = join(root, 'noop');
-  await mkdir(dir);
-  git(dir, 'init', '-q', '-b', 'main');
-  git(dir, 'config', 'user.email', 'bench@example.com');
-  git(dir, 'config', 'user.name', 'bench');
-  await writeFile(join(dir, 'README'), 'baseline\n');
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '-m', 'baseline');
-  git(dir, 'checkout', '-q', '-b', 'topic');
-  await writeFile(join(dir, 'README'), 'changed\n');
-  git(dir, 'commit', '-q', '-am', 'changed');
-  git(dir, 'checkout', '-q', 'main');
-  return dir;
+async function makeRepo(): Promise<GitRepo> {
+  const repo = await makeGitRepo('benchbot-orchestration-repo-');
+  await commit(repo.dir, { README: 'baseline\n' }, 'baseline');
+  gitIn(repo.dir, 'checkout', '-q', '-b', 'topic');
+  await commit(repo.dir, { README: 'changed\n' }, 'changed');
+  gitIn(repo.dir, 'checkout', '-q', 'main');
+  return repo;
 }
 
 export async function startBenchEnvironment(): Promise<BenchEnvironment> {
   const root = await mkdtemp(join(tmpdir(), 'benchbot-orchestration-'));
-  const server = await startDevServer({
-    temporalPath: temporalCliPath(),
-    dbFile: null,
-    namespace: 'default',
-    port: 0,
-    uiPort: null,
-  });
+  const server = await startTestTemporal();
   // GitHub's primary limit is 5,000 an hour; a thousand requests would exhaust it, which is not
   // what is measured here (the client's own write pacing still applies).
   const fake = await startFakeGitHub({
@@ -69,15 +52,14 @@ export async function startBenchEnvironment(): Promise<BenchEnvironment> {
     ],
     rateLimit: { authenticated: 1_000_000_000 },
   });
-  const gitDir = await makeRepo(root);
-  fake.createRepo({ owner: 'acme', name: 'noop', gitPath: gitDir });
+  const repo = await makeRepo();
+  fake.createRepo({ owner: 'acme', name: 'noop', gitPath: repo.dir });
   const pr = await fake.openPullRequest(REPO, {
     author: 'alice',
     head: { ref: 'topic' },
     base: { ref: 'main' },
   });
   const connection = await Connection.connect({ address: server.address });
-  await registerSearchAttributes(connection, 'default');
   const client = new Client({ connection });
   return {
     server,
@@ -86,12 +68,13 @@ export async function startBenchEnvironment(): Promise<BenchEnvironment> {
     fake,
     pr,
     root,
-    gitUrl: `file://${gitDir}`,
+    gitUrl: repo.url,
     async stop() {
       await connection.close();
       await fake.stop();
       await server.stop();
       await rm(root, { recursive: true, force: true });
+      await rm(repo.root, { recursive: true, force: true });
     },
   };
 }

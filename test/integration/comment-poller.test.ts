@@ -7,8 +7,8 @@ import { commentRequestId } from '../../core/request/ids.js';
 import type { BenchmarkRequestInput } from '../../core/request/types.js';
 import { pollerStatusOf, startPoller, stopPoller } from '../../starter/commands/poller.js';
 import { type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
-import { eventually, type RunningWorkers, sleep, startTestWorkers, testClient } from './poller-harness.js';
 import { testConfig } from './test-config.js';
+import { eventually, type RunningWorkers, sleep, startTestWorkers, testClient } from './worker-harness.js';
 
 // The poller's own job is to start the right BenchmarkRequest ids; what a request then does is
 // tested elsewhere. So requests start on a task queue no worker serves ("parked"), where they can
@@ -83,7 +83,7 @@ repos:
 `);
   const taskQueue = `poller-${randomUUID()}`;
   const requestQueue = `parked-${randomUUID()}`;
-  const startWorkers = () => startTestWorkers(config, taskQueue, env);
+  const startWorkers = () => startTestWorkers(config, { taskQueue, env });
   const workers = await startWorkers();
   const s: Scene = {
     repo,

@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { commit, gitIn, makeGitRepo } from '../support/git-repo.js';
 
 // A real git repository for trunk runs: a tiny benchmark whose program never changes (only its
 // input and the shell wrapper do, so an untouched benchmark runs byte-identical code), and commits
@@ -44,39 +43,18 @@ export interface TrunkRepo {
 }
 
 export async function makeTrunkRepo(branch = 'main'): Promise<TrunkRepo> {
-  const root = await mkdtemp(join(tmpdir(), 'benchbot-trunk-repo-'));
-  const dir = join(root, 'project');
-  await mkdir(dir);
+  const { root, dir, url } = await makeGitRepo('benchbot-trunk-repo-', branch);
   let log = '';
-  const gitAt = (epoch: number | null, args: string[]) =>
-    execFileSync('git', args, {
-      cwd: dir,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        ...(epoch === null
-          ? {}
-          : { GIT_AUTHOR_DATE: `@${epoch} +0000`, GIT_COMMITTER_DATE: `@${epoch} +0000` }),
-      },
-    }).trim();
   const repo: TrunkRepo = {
     root,
     dir,
-    url: `file://${dir}`,
-    git: (...args) => gitAt(null, args),
-    async commit(epochSeconds, message, files = {}) {
+    url,
+    git: (...args) => gitIn(dir, ...args),
+    commit(epochSeconds, message, files = {}) {
       log += `${message}\n`;
-      for (const [name, text] of Object.entries({ ...files, 'log.txt': log })) {
-        await writeFile(join(dir, name), text);
-      }
-      gitAt(epochSeconds, ['add', '-A']);
-      gitAt(epochSeconds, ['commit', '-q', '-m', message]);
-      return gitAt(null, ['rev-parse', 'HEAD']);
+      return commit(dir, { ...files, 'log.txt': log }, message, epochSeconds);
     },
   };
-  repo.git('init', '-q', '-b', branch);
-  repo.git('config', 'user.email', 'test@example.com');
-  repo.git('config', 'user.name', 'test');
   await writeFile(join(dir, 'bench.js'), BENCH_PROGRAM);
   await writeFile(join(dir, 'bench.sh'), PLAIN_WRAPPER);
   await writeFile(join(dir, 'build.sh'), BUILD);

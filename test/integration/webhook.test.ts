@@ -9,8 +9,8 @@ import { commentRequestId } from '../../core/request/ids.js';
 import { pollerStatusOf, startPoller, stopPoller } from '../../starter/commands/poller.js';
 import { type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
 import { signBody } from '../fakes/github/webhook-signature.js';
-import { eventually, type RunningWorkers, sleep, startTestWorkers, testClient } from './poller-harness.js';
 import { testConfig } from './test-config.js';
+import { eventually, type RunningWorkers, sleep, startTestWorkers, testClient } from './worker-harness.js';
 
 const BOT = 'benchbot[bot]';
 const SECRET = 'It is a secret to everybody';
@@ -47,7 +47,7 @@ repos:
   - { name: acme/unwatched, watch: false }
 `);
   ({ client, close: closeClient } = await testClient());
-  workers = await startTestWorkers(config, taskQueue, { GITHUB_TOKEN: 'bot-token' });
+  workers = await startTestWorkers(config, { taskQueue, env: { GITHUB_TOKEN: 'bot-token' } });
   server = await startWebhookServer({
     port: 0,
     host: '127.0.0.1',

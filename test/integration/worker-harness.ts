@@ -27,16 +27,20 @@ export interface HarnessOptions {
   taskQueue?: string;
 }
 
+export interface RunningWorkers {
+  taskQueue: string;
+  stop(): Promise<void>;
+}
+
 /**
- * Runs `fn` with real workers (main and jobs) on the shared test server, on a task queue of their
- * own, and shuts them down afterwards (even when `fn` throws).
+ * Real workers (main and jobs) on the shared test server, on a task queue of their own unless
+ * told one, until `stop()`: a test can take them away while timers keep firing and bring new ones
+ * up on the same queue.
  */
-export async function withWorker<T>(
+export async function startTestWorkers(
   config: BenchbotConfig,
-  fn: (h: Harness) => Promise<T>,
   options: HarnessOptions = {},
-): Promise<T> {
-  const address = inject('temporalAddress');
+): Promise<RunningWorkers> {
   if (!runtimeInstalled) {
     // Worker state changes at INFO would bury the test report; warnings and errors still show.
     Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -45,10 +49,9 @@ export async function withWorker<T>(
   bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
   const workflowBundle = await bundle;
   const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
-  const nativeConnection = await NativeConnection.connect({ address });
-  const connection = await Connection.connect({ address });
+  const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
   const workers = await createWorkers({
-    connection: nativeConnection,
+    connection,
     config,
     env: options.env ?? {},
     logger: pino({ level: 'warn' }),
@@ -59,15 +62,60 @@ export async function withWorker<T>(
     statusEditIntervalMs: 2_000,
   });
   const running = workers.run();
+  return {
+    taskQueue,
+    async stop() {
+      workers.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}
+
+/** Runs `fn` with workers started as by startTestWorkers, and stops them afterwards (even when `fn` throws). */
+export async function withWorker<T>(
+  config: BenchbotConfig,
+  fn: (h: Harness) => Promise<T>,
+  options: HarnessOptions = {},
+): Promise<T> {
+  const workers = await startTestWorkers(config, options);
+  const { client, close } = await testClient(config.temporal.namespace);
   try {
-    return await fn({ client: new Client({ connection, namespace: config.temporal.namespace }), taskQueue });
+    return await fn({ client, taskQueue: workers.taskQueue });
   } finally {
-    workers.shutdown();
-    await running;
-    await connection.close();
-    await nativeConnection.close();
+    await workers.stop();
+    await close();
   }
 }
+
+export async function testClient(
+  namespace = 'default',
+): Promise<{ client: Client; close: () => Promise<void> }> {
+  const connection = await Connection.connect({ address: inject('temporalAddress') });
+  return { client: new Client({ connection, namespace }), close: () => connection.close() };
+}
+
+/** Polls `check` until it returns a value other than undefined, null or false, or fails after `timeoutMs`. */
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== null && value !== false) return value;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const quietBundlerLogger = {
   log: () => {},

@@ -20,9 +20,6 @@ import { commentRequestId, manualRequestId } from '../../core/request/ids.js';
 import type { CommentSource, ManualSource } from '../../core/request/types.js';
 import type { TrunkRunInput } from '../../core/trunk/schedules.js';
 import { startPoller, stopPoller } from '../../starter/commands/poller.js';
-import { startDevServer } from '../../starter/dev-server.js';
-import { registerSearchAttributes } from '../../starter/register-search-attributes.js';
-import { temporalCliPath } from '../../starter/temporal-cli.js';
 import { createWorkers, WORKFLOWS_PATH } from '../../worker/create-worker.js';
 import { benchmarkRequest, statusQuery } from '../../workflows/index.js';
 import type { TrunkOutcome } from '../../workflows/trunk-run.js';
@@ -30,6 +27,7 @@ import { type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
 import { testConfig } from '../integration/test-config.js';
 import { blipWrapper, makeTrunkRepo, PLAIN_WRAPPER, workJson } from '../integration/trunk-fixture.js';
 import { makeFixtureRepo, PROJECT_ROOT } from '../runner/fixture-repo.js';
+import { startTestTemporal } from '../support/temporal-server.js';
 import {
   type CapturedWorkflow,
   HISTORIES_DIR,
@@ -119,17 +117,10 @@ async function main(): Promise<void> {
   cleanup.push(dataDir);
 
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const server = await startDevServer({
-    temporalPath: temporalCliPath(),
-    dbFile: null,
-    namespace: 'default',
-    port: 0,
-    uiPort: null,
-  });
+  const server = await startTestTemporal();
   let fake: FakeGitHub | null = null;
   try {
     const connection = await Connection.connect({ address: server.address });
-    await registerSearchAttributes(connection, 'default');
     const client = new Client({ connection, namespace: 'default' });
     say(`temporal dev server on ${server.address}`);
 

@@ -1,9 +1,9 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JobBenchmark, JobSpec } from '../../core/job-spec.js';
+import { commit, gitIn, makeGitRepo } from '../support/git-repo.js';
 
 // A real git repository with a small benchmark program, cloned by the runner over file://.
 //   main    the baseline
@@ -61,34 +61,8 @@ export interface FixtureRepo {
   shas: { main: string; slow: string; broken: string };
 }
 
-/** git in `dir`, at a fixed date so a fixture's SHAs are the same on every run. */
-export function gitIn(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd: dir,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_DATE: '2024-01-01T00:00:00Z',
-      GIT_COMMITTER_DATE: '2024-01-01T00:00:00Z',
-    },
-  }).trim();
-}
-
-/** Writes `files` into `dir`, commits them all, and returns the new commit's SHA. */
-export async function commit(dir: string, files: Record<string, string>, message: string): Promise<string> {
-  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
-  gitIn(dir, 'add', '-A');
-  gitIn(dir, 'commit', '-q', '-m', message);
-  return gitIn(dir, 'rev-parse', 'HEAD');
-}
-
 export async function makeFixtureRepo(): Promise<FixtureRepo> {
-  const root = await mkdtemp(join(tmpdir(), 'benchbot-runner-repo-'));
-  const dir = join(root, 'project');
-  await mkdir(dir);
-  gitIn(dir, 'init', '-q', '-b', 'main');
-  gitIn(dir, 'config', 'user.email', 'test@example.com');
-  gitIn(dir, 'config', 'user.name', 'test');
+  const { root, dir, url } = await makeGitRepo('benchbot-runner-repo-');
   const main = await commit(
     dir,
     {
@@ -109,7 +83,7 @@ export async function makeFixtureRepo(): Promise<FixtureRepo> {
   gitIn(dir, 'checkout', '-q', '-b', 'broken', main);
   const broken = await commit(dir, { 'build.sh': BROKEN_BUILD }, 'break the build');
   gitIn(dir, 'checkout', '-q', 'main');
-  return { dir: root, url: `file://${dir}`, shas: { main, slow, broken } };
+  return { dir: root, url, shas: { main, slow, broken } };
 }
 
 export function benchmark(name: string, overrides: Partial<JobBenchmark> = {}): JobBenchmark {

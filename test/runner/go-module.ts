@@ -2,7 +2,7 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JobSpec } from '../../core/job-spec.js';
-import { commit, gitIn as git } from './fixture-repo.js';
+import { commit, gitIn as git } from '../support/git-repo.js';
 
 // A Go module with ten benchmarks in a real git repository, for judging benchbot's statistics on
 // real go test -bench output:
