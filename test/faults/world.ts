@@ -7,12 +7,12 @@ import type { Client } from '@temporalio/client';
 import { expect } from 'vitest';
 import { openResultsStore } from '../../adapters/results-store/index.js';
 import type { BenchbotConfig } from '../../core/config/index.js';
-import { commentMarker, commentRequestId } from '../../core/request/ids.js';
+import { commentMarker } from '../../core/request/ids.js';
 import type { CommentSource, RequestOutcome } from '../../core/request/types.js';
-import { benchmarkRequest } from '../../workflows/index.js';
 import { type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
 import { testConfig } from '../integration/test-config.js';
 import { type FixtureRepo, makeFixtureRepo } from '../runner/fixture-repo.js';
+import { startCommentRequest, triggerComment } from '../support/trigger-comment.js';
 
 export const BOT = 'benchbot[bot]';
 export const TOKEN_ENV = { GITHUB_TOKEN: 'bot-token' };
@@ -124,24 +124,10 @@ ${o.extraRepos ?? ''}`;
       return fake.openPullRequest(repo, { author: 'alice', head: { ref: 'slow' }, base: { ref: 'main' } });
     },
     comment(body = 'run benchmark tiny', on = pr) {
-      const view = fake.addComment(repo, on, { author: 'alice', body, authorAssociation: 'MEMBER' });
-      return {
-        kind: 'comment',
-        repo,
-        pr: on,
-        commentId: view.id,
-        requester: 'alice',
-        association: 'MEMBER',
-        body,
-      };
+      return triggerComment(fake, repo, on, body);
     },
     async start(client, taskQueue, source) {
-      const handle = await client.workflow.start(benchmarkRequest, {
-        taskQueue,
-        workflowId: commentRequestId(repo, source.commentId),
-        args: [{ source }],
-      });
-      return handle.workflowId;
+      return (await startCommentRequest(client, taskQueue, source)).workflowId;
     },
     async dispose() {
       await fake.stop();

@@ -7,10 +7,11 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { commentRequestId } from '../../core/request/ids.js';
-import type { CommentSource, RequestOutcome } from '../../core/request/types.js';
-import { benchmarkRequest, statusQuery } from '../../workflows/index.js';
+import type { RequestOutcome } from '../../core/request/types.js';
+import { statusQuery } from '../../workflows/index.js';
 import { type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
 import { type FixtureRepo, makeFixtureRepo } from '../runner/fixture-repo.js';
+import { startCommentRequest, triggerComment } from '../support/trigger-comment.js';
 import { testConfig } from './test-config.js';
 import { withWorker } from './worker-harness.js';
 
@@ -67,18 +68,9 @@ afterAll(async () => {
 });
 
 /** A comment on the PR, and the request the poller would start for it. */
-function comment(author: string, association: 'MEMBER' | 'NONE', body: string): CommentSource {
-  const view = fake.addComment(REPO, pr, { author, body, authorAssociation: association });
-  return { kind: 'comment', repo: REPO, pr, commentId: view.id, requester: author, association, body };
-}
-
-function start(client: Client, taskQueue: string, source: CommentSource) {
-  return client.workflow.start(benchmarkRequest, {
-    taskQueue,
-    workflowId: commentRequestId(source.repo, source.commentId),
-    args: [{ source }],
-  });
-}
+const comment = (login: string, association: 'MEMBER' | 'NONE', body: string) =>
+  triggerComment(fake, REPO, pr, body, { login, association });
+const start = startCommentRequest;
 
 const botComments = () => fake.comments(REPO, pr).filter((c) => c.author === BOT);
 const reactionsOn = (id: number) => fake.reactions(id).map((r) => r.content);

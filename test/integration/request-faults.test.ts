@@ -8,11 +8,9 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { openResultsStore } from '../../adapters/results-store/index.js';
-import { commentRequestId } from '../../core/request/ids.js';
-import type { CommentSource } from '../../core/request/types.js';
-import { benchmarkRequest } from '../../workflows/index.js';
 import { type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
 import { type FixtureRepo, makeFixtureRepo } from '../runner/fixture-repo.js';
+import { startCommentRequest, triggerComment } from '../support/trigger-comment.js';
 import { testConfig } from './test-config.js';
 import { withWorker } from './worker-harness.js';
 
@@ -61,18 +59,7 @@ afterAll(async () => {
   if (fixture) await rm(fixture.dir, { recursive: true, force: true });
 });
 
-function comment(body: string): CommentSource {
-  const view = fake.addComment(REPO, pr, { author: 'alice', body, authorAssociation: 'MEMBER' });
-  return {
-    kind: 'comment',
-    repo: REPO,
-    pr,
-    commentId: view.id,
-    requester: 'alice',
-    association: 'MEMBER',
-    body,
-  };
-}
+const comment = (body: string) => triggerComment(fake, REPO, pr, body);
 
 const statusComments = (workflowId: string) =>
   fake
@@ -131,11 +118,7 @@ describe('a request survives faults', () => {
       testConfig(configText(taskQueue)),
       async ({ client, taskQueue: queue }) => {
         const source = comment('run benchmark hot slowish');
-        const handle = await client.workflow.start(benchmarkRequest, {
-          taskQueue: queue,
-          workflowId: commentRequestId(REPO, source.commentId),
-          args: [{ source }],
-        });
+        const handle = await startCommentRequest(client, queue, source);
         await waitForCheckpoint(handle.workflowId);
         const pids = await runnerPids();
         expect(pids.length).toBe(1);
@@ -167,11 +150,7 @@ describe('a request survives faults', () => {
       const client = new Client({ connection });
       const first = startWorker();
       const source = comment('run benchmark hot slowish');
-      const handle = await client.workflow.start(benchmarkRequest, {
-        taskQueue,
-        workflowId: commentRequestId(REPO, source.commentId),
-        args: [{ source }],
-      });
+      const handle = await startCommentRequest(client, taskQueue, source);
       await waitForCheckpoint(handle.workflowId);
       first.kill('SIGKILL');
       await once(first, 'exit');

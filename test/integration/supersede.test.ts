@@ -8,12 +8,12 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { activeRequestsOnPullRequest } from '../../adapters/temporal/request-visibility.js';
 import { startWebhookServer } from '../../adapters/webhook/server.js';
-import { commentRequestId } from '../../core/request/ids.js';
-import type { CommentSource, RequestOutcome } from '../../core/request/types.js';
-import { benchmarkRequest, statusQuery } from '../../workflows/index.js';
+import type { RequestOutcome } from '../../core/request/types.js';
+import { statusQuery } from '../../workflows/index.js';
 import { type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
 import { signBody } from '../fakes/github/webhook-signature.js';
 import { type FixtureRepo, makeFixtureRepo } from '../runner/fixture-repo.js';
+import { startCommentRequest, triggerComment } from '../support/trigger-comment.js';
 import { testConfig } from './test-config.js';
 import { withWorker } from './worker-harness.js';
 
@@ -83,23 +83,8 @@ afterAll(async () => {
 
 vi.setConfig({ testTimeout: 180_000 });
 
-function start(client: Client, taskQueue: string, body: string) {
-  const view = fake.addComment(REPO, pr, { author: 'alice', body, authorAssociation: 'MEMBER' });
-  const source: CommentSource = {
-    kind: 'comment',
-    repo: REPO,
-    pr,
-    commentId: view.id,
-    requester: 'alice',
-    association: 'MEMBER',
-    body,
-  };
-  return client.workflow.start(benchmarkRequest, {
-    taskQueue,
-    workflowId: commentRequestId(REPO, view.id),
-    args: [{ source }],
-  });
-}
+const start = (client: Client, taskQueue: string, body: string) =>
+  startCommentRequest(client, taskQueue, triggerComment(fake, REPO, pr, body));
 
 async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
   for (;;) {

@@ -1,27 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { BENCH_PROGRAM } from '../runner/fixture-repo.js';
 import { commit, gitIn, makeGitRepo } from '../support/git-repo.js';
 
 // A real git repository for trunk runs: a tiny benchmark whose program never changes (only its
 // input and the shell wrapper do, so an untouched benchmark runs byte-identical code), and commits
 // with committer times chosen by the test, so sampling windows are exact.
-
-const BENCH_PROGRAM = `
-const { readFileSync } = require('node:fs');
-const units = JSON.parse(readFileSync(__dirname + '/work.json', 'utf8'))[process.argv[2]];
-function work(n) { let x = 0; for (let i = 0; i < n; i++) x = (x * 31 + i) % 1000003; return x; }
-let best = Infinity;
-let sink = 0;
-for (let rep = 0; rep < 12; rep++) {
-  const before = process.cpuUsage();
-  sink += work(units);
-  const used = process.cpuUsage(before);
-  if (rep >= 2) best = Math.min(best, (used.user + used.system) * 1000);
-}
-const name = process.argv[3];
-console.log('Benchmark' + name[0].toUpperCase() + name.slice(1) + '-1 1 ' + best + ' ns/op');
-if (sink < 0) console.log('unreachable');
-`;
 
 export const PLAIN_WRAPPER = 'node dist/bench.js "$1" "$1"\n';
 /** Slow for the first `n` runs counted in $BLIP_COUNTER, then normal: a transient blip. */

@@ -1,92 +1,47 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openResultsStore } from '../../adapters/results-store/index.js';
 import { commentRequestId } from '../../core/request/ids.js';
-import type { CommentSource } from '../../core/request/types.js';
 import { benchmarkRequest } from '../../workflows/index.js';
-import { type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
-import { testConfig } from '../integration/test-config.js';
 import { withWorker } from '../integration/worker-harness.js';
-import { type FixtureRepo, makeFixtureRepo } from '../runner/fixture-repo.js';
-import { type ControlPlane, createNamespace, startControlPlane } from './control-plane.js';
+import { triggerComment } from '../support/trigger-comment.js';
 import { type FakeCluster, startFakeCluster } from './fake-cluster.js';
+import { BOT, REPO, type RequestWorld, startRequestWorld } from './request-world.js';
 
 // Retry from the Web UI: a request whose runner image could not be pulled fails and says so in its
 // status comment; once the image is there, an operator Resets the workflow to before its job (the
 // Web UI's Reset calls ResetWorkflowExecution, as this test does). The new run measures, and the
 // report lands in the same status comment: no second comment, one run in the store.
 
-const REPO = 'acme/widgets';
-const BOT = 'benchbot[bot]';
-const NAMESPACE = 'benchmarking';
 const EventType = temporal.api.enums.v1.EventType;
 
-let plane: ControlPlane;
-let fake: FakeGitHub;
-let fixture: FixtureRepo;
-const dataDir = mkdtempSync(join(tmpdir(), 'benchbot-kube-reset-'));
+let world: RequestWorld;
 
 vi.setConfig({ testTimeout: 240_000 });
 
 beforeAll(async () => {
-  [plane, fixture] = await Promise.all([startControlPlane(), makeFixtureRepo()]);
-  await createNamespace(plane.kubeConfig, NAMESPACE);
-  fake = await startFakeGitHub({
-    users: [
-      { login: BOT, token: 'bot-token' },
-      { login: 'alice', token: 'alice-token' },
-    ],
-  });
-  fake.createRepo({ owner: 'acme', name: 'widgets', gitPath: join(fixture.dir, 'project') });
-  fake.setPermission(REPO, 'alice', 'maintain');
+  world = await startRequestWorld('reset');
 });
 
 afterAll(async () => {
-  await plane?.stop();
-  await fake?.stop();
-  await rm(dataDir, { recursive: true, force: true });
-  if (fixture) await rm(fixture.dir, { recursive: true, force: true });
+  await world?.stop();
 });
 
 const config = () =>
-  testConfig(`
-version: 1
-dataDir: ${JSON.stringify(dataDir)}
-github: { apiUrl: ${JSON.stringify(fake.url)}, botLogin: "${BOT}" }
-executor:
-  kind: kubernetes
-  kubernetes: { namespace: ${NAMESPACE}, runnerImage: "benchbot-runner:test", cpu: "2", memory: 2Gi, pendingGraceSeconds: 3 }
-repos:
-  - name: ${REPO}
-    url: ${JSON.stringify(fixture.url)}
-    build: { command: "sh build.sh", env: { BENCH_FLAVOR: x } }
-    benchmarks:
-      - { name: hot, command: "node dist/bench.js hot > hot.txt", output: { path: hot.txt, format: go-bench }, iterations: 3, warmups: 0, timeoutMinutes: 2 }
-`);
+  world.config({
+    pendingGraceSeconds: 3,
+    benchmarks: [
+      '{ name: hot, command: "node dist/bench.js hot > hot.txt", output: { path: hot.txt, format: go-bench }, iterations: 3, warmups: 0, timeoutMinutes: 2 }',
+    ],
+  });
 
 describe('Reset of a failed request (the Web UI’s ResetWorkflowExecution)', () => {
   it('runs the job again and reports in the same status comment, once', async () => {
-    const pr = await fake.openPullRequest(REPO, {
-      author: 'alice',
-      head: { ref: 'slow' },
-      base: { ref: 'main' },
-    });
+    const { plane, fake } = world;
+    const pr = await world.openPullRequest();
     const body = 'run benchmark hot';
-    const view = fake.addComment(REPO, pr, { author: 'alice', body, authorAssociation: 'MEMBER' });
-    const source: CommentSource = {
-      kind: 'comment',
-      repo: REPO,
-      pr,
-      commentId: view.id,
-      requester: 'alice',
-      association: 'MEMBER',
-      body,
-    };
+    const source = triggerComment(fake, REPO, pr, body);
     const workflowId = commentRequestId(REPO, source.commentId);
     const botComments = () => fake.comments(REPO, pr).filter((c) => c.author === BOT);
     let statusCommentId: number | undefined;
@@ -137,7 +92,7 @@ describe('Reset of a failed request (the Web UI’s ResetWorkflowExecution)', ()
           const reset = client.workflow.getHandle(workflowId, runId ?? undefined);
           expect(await reset.result()).toMatchObject({ outcome: 'done' });
         },
-        { env: { GITHUB_TOKEN: 'bot-token', KUBECONFIG: plane.kubeconfigPath } },
+        { env: world.env },
       );
     } finally {
       await cluster.stop();

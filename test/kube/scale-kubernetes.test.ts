@@ -1,48 +1,34 @@
-import { mkdtempSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { jobName } from '../../adapters/executors/kubernetes/job-manifest.js';
 import { openResultsStore } from '../../adapters/results-store/index.js';
 import { commentRequestId } from '../../core/request/ids.js';
-import type { CommentSource } from '../../core/request/types.js';
 import { benchmarkRequest } from '../../workflows/index.js';
-import { type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
-import { testConfig } from '../integration/test-config.js';
 import { withWorker } from '../integration/worker-harness.js';
-import { type FixtureRepo, makeFixtureRepo } from '../runner/fixture-repo.js';
+import { triggerComment } from '../support/trigger-comment.js';
 import { expectEverySampleKept, historyBytes, WIDE, wideBenchmark } from '../support/wide-suite.js';
-import { type ControlPlane, createNamespace, startControlPlane } from './control-plane.js';
 import { type FakeCluster, startFakeCluster } from './fake-cluster.js';
+import { BOT, NAMESPACE, REPO, type RequestWorld, startRequestWorld } from './request-world.js';
 
 // Issue 21's test at scale on Kubernetes: a PR comment asks for a 200 x 100 x 5 suite, run as Jobs
 // on the real API server; the first pod is preempted after its second round. The pod's ConfigMap
 // and heartbeats stay small (a ledger, a digest), every round's samples come through the pod logs
 // into the store, and the PR gets one report of every sample.
 
-const REPO = 'acme/widgets';
-const BOT = 'benchbot[bot]';
-const NAMESPACE = 'benchmarking';
 const HISTORY_LIMIT = 200 * 1024;
 
-let plane: ControlPlane;
+let world: RequestWorld;
 let cluster: FakeCluster;
-let fake: FakeGitHub;
-let fixture: FixtureRepo;
 const podsSeen = new Set<string>();
 const framesByPod = new Map<string, number>();
 let preempted: string | null = null;
-const dataDir = mkdtempSync(join(tmpdir(), 'benchbot-kube-scale-'));
 
 vi.setConfig({ testTimeout: 600_000 });
 
 beforeAll(async () => {
-  [plane, fixture] = await Promise.all([startControlPlane(), makeFixtureRepo()]);
-  await createNamespace(plane.kubeConfig, NAMESPACE);
+  world = await startRequestWorld('scale');
   cluster = await startFakeCluster({
-    kubeConfig: plane.kubeConfig,
+    kubeConfig: world.plane.kubeConfig,
     onLine: (pod, line, c) => {
       podsSeen.add(pod);
       if (!line.startsWith('{"type":"file-end","name":"checkpoint.json"')) return;
@@ -54,58 +40,21 @@ beforeAll(async () => {
       }
     },
   });
-  fake = await startFakeGitHub({
-    users: [
-      { login: BOT, token: 'bot-token' },
-      { login: 'alice', token: 'alice-token' },
-    ],
-  });
-  fake.createRepo({ owner: 'acme', name: 'widgets', gitPath: join(fixture.dir, 'project') });
-  fake.setPermission(REPO, 'alice', 'maintain');
 });
 
 afterAll(async () => {
   await cluster?.stop();
-  await plane?.stop();
-  await fake?.stop();
-  await rm(dataDir, { recursive: true, force: true });
-  if (fixture) await rm(fixture.dir, { recursive: true, force: true });
+  await world?.stop();
 });
 
-const config = () =>
-  testConfig(`
-version: 1
-dataDir: ${JSON.stringify(dataDir)}
-github: { apiUrl: ${JSON.stringify(fake.url)}, botLogin: "${BOT}" }
-executor:
-  kind: kubernetes
-  kubernetes: { namespace: ${NAMESPACE}, runnerImage: "benchbot-runner:test", cpu: "2", memory: 2Gi, pendingGraceSeconds: 60 }
-repos:
-  - name: ${REPO}
-    url: ${JSON.stringify(fixture.url)}
-    build: { command: "sh build.sh", env: { BENCH_FLAVOR: x } }
-    benchmarks:
-      - ${wideBenchmark()}
-`);
+const config = () => world.config({ benchmarks: [wideBenchmark()] });
 
 describe('a suite of 200 functions x 100 samples x 5 rounds on Kubernetes', () => {
   it('survives a preemption after two rounds: one report, every sample kept, a small history', async () => {
-    const pr = await fake.openPullRequest(REPO, {
-      author: 'alice',
-      head: { ref: 'slow' },
-      base: { ref: 'main' },
-    });
+    const { plane, fake } = world;
+    const pr = await world.openPullRequest();
     const body = 'run benchmark wide';
-    const view = fake.addComment(REPO, pr, { author: 'alice', body, authorAssociation: 'MEMBER' });
-    const source: CommentSource = {
-      kind: 'comment',
-      repo: REPO,
-      pr,
-      commentId: view.id,
-      requester: 'alice',
-      association: 'MEMBER',
-      body,
-    };
+    const source = triggerComment(fake, REPO, pr, body);
     const workflowId = commentRequestId(REPO, source.commentId);
     await withWorker(
       config(),
@@ -133,7 +82,7 @@ describe('a suite of 200 functions x 100 samples x 5 rounds on Kubernetes', () =
         console.log(`history of ${workflowId}: ${bytes} bytes`);
         expect(bytes).toBeLessThan(HISTORY_LIMIT);
       },
-      { env: { GITHUB_TOKEN: 'bot-token', KUBECONFIG: plane.kubeconfigPath } },
+      { env: world.env },
     );
     expect(preempted).not.toBeNull();
     // One pod per attempt: the preempted one and its resumed successor.

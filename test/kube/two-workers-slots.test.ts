@@ -1,66 +1,44 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { manualRequestId } from '../../core/request/ids.js';
 import type { ManualSource } from '../../core/request/types.js';
 import { benchmarkRequest } from '../../workflows/index.js';
-import { testConfig } from '../integration/test-config.js';
 import { withWorker } from '../integration/worker-harness.js';
-import { type FixtureRepo, makeFixtureRepo } from '../runner/fixture-repo.js';
-import { type ControlPlane, createNamespace, startControlPlane } from './control-plane.js';
 import { type FakeCluster, startFakeCluster } from './fake-cluster.js';
+import { NAMESPACE, REPO, type RequestWorld, startRequestWorld } from './request-world.js';
 
 // A platform's slots hold across worker replicas: two workers, each willing to take two jobs of
 // the platform (executor.slots: 2 per worker), share the platform's two slots. Three requests
 // arrive at once: two Jobs run side by side (nothing waits while a slot is free), never three,
 // and the third starts when one finishes.
 
-const REPO = 'acme/widgets';
-const NAMESPACE = 'benchmarking';
-
-let plane: ControlPlane;
+let world: RequestWorld;
 let cluster: FakeCluster;
-let fixture: FixtureRepo;
-const dataDir = mkdtempSync(join(tmpdir(), 'benchbot-kube-slots-'));
 
 vi.setConfig({ testTimeout: 300_000 });
 
 beforeAll(async () => {
-  [plane, fixture] = await Promise.all([startControlPlane(), makeFixtureRepo()]);
-  await createNamespace(plane.kubeConfig, NAMESPACE);
-  cluster = await startFakeCluster({ kubeConfig: plane.kubeConfig });
+  world = await startRequestWorld('slots');
+  cluster = await startFakeCluster({ kubeConfig: world.plane.kubeConfig });
 });
 
 afterAll(async () => {
   await cluster?.stop();
-  await plane?.stop();
-  await rm(dataDir, { recursive: true, force: true });
-  if (fixture) await rm(fixture.dir, { recursive: true, force: true });
+  await world?.stop();
 });
 
 const config = () =>
-  testConfig(`
-version: 1
-dataDir: ${JSON.stringify(dataDir)}
-executor:
-  kind: kubernetes
-  slots: 2
-  kubernetes: { namespace: ${NAMESPACE}, runnerImage: "benchbot-runner:test", cpu: "2", memory: 2Gi, pendingGraceSeconds: 60 }
-repos:
-  - name: ${REPO}
-    url: ${JSON.stringify(fixture.url)}
-    build: { command: "sh build.sh", env: { BENCH_FLAVOR: x } }
-    benchmarks:
-      - { name: hot, command: "node dist/bench.js hot > hot.txt", output: { path: hot.txt, format: go-bench }, iterations: 6, warmups: 0, timeoutMinutes: 2 }
-`);
+  world.config({
+    slots: 2,
+    benchmarks: [
+      '{ name: hot, command: "node dist/bench.js hot > hot.txt", output: { path: hot.txt, format: go-bench }, iterations: 6, warmups: 0, timeoutMinutes: 2 }',
+    ],
+  });
 
 describe("a platform's slots across two workers", () => {
   it("runs two of three requests' Jobs at once and never three, the two workers together", async () => {
-    const core = plane.kubeConfig.makeApiClient(CoreV1Api);
+    const core = world.plane.kubeConfig.makeApiClient(CoreV1Api);
     let most = 0;
     let sampling = true;
     const sampler = (async () => {
@@ -78,7 +56,7 @@ describe("a platform's slots across two workers", () => {
       baseline: { ref: 'main', env: {} },
       changed: { ref: 'slow', env: {} },
     };
-    const env = { KUBECONFIG: plane.kubeconfigPath };
+    const env = { KUBECONFIG: world.plane.kubeconfigPath };
     const taskQueue = `test-${randomUUID()}`;
     try {
       const outcomes = await withWorker(

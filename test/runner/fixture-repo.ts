@@ -19,7 +19,7 @@ export const RUNNER_BIN = join(PROJECT_ROOT, 'runner', 'bin.js');
 // byte-identical code on both sides.
 // It reports the CPU time of the fastest of several repetitions: the machine running the tests is
 // shared, and CPU time is far less disturbed by other processes than wall time.
-const BENCH_PROGRAM = `
+export const BENCH_PROGRAM = `
 const { readFileSync } = require('node:fs');
 const units = JSON.parse(readFileSync(__dirname + '/work.json', 'utf8'))[process.argv[2]];
 function work(n) { let x = 0; for (let i = 0; i < n; i++) x = (x * 31 + i) % 1000003; return x; }
@@ -32,8 +32,10 @@ for (let rep = 0; rep < 12; rep++) {
   const used = process.cpuUsage(before);
   if (rep >= 2) best = Math.min(best, (used.user + used.system) * 1000);
 }
-const name = process.argv[2];
-if (process.argv[3] !== '--quiet') console.log('Benchmark' + name[0].toUpperCase() + name.slice(1) + '-1 1 ' + best + ' ns/op');
+// node bench.js <work.json key> [<name> | --quiet]: the name defaults to the key.
+const second = process.argv[3];
+const name = second === undefined || second === '--quiet' ? process.argv[2] : second;
+if (second !== '--quiet') console.log('Benchmark' + name[0].toUpperCase() + name.slice(1) + '-1 1 ' + best + ' ns/op');
 if (sink < 0) console.log('unreachable');
 `;
 

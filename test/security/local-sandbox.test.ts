@@ -7,13 +7,14 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { commentMarker, commentRequestId } from '../../core/request/ids.js';
 import { UNSANDBOXED_NOTE } from '../../core/request/status-comment.js';
-import type { CommentSource, RequestOutcome } from '../../core/request/types.js';
+import type { RequestOutcome } from '../../core/request/types.js';
 import { benchmarkRequest } from '../../workflows/index.js';
 import { type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
 import { WorkerProcess } from '../faults/worker-process.js';
 import { testConfig } from '../integration/test-config.js';
 import { withWorker } from '../integration/worker-harness.js';
 import { type FixtureRepo, makeFixtureRepo, PROJECT_ROOT } from '../runner/fixture-repo.js';
+import { startCommentRequest, triggerComment } from '../support/trigger-comment.js';
 
 // Code from a pull request, written as an attacker would, run by a real `benchbot start` through
 // the local executor's sandbox. Each benchmark tries one thing; it writes a result only when the
@@ -114,26 +115,10 @@ afterAll(async () => {
   if (fixture) await rm(fixture.dir, { recursive: true, force: true });
 });
 
-function comment(body: string): CommentSource {
-  const view = fake.addComment(REPO, pr, { author: 'alice', body, authorAssociation: 'MEMBER' });
-  return {
-    kind: 'comment',
-    repo: REPO,
-    pr,
-    commentId: view.id,
-    requester: 'alice',
-    association: 'MEMBER',
-    body,
-  };
-}
+const comment = (body: string) => triggerComment(fake, REPO, pr, body);
 
 async function request(client: Client, taskQueue: string, body: string) {
-  const source = comment(body);
-  const handle = await client.workflow.start(benchmarkRequest, {
-    taskQueue,
-    workflowId: commentRequestId(REPO, source.commentId),
-    args: [{ source }],
-  });
+  const handle = await startCommentRequest(client, taskQueue, comment(body));
   const outcome = (await handle.result()) as RequestOutcome;
   const comments = fake
     .comments(REPO, pr)
