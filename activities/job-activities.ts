@@ -111,6 +111,7 @@ function splitCancellation(signal: AbortSignal): { cancelled: AbortSignal; shutd
 function failureKind(error: unknown): string {
   if (error instanceof ApplicationFailure && error.type === RUNNER_LOST) return 'preempted';
   if (error instanceof ApplicationFailure && error.type === WORKER_SHUTDOWN) return 'worker-shutdown';
+  if (error instanceof ApplicationFailure && error.type === SUPERSEDED) return 'superseded';
   return 'infrastructure-loss';
 }
 
@@ -194,27 +195,28 @@ export function createJobActivities(deps: JobActivityDeps) {
       });
       if (!built.ok) throw ApplicationFailure.nonRetryable(built.error, INVALID_REQUEST);
       const workflow = ctx.client.workflow.getHandle(workflowId);
-      if (
-        input.measuresPullRequestHead &&
-        input.pullRequest !== null &&
-        repo.trigger.onPush === 'supersede' &&
-        !(await startedInAnEarlierAttempt(ctx, workflow))
-      ) {
-        // Just before the job takes its runner: the poller has no push events, so look.
-        const head = await deps
-          .pullRequestHead({ repo: repo.name, prNumber: input.pullRequest })
-          .catch((err: unknown) => {
-            ctx.log.warn('could not read the pull request head; running the job as asked', { err });
-            return input.changed.sha;
-          });
-        if (head !== input.changed.sha) {
-          throw ApplicationFailure.nonRetryable(
-            `the pull request's head moved to ${head} before the job started`,
-            SUPERSEDED,
-            { sha: head },
-          );
-        }
-      }
+      const pullRequest = input.pullRequest;
+      // Once the job has its runner slot (on Kubernetes perhaps after waiting for another worker's
+      // job), just before the runner starts: the poller has no push events, so look at the head.
+      const headStillThere =
+        input.measuresPullRequestHead && pullRequest !== null && repo.trigger.onPush === 'supersede'
+          ? async () => {
+              if (await startedInAnEarlierAttempt(ctx, workflow)) return;
+              const head = await deps
+                .pullRequestHead({ repo: repo.name, prNumber: pullRequest })
+                .catch((err: unknown) => {
+                  ctx.log.warn('could not read the pull request head; running the job as asked', { err });
+                  return input.changed.sha;
+                });
+              if (head !== input.changed.sha) {
+                throw ApplicationFailure.nonRetryable(
+                  `the pull request's head moved to ${head} before the job started`,
+                  SUPERSEDED,
+                  { sha: head },
+                );
+              }
+            }
+          : undefined;
 
       let phase: JobPhase | null = null;
       // GitHub takes about one write a second per worker (benchbot paces them), so a job edits its
@@ -266,7 +268,13 @@ export function createJobActivities(deps: JobActivityDeps) {
             key: jobKey,
             checkpoints: jobCheckpoints(deps.store, jobKey, (message, err) => ctx.log.warn(message, { err })),
           },
-          { onProgress, heartbeat: () => ctx.heartbeat(), signal: cancelled, shutdown },
+          {
+            onProgress,
+            heartbeat: () => ctx.heartbeat(),
+            signal: cancelled,
+            shutdown,
+            ...(headStillThere === undefined ? {} : { beforeStart: headStillThere }),
+          },
         )
         .then(
           (result) => {
