@@ -286,6 +286,37 @@ describe('new commits on a pull request', () => {
     );
   });
 
+  it('leave a request that names its changed commit alone: its report does not say the head moved', async () => {
+    const gate = newGate();
+    await withWorker(
+      config('supersede', gate),
+      async ({ client, taskQueue }) => {
+        const named = await start(client, taskQueue, 'run benchmark gate\nchanged:\n  ref: slow');
+        await until(
+          () => named.query(statusQuery),
+          (s) => s.state === 'building' || s.state === 'running',
+        );
+        await until(
+          () => activeRequestsOnPullRequest(client, REPO, pr),
+          (open) => open.some((o) => o.workflowId === named.workflowId),
+        );
+        const pushed = fixture.shas.broken;
+        fake.updatePullRequest(REPO, pr, { headSha: pushed });
+        await withWebhook(client, taskQueue, 'supersede', gate, async (url) => {
+          expect((await deliverPush(url, pushed)).status).toBe(202);
+        });
+        openGateFile(gate);
+        expect(await named.result()).toMatchObject({ outcome: 'done' });
+        const report = statusOf(named.workflowId);
+        expect(report).toContain('✅ done');
+        expect(report).toContain(fixture.shas.slow.slice(0, 10));
+        expect(report).not.toContain('head moved');
+        expect(report).not.toContain(pushed.slice(0, 10));
+      },
+      { env },
+    );
+  });
+
   it('with trigger.onPush: keep, run the queued request as asked', async () => {
     const gate = newGate();
     await withWorker(
