@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
+import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import type { Executor } from '../adapters/executors/executor.js';
@@ -28,6 +29,7 @@ import type { JobSide } from '../core/request/types.js';
 import { type JobResult, summarizeResults } from '../core/results/claim-check.js';
 import { parseResults, type RunReason } from '../core/results/index.js';
 import { describeCodeUnderTestFailure, type ProgressEvent } from '../core/runner-protocol.js';
+import { STATE } from '../core/search-attributes.js';
 import type { CommentTarget } from './github-activities.js';
 
 export interface RunJobInput {
@@ -49,7 +51,8 @@ export interface RunJobInput {
   /**
    * The changed side is the pull request's head as it was when the request began: with
    * `trigger.onPush: supersede` the job first checks that the head is still there (new commits
-   * would make the run measure an outdated head) and ends as `Superseded` if it moved.
+   * would make the run measure an outdated head) and ends as `Superseded` if it moved; a retry of a
+   * job that had started does not look, it resumes.
    */
   measuresPullRequestHead?: boolean;
   /**
@@ -112,6 +115,7 @@ function splitCancellation(signal: AbortSignal): { cancelled: AbortSignal; shutd
 function failureKind(error: unknown): string {
   if (error instanceof ApplicationFailure && error.type === RUNNER_LOST) return 'preempted';
   if (error instanceof ApplicationFailure && error.type === WORKER_SHUTDOWN) return 'worker-shutdown';
+  if (error instanceof ApplicationFailure && error.type === SUPERSEDED) return 'superseded';
   return 'infrastructure-loss';
 }
 
@@ -139,6 +143,24 @@ async function keepResults(
       ctx.heartbeat({ storing: message });
       await ctx.sleep(delayMs);
     }
+  }
+}
+
+/**
+ * Whether an earlier attempt of this job had started its runner (the request's state, which its
+ * workflow keeps in visibility, is building or running once the runner reports): new commits end
+ * only a request that has not started, and a retry of a started job (its runner lost with a worker
+ * or a node) resumes it as a running job finishes. Read with describe, which the server answers
+ * without a workflow worker. Unknown counts as started: running as asked costs a runner,
+ * superseding a started job throws its measured rounds away.
+ */
+async function startedInAnEarlierAttempt(ctx: Context, workflow: WorkflowHandle): Promise<boolean> {
+  if (ctx.info.attempt === 1) return false;
+  try {
+    return (await workflow.describe()).typedSearchAttributes.get(STATE) !== 'queued';
+  } catch (err) {
+    ctx.log.warn('could not read whether the job had started before; resuming it as asked', { err });
+    return true;
   }
 }
 
@@ -176,28 +198,30 @@ export function createJobActivities(deps: JobActivityDeps) {
         seed: seedOf(jobKey),
       });
       if (!built.ok) throw ApplicationFailure.nonRetryable(built.error, INVALID_REQUEST);
-      if (
-        input.measuresPullRequestHead &&
-        input.pullRequest !== null &&
-        repo.trigger.onPush === 'supersede'
-      ) {
-        // Just before the job takes its runner: the poller has no push events, so look.
-        const head = await deps
-          .pullRequestHead({ repo: repo.name, prNumber: input.pullRequest })
-          .catch((err: unknown) => {
-            ctx.log.warn('could not read the pull request head; running the job as asked', { err });
-            return input.changed.sha;
-          });
-        if (head !== input.changed.sha) {
-          throw ApplicationFailure.nonRetryable(
-            `the pull request's head moved to ${head} before the job started`,
-            SUPERSEDED,
-            { sha: head },
-          );
-        }
-      }
-
       const workflow = ctx.client.workflow.getHandle(workflowId);
+      const pullRequest = input.pullRequest;
+      // Once the job has its runner slot (on Kubernetes perhaps after waiting for another worker's
+      // job), just before the runner starts: the poller has no push events, so look at the head.
+      const headStillThere =
+        input.measuresPullRequestHead && pullRequest !== null && repo.trigger.onPush === 'supersede'
+          ? async () => {
+              if (await startedInAnEarlierAttempt(ctx, workflow)) return;
+              const head = await deps
+                .pullRequestHead({ repo: repo.name, prNumber: pullRequest })
+                .catch((err: unknown) => {
+                  ctx.log.warn('could not read the pull request head; running the job as asked', { err });
+                  return input.changed.sha;
+                });
+              if (head !== input.changed.sha) {
+                throw ApplicationFailure.nonRetryable(
+                  `the pull request's head moved to ${head} before the job started`,
+                  SUPERSEDED,
+                  { sha: head },
+                );
+              }
+            }
+          : undefined;
+
       let phase: JobPhase | null = null;
       // GitHub takes about one write a second per worker (benchbot paces them), so a job edits its
       // status comment only once it has run for a while: short jobs go straight to the report.
@@ -248,7 +272,13 @@ export function createJobActivities(deps: JobActivityDeps) {
             key: jobKey,
             checkpoints: jobCheckpoints(deps.store, jobKey, (message, err) => ctx.log.warn(message, { err })),
           },
-          { onProgress, heartbeat: () => ctx.heartbeat(), signal: cancelled, shutdown },
+          {
+            onProgress,
+            heartbeat: () => ctx.heartbeat(),
+            signal: cancelled,
+            shutdown,
+            ...(headStillThere === undefined ? {} : { beforeStart: headStillThere }),
+          },
         )
         .then(
           (result) => {

@@ -239,7 +239,8 @@ async function runBenchmarks(plan: RunPlan, live: Live, load: RequesterLoad | nu
     state: live.state === 'validating' ? 'queued' : live.state,
     queuePosition: live.queuePosition,
     cancelledBy: live.cancelledBy,
-    headMovedTo: live.headMovedTo,
+    // Only a request that measures the head is outdated by a push; one naming its commits is not.
+    headMovedTo: plan.followsHead ? live.headMovedTo : null,
     baseline: baseline ?? { ref: plan.sides.baseline, label: 'merge base', sha: null },
     changed: changed ?? { ref: plan.sides.changed, label: 'PR head', sha: null },
   });

@@ -34,6 +34,12 @@ export interface ExecutorHooks {
    * it) carries on from there. The executor then throws {@link workerShutdown}'s failure.
    */
   shutdown: AbortSignal;
+  /**
+   * Called once the job has its runner slot, just before a runner is started for it (not when a
+   * retry adopts a runner an earlier attempt left running): the last moment to refuse the job, by
+   * throwing, which the executor passes on after giving the slot back.
+   */
+  beforeStart?: () => Promise<void>;
 }
 
 /** The machine under the runner went away (a spot node reclaimed, a pod evicted): retried. */

@@ -113,16 +113,25 @@ export function createKubernetesExecutor(options: KubernetesExecutorOptions): Ex
       let saved: Promise<void> = Promise.resolve();
       // Waiting for a slot of the platform: the request stays queued, the activity alive.
       const takeSlot = async (jobName: string) => {
-        if (options.slots === undefined) return;
-        const waiting = () => {
-          beat.phase = 'waiting-for-slot';
-          heartbeat();
-        };
-        const stop = AbortSignal.any([hooks.signal, hooks.shutdown]);
-        if (await options.slots.acquire(jobName, stop, waiting)) return;
-        throw hooks.signal.aborted
-          ? cancelledWhileWaiting
-          : workerShutdown('the worker shut down while its job waited for a runner slot');
+        const { slots } = options;
+        if (slots !== undefined) {
+          const waiting = () => {
+            beat.phase = 'waiting-for-slot';
+            heartbeat();
+          };
+          const stop = AbortSignal.any([hooks.signal, hooks.shutdown]);
+          if (!(await slots.acquire(jobName, stop, waiting)))
+            throw hooks.signal.aborted
+              ? cancelledWhileWaiting
+              : workerShutdown('the worker shut down while its job waited for a runner slot');
+        }
+        // The Job is created next; a job refused now gives its slot to the next one at once.
+        try {
+          await hooks.beforeStart?.();
+        } catch (error) {
+          await slots?.release(jobName);
+          throw error;
+        }
       };
       let name: string;
       try {

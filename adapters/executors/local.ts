@@ -124,6 +124,8 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
           'running a job unsandboxed',
         );
       }
+      // The activity holds this worker's slot: the runner starts now.
+      await hooks.beforeStart?.();
       const dir = join(workRoot, safeName(job.key));
       const out = join(dir, 'out');
       const folders = jobFolders(dir);

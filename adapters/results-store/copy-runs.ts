@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -53,9 +53,41 @@ export function recordInputOf(run: StoredRun): RecordRunInput {
 }
 
 /**
+ * A consistent copy of the SQLite file `source` at `copy`, with nothing written beside the source.
+ * Without a -wal file no connection has the store open (a WAL-mode connection keeps one until the
+ * last closes) and every run is in the file itself, so its bytes are the store; SQLite would leave a
+ * -wal and a -shm behind even from a read-only open, which cannot remove them. With a -wal (a worker
+ * still running, or one killed), runs may be only in it: SQLite's online backup reads them.
+ */
+async function snapshot(source: string, copy: string): Promise<void> {
+  const wal = `${source}-wal`;
+  if (!existsSync(wal)) {
+    const before = statSync(source);
+    copyFileSync(source, copy);
+    const after = statSync(source);
+    // A writer that opened it meanwhile may have checkpointed into the file: back it up instead.
+    if (!existsSync(wal) && after.mtimeMs === before.mtimeMs && after.size === before.size) return;
+    rmSync(copy);
+  }
+  try {
+    const db = new Database(source, { readonly: true, fileMustExist: true });
+    try {
+      await db.backup(copy);
+    } finally {
+      db.close();
+    }
+  } catch (error) {
+    if (error instanceof Database.SqliteError) {
+      // A file SQLite cannot even read: copy the bytes, and let the store's checks name the problem.
+      copyFileSync(source, copy);
+    } else throw error;
+  }
+}
+
+/**
  * Copies every run of a SQLite store file (of any version benchbot has written) into `target`.
- * The source is never written: a consistent copy (SQLite's online backup) is upgraded to the current
- * schema in a temp folder and read from there. Runs are recorded by their ids, so a second copy
+ * The source is never written: a consistent copy (see snapshot) is upgraded to the current schema in
+ * a temp folder and read from there. Runs are recorded by their ids, so a second copy
  * records nothing and an interrupted one carries on where it stopped.
  */
 export async function copySqliteRuns(
@@ -72,19 +104,7 @@ export async function copySqliteRuns(
   const dir = mkdtempSync(join(tmpdir(), 'benchbot-migrate-'));
   const copy = join(dir, basename(source));
   try {
-    try {
-      const db = new Database(source, { readonly: true, fileMustExist: true });
-      try {
-        await db.backup(copy);
-      } finally {
-        db.close();
-      }
-    } catch (error) {
-      if (error instanceof Database.SqliteError) {
-        // A file SQLite cannot even read: copy the bytes, and let the store's checks name the problem.
-        copyFileSync(source, copy);
-      } else throw error;
-    }
+    await snapshot(source, copy);
     const from = openSqliteResultsStore(copy);
     try {
       const ids: string[] = [];

@@ -174,12 +174,14 @@ function checkTemporal(file: ConfigFile): ConfigProblem[] {
 /** Every cross-field problem in the file; empty when it is consistent. */
 // The variables the config names as holding secrets: never passed into a job.
 function checkPassEnv(file: ConfigFile): ConfigProblem[] {
-  const { github, temporal } = file;
+  const { github, temporal, results } = file;
   const secrets = new Map<string, string>([
     [github.tokenEnv, 'github.tokenEnv'],
     [github.webhookSecretEnv, 'github.webhookSecretEnv'],
     [temporal.apiKeyEnv, 'temporal.apiKeyEnv'],
     ...(github.app ? [[github.app.privateKeyEnv, 'github.app.privateKeyEnv'] as [string, string]] : []),
+    // The PostgreSQL URL carries the password of the whole history; a SQLite store reads no variable.
+    ...(results.store === 'postgres' ? [[results.urlEnv, 'results.urlEnv'] as [string, string]] : []),
   ]);
   return file.executor.local.passEnv.flatMap((name, index) => {
     const setting = secrets.get(name);

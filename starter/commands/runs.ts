@@ -124,8 +124,14 @@ export async function runsCommand(config: BenchbotConfig, options: RunsOptions):
   if (format === 'json') {
     console.log(JSON.stringify(entries, null, 2));
   } else if (entries.length === 0) {
+    const filters = [
+      ...(options.repo === undefined ? [] : [`--repo ${options.repo}`]),
+      ...(kind === undefined ? [] : [`--reason ${kind}`]),
+    ];
     console.log(
-      'No runs recorded yet. `benchbot run --repo ... --baseline ... --changed ...` makes a first one.',
+      filters.length > 0
+        ? `No recorded run matches ${filters.join(' ')}; \`benchbot runs\` lists every kind of every repository.`
+        : 'No runs recorded yet. `benchbot run --repo ... --baseline ... --changed ...` makes a first one.',
     );
   } else {
     for (const entry of entries) console.log(textLine(entry));

@@ -61,6 +61,8 @@ describe('benchbot store migrate and benchbot runs, into PostgreSQL', () => {
     const before = digest(source);
     const first = benchbot(['store', 'migrate', '--from', source], env);
     expect(first.stderr).toContain('copied 5 runs');
+    // Progress: the first run copied is shown at once, then one line every 2 s of a long copy.
+    expect(first.stderr).toContain('copying runs: 1 of 5 (1 new)');
     expect(first.code).toBe(0);
     expect(digest(source)).toBe(before);
 
@@ -97,6 +99,15 @@ describe('benchbot store migrate and benchbot runs, into PostgreSQL', () => {
     expect(trunk.map((r: RunsJsonEntry) => r.reason)).toEqual(['trunk', 'trunk']);
     const text = benchbot(['runs'], env);
     expect(text.stdout.split('\n')[0]).toContain('manual:acme/app:1');
+    const ofRepo = JSON.parse(benchbot(['runs', '--repo', 'acme/app', '--format', 'json'], env).stdout);
+    expect(ofRepo).toHaveLength(5);
+    // A filter that matches nothing says so, not that the store is empty.
+    const none = benchbot(['runs', '--repo', 'acme/other'], env);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toContain('No recorded run matches --repo acme/other');
+    expect(JSON.parse(benchbot(['runs', '--repo', 'acme/other', '--format', 'json'], env).stdout)).toEqual(
+      [],
+    );
   });
 
   it('refuses bad options and a missing database URL with what to do', () => {

@@ -401,6 +401,18 @@ describe('the local sandbox settings', () => {
     expect(messages('{ passEnv: [PATH, GITHUB_TOKEN] }')).toEqual([
       'executor.local.passEnv[1]: GITHUB_TOKEN holds a secret (it is github.tokenEnv), and jobs run code from pull requests: remove it from passEnv',
     ]);
+    // The PostgreSQL store's URL carries its password.
+    const postgres = (passEnv: string) =>
+      parseIssues(
+        `${withLocal(`{ passEnv: [${passEnv}] }`)}results: { store: postgres, urlEnv: RESULTS_DB }\n`,
+      ).map((i) => `${i.path}: ${i.message}`);
+    expect(postgres('RESULTS_DB')).toEqual([
+      'executor.local.passEnv[0]: RESULTS_DB holds a secret (it is results.urlEnv), and jobs run code from pull requests: remove it from passEnv',
+    ]);
+    // A SQLite store reads no variable: a job may have one of that name.
+    expect(parseOk(withLocal('{ passEnv: [BENCHBOT_DATABASE_URL] }')).executor.local.passEnv).toEqual([
+      'BENCHBOT_DATABASE_URL',
+    ]);
   });
 });
 

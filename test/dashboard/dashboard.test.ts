@@ -1,13 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordRunInput } from '../../adapters/results-store/index.js';
 import type { QueueView } from '../../core/dashboard/index.js';
 import { exportDashboard } from '../../starter/commands/dashboard.js';
 import { type DashboardServer, startDashboardServer } from '../../starter/dashboard/server.js';
+import { launchChromium } from './browser.js';
 import { BRANCH, dashboardConfig, PLATFORM, REPO, SHIFT_AT, seedStore } from './seed.js';
 
 // The dashboard in a real browser: Debian's Chromium, driven by playwright-core, over a results
@@ -15,7 +16,6 @@ import { BRANCH, dashboardConfig, PLATFORM, REPO, SHIFT_AT, seedStore } from './
 // The charts are uPlot canvases; the page exposes them (window.BENCHBOT_CHARTS), so the tests read
 // what each one holds and shows.
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard');
 const RUNS = 1000;
 const dir = mkdtempSync(join(tmpdir(), 'benchbot-dashboard-'));
@@ -46,11 +46,7 @@ let server: DashboardServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: the dashboard tests drive Debian's Chromium. Run \`npm run setup\`, which installs it (apt-get install chromium).`,
-    );
-  }
+  browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
   runs = await seedStore(config, { runs: RUNS, benchmarks: 3 });
   server = await startDashboardServer({
@@ -59,19 +55,6 @@ beforeAll(async () => {
     host: '127.0.0.1',
     port: 0,
     queue: async () => queue,
-  });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
   });
 }, 120_000);
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -94,6 +94,8 @@ async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean): Prom
   }
 }
 
+const openGateFile = (gate: string) => writeFileSync(gate, '');
+
 /** The first request holds the only slot (its job has started); the second waits in line. */
 async function oneRunningOneQueued(client: Client, taskQueue: string, gate: string) {
   const running = await start(client, taskQueue, 'run benchmark gate');
@@ -111,7 +113,21 @@ async function oneRunningOneQueued(client: Client, taskQueue: string, gate: stri
     () => activeRequestsOnPullRequest(client, REPO, pr),
     (open) => [running.workflowId, queued.workflowId].every((id) => open.some((o) => o.workflowId === id)),
   );
-  return { running, queued, openGate: () => writeFileSync(gate, '') };
+  return { running, queued, openGate: () => openGateFile(gate) };
+}
+
+/** The runner processes of this file's jobs (the local executor marks their environment). */
+async function runnerPids(): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    const [environ, cmdline] = await Promise.all([
+      readFile(`/proc/${entry}/environ`, 'utf8').catch(() => ''),
+      readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => ''),
+    ]);
+    if (environ.includes(`BENCHBOT_JOB=${dataDir}`) && cmdline.split('\0')[1]?.endsWith('runner/bin.js'))
+      pids.push(Number(entry));
+  }
+  return pids;
 }
 
 const statusOf = (workflowId: string) =>
@@ -219,6 +235,68 @@ describe('new commits on a pull request', () => {
         const history = await queued.fetchHistory();
         const failed = (history.events ?? []).flatMap((e) => e.activityTaskFailedEventAttributes ?? []);
         expect(failed.map((f) => f.failure?.applicationFailureInfo?.type)).toEqual(['Superseded']);
+      },
+      { env },
+    );
+  });
+
+  it('without a webhook, a job that had started and is retried after the head moved finishes, not superseded', async () => {
+    const gate = newGate();
+    await withWorker(
+      config('supersede', gate),
+      async ({ client, taskQueue }) => {
+        const running = await start(client, taskQueue, 'run benchmark gate');
+        await until(
+          () => running.query(statusQuery),
+          (s) => s.state === 'running',
+        );
+        fake.updatePullRequest(REPO, pr, { headSha: fixture.shas.broken });
+        // The runner is lost mid-job (a worker or node gone): the job's retry resumes it, because
+        // it had started; it is not a request that is still waiting for its runner.
+        const pids = await until(runnerPids, (found) => found.length > 0);
+        expect(pids).toHaveLength(1);
+        process.kill(pids[0] as number, 'SIGKILL');
+        openGateFile(gate);
+        expect(await running.result()).toMatchObject({ outcome: 'done' });
+        const report = statusOf(running.workflowId);
+        expect(report).toContain('✅ done');
+        expect(report).toContain(fixture.shas.slow.slice(0, 10));
+        const history = await running.fetchHistory();
+        const failed = (history.events ?? []).flatMap((e) => e.activityTaskFailedEventAttributes ?? []);
+        expect(failed).toEqual([]);
+        const attempts = (history.events ?? []).flatMap((e) => e.activityTaskStartedEventAttributes ?? []);
+        expect(Math.max(...attempts.map((a) => a.attempt ?? 1))).toBeGreaterThan(1);
+      },
+      { env },
+    );
+  });
+
+  it('leave a request that names its changed commit alone: its report does not say the head moved', async () => {
+    const gate = newGate();
+    await withWorker(
+      config('supersede', gate),
+      async ({ client, taskQueue }) => {
+        const named = await start(client, taskQueue, 'run benchmark gate\nchanged:\n  ref: slow');
+        await until(
+          () => named.query(statusQuery),
+          (s) => s.state === 'building' || s.state === 'running',
+        );
+        await until(
+          () => activeRequestsOnPullRequest(client, REPO, pr),
+          (open) => open.some((o) => o.workflowId === named.workflowId),
+        );
+        const pushed = fixture.shas.broken;
+        fake.updatePullRequest(REPO, pr, { headSha: pushed });
+        await withWebhook(client, taskQueue, 'supersede', gate, async (url) => {
+          expect((await deliverPush(url, pushed)).status).toBe(202);
+        });
+        openGateFile(gate);
+        expect(await named.result()).toMatchObject({ outcome: 'done' });
+        const report = statusOf(named.workflowId);
+        expect(report).toContain('✅ done');
+        expect(report).toContain(fixture.shas.slow.slice(0, 10));
+        expect(report).not.toContain('head moved');
+        expect(report).not.toContain(pushed.slice(0, 10));
       },
       { env },
     );

@@ -110,6 +110,30 @@ describe('infra/', () => {
     }
   });
 
+  it('keeps the history in PostgreSQL, whose URL every Deployment takes from a Secret, never from the file', async () => {
+    const text = await readFile(join(INFRA, 'benchbot.yaml'), 'utf8');
+    const parsed = parseConfig(text, 'infra/benchbot.yaml');
+    if (!parsed.ok) throw new Error(formatConfigIssues(parsed.issues));
+    const { results } = parsed.config;
+    expect(results.store).toBe('postgres');
+    expect(text).not.toMatch(/postgres(ql)?:\/\//);
+    type Env = { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } };
+    type Pods = { spec: { template: { spec: { containers: { name: string; env?: Env[] }[] } } } };
+    const deployments = (await renderKustomization(INFRA)).filter((o) => o.kind === 'Deployment');
+    expect(deployments.map((d) => d.metadata?.name).sort()).toEqual([
+      'benchbot-dashboard',
+      'benchbot-worker',
+    ]);
+    for (const deployment of deployments) {
+      const [container] = (deployment as unknown as Pods).spec.template.spec.containers;
+      const url = container?.env?.find((e) => e.name === results.urlEnv);
+      expect(url?.value, `${deployment.metadata?.name} sets ${results.urlEnv} in the open`).toBeUndefined();
+      expect(url?.valueFrom?.secretKeyRef?.name, `${deployment.metadata?.name}'s ${results.urlEnv}`).toMatch(
+        /^benchbot-database/,
+      );
+    }
+  });
+
   it('ships a benchbot.yaml that benchbot accepts, whose runner Jobs the restricted namespace admits', async () => {
     const text = await readFile(join(INFRA, 'benchbot.yaml'), 'utf8');
     const parsed = parseConfig(text, 'infra/benchbot.yaml');

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { openResultsStore, type ResultsStore } from '../../../adapters/results-store/index.js';
 import { openPostgresResultsStore } from '../../../adapters/results-store/postgres.js';
 import { POSTGRES_LATEST_VERSION } from '../../../adapters/results-store/postgres-migrations.js';
@@ -212,28 +212,65 @@ describe('query plans', () => {
     }
   }
 
+  /**
+   * The plans of the statements a store call really sends (its prepared statements, with their
+   * values), keyed by the statement's text: a change to the store's SQL is planned here too.
+   */
+  async function plansOf(call: (store: ResultsStore) => Promise<unknown>): Promise<Map<string, string>> {
+    const store = await open(url, { readonly: true });
+    const query = vi.spyOn(pg.Client.prototype, 'query');
+    let calls: unknown[][];
+    try {
+      await call(store);
+    } finally {
+      // Restoring forgets the calls.
+      calls = [...query.mock.calls];
+      query.mockRestore();
+    }
+    const plans = new Map<string, string>();
+    for (const [config] of calls) {
+      const statement = config as unknown as pg.QueryConfig;
+      if (typeof statement !== 'object' || !statement.name?.startsWith('benchbot_')) continue;
+      plans.set(statement.text, await plan(statement.text, statement.values ?? []));
+    }
+    expect(plans.size).toBeGreaterThan(0);
+    return plans;
+  }
+
+  function planOf(plans: Map<string, string>, fragment: string): string {
+    const found = [...plans].filter(([text]) => text.includes(fragment));
+    expect(found, `one statement containing ${fragment}`).toHaveLength(1);
+    return found[0]?.[1] ?? '';
+  }
+
+  const main = { repository: REPO, branch: 'main', platform: 'x86-64-linux' };
+
   it('a series is read by the points key, newest first, without a sort or a scan of the table', async () => {
-    const text = await plan(
-      `SELECT p.recorded_ms FROM points p WHERE p.series_id = $1 AND p.ok AND p.n > 0
-       ORDER BY p.recorded_ms DESC, p.run_id DESC, p.side DESC LIMIT 100`,
-      [1],
+    const plans = await plansOf((s) => s.series({ ...main, benchmark: 'q3', limit: 100 }));
+    const points = planOf(plans, 'FROM points p');
+    expect(points).toMatch(
+      /Index Scan Backward using points_pkey on points p .*\n\s+Index Cond: \(series_id = /,
     );
-    expect(text).toMatch(/Index Scan Backward using points_pkey/);
-    expect(text).not.toMatch(/Seq Scan on points|Sort/);
+    expect(points).not.toMatch(/Seq Scan|Sort/);
+    expect(planOf(plans, 'FROM series s')).toMatch(/series_identity/);
   });
 
-  it('runs by SHA prefix and the newest runs of a branch use their indexes', async () => {
-    const bySha = await plan(
-      'SELECT run_id FROM platform_runs WHERE changed_sha >= $1 AND changed_sha < $2',
-      [sha(7).slice(0, 12), `${sha(7).slice(0, 12)}g`],
-    );
-    expect(bySha).toMatch(/platform_runs_by_changed_sha/);
-    const latest = await plan(
-      `SELECT r.id FROM runs r WHERE r.repository = $1 AND r.branch IS NOT DISTINCT FROM $2::text
-       ORDER BY r.recorded_ms DESC, r.id DESC LIMIT 1`,
-      [REPO, 'main'],
-    );
-    expect(latest).toMatch(/runs_by_branch|runs_by_time/);
-    expect(latest).not.toMatch(/Seq Scan on runs/);
+  it('the newest run of a branch, with or without a benchmark, starts from an index', async () => {
+    const latest = await plansOf((s) => s.latestRun(main));
+    expect(planOf(latest, 'LIMIT 1')).toMatch(/Index Scan (Backward )?using runs_by_(branch|time)/);
+    const ofBenchmark = await plansOf((s) => s.latestRun({ ...main, benchmark: 'q3' }));
+    const lateral = planOf(ofBenchmark, 'LIMIT 1');
+    expect(lateral).toMatch(/Index Scan Backward using points_pkey/);
+    expect(lateral).toMatch(/series_identity/);
+    for (const text of [...latest.values(), ...ofBenchmark.values()]) expect(text).not.toMatch(/Seq Scan/);
+  });
+
+  it('runs by SHA prefix use the SHA indexes of both sides and of commit ranges', async () => {
+    const plans = await plansOf((s) => s.runsBySha(REPO, sha(7).slice(0, 39)));
+    const bySha = planOf(plans, 'baseline_sha >=');
+    // Each a range of its index (an index walked whole with a filter would match the names too).
+    for (const column of ['baseline_sha', 'changed_sha', 'commit_to'])
+      expect(bySha).toMatch(new RegExp(`Index Cond: \\(\\(${column} >= .*\\) AND \\(${column} < `));
+    for (const text of plans.values()) expect(text).not.toMatch(/Seq Scan/);
   });
 });
