@@ -73,7 +73,7 @@ export function createGitHubActivities(deps: GitHubActivityDeps) {
 
     /**
      * Posts or edits this request's status comment; returns its id. With `reportOf` (a recorded
-     * run's id) the report comes from the results store, so it crosses the workflow's history once.
+     * run's id) the report comes from the results store, so it is not in the workflow's history again.
      */
     async publishStatus(
       input: CommentTarget & { view: Omit<StatusView, 'workflowUrl'>; reportOf?: string },

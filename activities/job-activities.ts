@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Context } from '@temporalio/activity';
+import { Context, type Info } from '@temporalio/activity';
 import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
@@ -117,6 +117,20 @@ function failureKind(error: unknown): string {
   if (error instanceof ApplicationFailure && error.type === WORKER_SHUTDOWN) return 'worker-shutdown';
   if (error instanceof ApplicationFailure && error.type === SUPERSEDED) return 'superseded';
   return 'infrastructure-loss';
+}
+
+/**
+ * No attempt follows this failure: it is final, or this attempt was the last. Then nothing would
+ * ever resume from (or remove) the job's checkpoint in the results store.
+ */
+function isLastAttempt(error: unknown, info: Info): boolean {
+  const policy = info.retryPolicy;
+  if (error instanceof ApplicationFailure) {
+    if (error.nonRetryable) return true;
+    if (error.type != null && policy?.nonRetryableErrorTypes?.includes(error.type)) return true;
+  }
+  const max = policy?.maximumAttempts ?? 0;
+  return max > 0 && info.attempt >= max;
 }
 
 /**
@@ -262,6 +276,10 @@ export function createJobActivities(deps: JobActivityDeps) {
       const queueTag = { taskQueue: ctx.info.taskQueue };
       slotsUsed.set(++running, queueTag);
       const { cancelled, shutdown } = splitCancellation(ctx.cancellationSignal);
+      const discardArtifacts = () =>
+        deleteJobArtifacts(deps.store, jobKey).catch((err: unknown) =>
+          ctx.log.warn("could not remove the job's checkpoint from the results store", { err }),
+        );
       // Job outcomes and durations for dashboards and alerts (Prometheus, with Temporal's own metrics).
       const started = Date.now();
       let kind: string;
@@ -303,13 +321,13 @@ export function createJobActivities(deps: JobActivityDeps) {
               .add(1, { repository: repo.name });
           }
           return edit;
+        })
+        .catch(async (error: unknown) => {
+          if (isLastAttempt(error, ctx.info)) await discardArtifacts();
+          throw error;
         });
       // A job that ends without results will not be resumed: its checkpoint goes.
-      if (outcome.kind !== 'results') {
-        await deleteJobArtifacts(deps.store, jobKey).catch((err: unknown) =>
-          ctx.log.warn("could not remove the job's checkpoint from the results store", { err }),
-        );
-      }
+      if (outcome.kind !== 'results') await discardArtifacts();
       switch (outcome.kind) {
         case 'cancelled':
           throw new CancelledFailure('the request was cancelled; the job was stopped');

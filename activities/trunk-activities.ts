@@ -15,7 +15,8 @@ import type { BenchbotConfig } from '../core/config/index.js';
 import { scheduleOrFail, schedulePlatformsOrFail } from '../core/config/lookup-or-fail.js';
 import { compareResults, renderMarkdown, summaryLine } from '../core/report/index.js';
 import { runnerLineQuery } from '../core/request/contract.js';
-import type { ResultsSource } from '../core/results/claim-check.js';
+import { confirmationArtifactKey, type ResultsSource } from '../core/results/claim-check.js';
+import type { BenchbotResults } from '../core/results/index.js';
 import { DEFAULT_OPTIONS } from '../core/stats/index.js';
 import { planTrunkRun, type TrunkPlan, type TrunkReason, type TrunkStrategy } from '../core/trunk/plan.js';
 import {
@@ -225,12 +226,28 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
       return { inserted, suspects };
     },
 
-    /** The suspects that the interleaved re-run found slower again; its results go once judged. */
+    /**
+     * The suspects that the interleaved re-run found slower again. Its results go once judged, the
+     * verdict stays: a retry after the results went (the worker died before Temporal heard the
+     * answer) gives the same verdict instead of failing, which would drop a confirmed alert.
+     */
     async confirmSlowdowns(input: { suspects: Slowdown[] } & ResultsSource): Promise<Slowdown[]> {
-      const results = await resultsOf(store, input);
-      const again = slowdownsOf(compareResults(results.benchmarks, DEFAULT_OPTIONS, results.run.adaptive));
-      if ('ref' in input) await deleteJobArtifacts(store, input.ref);
-      return confirmedSlowdowns(input.suspects, again);
+      const judge = (results: BenchbotResults) =>
+        confirmedSlowdowns(
+          input.suspects,
+          slowdownsOf(compareResults(results.benchmarks, DEFAULT_OPTIONS, results.run.adaptive)),
+        );
+      if ('results' in input) return judge(input.results);
+      const verdictKey = confirmationArtifactKey(input.ref);
+      const kept = await store.use((s) => s.getArtifact(verdictKey));
+      let confirmed: Slowdown[];
+      if (kept !== null) confirmed = JSON.parse(kept.toString('utf8')) as Slowdown[];
+      else {
+        confirmed = judge(await resultsOf(store, input));
+        await store.use((s) => s.putArtifact(verdictKey, Buffer.from(JSON.stringify(confirmed))));
+      }
+      await deleteJobArtifacts(store, input.ref);
+      return confirmed;
     },
 
     /**

@@ -49,5 +49,11 @@ export function summarizeResults(results: BenchbotResults): JobSummary {
 
 export const resultsArtifactKey = (jobKey: string) => `${jobKey}:results`;
 export const checkpointArtifactKey = (jobKey: string) => `${jobKey}:checkpoint`;
+/**
+ * A trunk confirmation's verdict, kept after its job's artifacts go: a retry of the judging activity
+ * (its worker died before Temporal heard the answer) finds it instead of missing results. Outside
+ * the job's prefix, so removing the job's artifacts leaves it; a few hundred bytes per confirmation.
+ */
+export const confirmationArtifactKey = (jobKey: string) => `confirmations/${jobKey}`;
 /** Every artifact of a job (and of the jobs named after it: a trunk run's `:confirm` part). */
 export const jobArtifactPrefix = (jobKey: string) => `${jobKey}:`;

@@ -1,4 +1,6 @@
+import { type Block, fitRows, renderBlock } from '../report/budget.js';
 import { formatPct } from '../report/format.js';
+import { GITHUB_COMMENT_LIMIT } from '../report/markdown.js';
 import type { ResultsComparison } from '../report/types.js';
 
 // A trunk run's slowdowns are only suspects until an interleaved re-run of the same two commits
@@ -57,27 +59,40 @@ export function regressionTitle(input: RegressionIssueInput): string {
   return `Performance regression on ${input.branch} in ${short(input.range.from)}..${short(input.range.to)}: ${shown}`;
 }
 
+/**
+ * The issue's body, within GitHub's limit on it (a regression of every benchmark of a large suite
+ * would exceed it, and GitHub refuses such an issue outright): the table keeps whole rows and says
+ * how many it left out.
+ */
 export function renderRegressionIssue(input: RegressionIssueInput): string {
   const commits = `${input.range.count} commit${input.range.count === 1 ? '' : 's'}`;
-  const lines = [
-    regressionMarker(input),
-    `benchbot measured a slowdown on \`${input.branch}\` of ${input.repo} and confirmed it with a second interleaved run of the same two commits.`,
-    '',
-    `- Commit range: \`${short(input.range.from)}\`..\`${short(input.range.to)}\` (${commits})${input.compareUrl ? ` · [compare](${input.compareUrl})` : ''}`,
-    `- Previous benchmarked commit: \`${input.baselineSha}\``,
-    `- New commit: \`${input.changedSha}\``,
-    `- Trunk run: \`${input.runId}\``,
-    '',
-    '| platform | benchmark | change (confirmation run) |',
-    '|---|---|---|',
-    ...input.platforms.flatMap((p) =>
+  const table: Block = {
+    head: ['| platform | benchmark | change (confirmation run) |', '|---|---|---|'],
+    rows: input.platforms.flatMap((p) =>
       p.slowdowns.map(
         (s) =>
           `| ${p.platform} | \`${s.label}\` | ${s.pctChange === null ? 'slower' : formatPct(s.pctChange)} |`,
       ),
     ),
-    '',
-    'Both runs alternated the two commits round by round on one machine, so drift and noise hit both alike. Close this issue once the regression is fixed or accepted.',
-  ];
-  return lines.join('\n');
+    more: (left) =>
+      `…and ${left} more slowdowns; \`benchbot runs show ${input.runId}\` prints the trunk run's report`,
+  };
+  const render = (shown: number) =>
+    [
+      regressionMarker(input),
+      `benchbot measured a slowdown on \`${input.branch}\` of ${input.repo} and confirmed it with a second interleaved run of the same two commits.`,
+      '',
+      `- Commit range: \`${short(input.range.from)}\`..\`${short(input.range.to)}\` (${commits})${input.compareUrl ? ` · [compare](${input.compareUrl})` : ''}`,
+      `- Previous benchmarked commit: \`${input.baselineSha}\``,
+      `- New commit: \`${input.changedSha}\``,
+      `- Trunk run: \`${input.runId}\``,
+      '',
+      renderBlock(table, shown),
+      '',
+      'Both runs alternated the two commits round by round on one machine, so drift and noise hit both alike. Close this issue once the regression is fixed or accepted.',
+    ].join('\n');
+  const whole = render(table.rows.length);
+  if (whole.length <= GITHUB_COMMENT_LIMIT) return whole;
+  const [shown = 0] = fitRows([table], render(0).length, GITHUB_COMMENT_LIMIT);
+  return render(shown);
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { GITHUB_COMMENT_LIMIT } from '../../core/report/index.js';
 import { commitCoverage } from '../../core/trunk/coverage.js';
 import { renderHistory } from '../../core/trunk/history.js';
 import { planTrunkRun, type TrunkCommit } from '../../core/trunk/plan.js';
@@ -148,6 +149,38 @@ describe('regression confirmation and issue', () => {
     expect(body.startsWith(regressionMarker(input))).toBe(true);
     expect(body).toContain('(8 commits)');
     expect(body).toContain('| x86-64-linux | `q1` | +48.2% |');
+  });
+
+  it('fits a regression of every benchmark into an issue GitHub accepts, saying how many rows it left out', () => {
+    const slowdowns = Array.from({ length: 1000 }, (_, i) => ({
+      label: `cast_kernels/cast string to date64 ${i}`,
+      pctChange: 3 + i / 1000,
+    }));
+    const input = {
+      repo: 'acme/w',
+      branch: 'main',
+      baselineSha: sha(1),
+      changedSha: sha(9),
+      range: { from: sha(2), to: sha(9), count: 8 },
+      platforms: ['x86-64-linux', 'aarch64-linux', 'x86-64-windows'].map((platform) => ({
+        platform,
+        slowdowns,
+      })),
+      runId: 'trunk:acme/w:main-1',
+      compareUrl: null,
+    };
+    const body = renderRegressionIssue(input);
+    expect(body.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+    expect(body.startsWith(regressionMarker(input))).toBe(true);
+    expect(body).toContain('| x86-64-linux | `cast_kernels/cast string to date64 0` | +3.0% |');
+    const shown = body
+      .split('\n')
+      .filter((line) => line.startsWith('| ') && !line.startsWith('| platform')).length;
+    expect(shown).toBeGreaterThan(500);
+    expect(body).toContain(
+      `…and ${3000 - shown} more slowdowns; \`benchbot runs show trunk:acme/w:main-1\` prints the trunk run's report`,
+    );
+    expect(body).toMatch(/Close this issue once the regression is fixed or accepted\.$/);
   });
 });
 

@@ -544,6 +544,48 @@ describe('commit comments and single issues', () => {
     expect(anonymous.status).toBe(401);
   });
 
+  it("refuses an issue or comment body over 65,536 characters with GitHub's 422, and takes one at the limit", async () => {
+    const atLimit = 'x'.repeat(65_536);
+    const over = `${atLimit}x`;
+    const tooLong = {
+      message: 'Validation Failed',
+      errors: [
+        expect.objectContaining({
+          field: 'body',
+          code: 'custom',
+          message: 'body is too long (maximum is 65536 characters)',
+        }),
+      ],
+    };
+    const opened = await bot.rest.issues.create({ ...REPO, title: 'regression', body: atLimit });
+    expect(opened.status).toBe(201);
+    const refusedIssue = await failure(bot.rest.issues.create({ ...REPO, title: 'regression', body: over }));
+    expect(refusedIssue.status).toBe(422);
+    expect(refusedIssue.response?.data).toMatchObject({
+      ...tooLong,
+      errors: [expect.objectContaining({ resource: 'Issue' })],
+    });
+    const issue_number = opened.data.number;
+    expect((await failure(bot.rest.issues.update({ ...REPO, issue_number, body: over }))).status).toBe(422);
+    const comment = await bot.rest.issues.createComment({ ...REPO, issue_number, body: atLimit });
+    expect(comment.status).toBe(201);
+    const refusedComment = await failure(
+      bot.rest.issues.createComment({ ...REPO, issue_number, body: over }),
+    );
+    expect(refusedComment.response?.data).toMatchObject({
+      ...tooLong,
+      errors: [expect.objectContaining({ resource: 'IssueComment' })],
+    });
+    expect(
+      (await failure(bot.rest.issues.updateComment({ ...REPO, comment_id: comment.data.id, body: over })))
+        .status,
+    ).toBe(422);
+    const sha = emptyCommits().main[0] as string;
+    expect(
+      (await failure(bot.rest.repos.createCommitComment({ ...REPO, commit_sha: sha, body: over }))).status,
+    ).toBe(422);
+  });
+
   it('gets one issue with its state, 404 for an unknown number', async () => {
     const number = fake.openIssue('acme/engine', { author: 'stranger', title: 'slow queries' });
     const got = await bot.rest.issues.get({ ...REPO, issue_number: number });

@@ -6,10 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { openResultsStore } from '../../adapters/results-store/index.js';
+import { benchmarkRequest } from '../../workflows/index.js';
 import { type FixtureRepo, makeFixtureRepo, PROJECT_ROOT } from '../runner/fixture-repo.js';
 import {
   expectEverySampleKept,
   historyBytes,
+  type SuiteSize,
   WIDE,
   WIDE_SCRIPT_DIR,
   wideBenchmark,
@@ -25,6 +27,10 @@ vi.setConfig({ testTimeout: 600_000 });
 
 const REPO = 'acme/widgets';
 const HISTORY_LIMIT = 200 * 1024;
+// Every function of this one is slower: more significant rows than a GitHub comment holds, so the
+// report is cut at its budget (activities/report-activities.ts), its largest whatever the suite.
+const BUDGET_SUITE: SuiteSize = { functions: 1000, samples: 20, rounds: 3, slowerEvery: 1 };
+const REPORT_BUDGET = 60_000;
 const dataDir = mkdtempSync(join(tmpdir(), 'benchbot-scale-'));
 let fixture: FixtureRepo;
 
@@ -49,6 +55,7 @@ repos:
     build: { command: "sh build.sh", env: { BENCH_FLAVOR: x } }
     benchmarks:
       - ${wideBenchmark()}
+      - ${wideBenchmark('everything', BUDGET_SUITE)}
 `;
 
 /** Rounds of `wide` in the job's checkpoint file so far. */
@@ -138,6 +145,43 @@ describe('a suite of 200 functions x 100 samples x 5 rounds', () => {
       } finally {
         await store.close();
       }
+    });
+  });
+});
+
+describe('a report cut at its budget', () => {
+  it('keeps the history under 200 KB: the largest report a request of any size carries', async () => {
+    const taskQueue = `budget-${Date.now()}`;
+    const config = testConfig(configText(taskQueue));
+    await withWorker(config, async ({ client, taskQueue: queue }) => {
+      const handle = await client.workflow.start(benchmarkRequest, {
+        taskQueue: queue,
+        workflowId: `bench:${REPO}:manual:budget-${Date.now()}`,
+        args: [
+          {
+            source: {
+              kind: 'manual',
+              repo: REPO,
+              requester: 'ci',
+              benchmarks: ['everything'],
+              baseline: { ref: 'main', env: {} },
+              changed: { ref: 'slow', env: {} },
+            },
+          },
+        ],
+      });
+      const outcome = await handle.result();
+      expect(outcome.outcome).toBe('done');
+      if (outcome.outcome !== 'done') return;
+      expect(outcome.summary).toMatch(/^0 faster, 1000 slower/);
+      expect(outcome.report).toContain('Full table omitted (1000 rows)');
+      expect(outcome.report.length).toBeLessThanOrEqual(REPORT_BUDGET);
+      expect(outcome.report.length).toBeGreaterThan(REPORT_BUDGET - 1_000);
+      const bytes = await historyBytes(handle);
+      console.log(
+        `history of ${handle.workflowId} (report of ${outcome.report.length} characters): ${bytes} bytes`,
+      );
+      expect(bytes).toBeLessThan(HISTORY_LIMIT);
     });
   });
 });

@@ -19,9 +19,18 @@ const SCRIPT = join(SCRIPT_DIR, 'wide-go-bench.mjs');
  */
 export const WIDE_SCRIPT_DIR = SCRIPT_DIR;
 
+export interface SuiteSize {
+  functions: number;
+  samples: number;
+  rounds: number;
+  /** The changed side is 3% slower on every slowerEvery-th function. */
+  slowerEvery?: number;
+}
+
 /** The benchmark's entry in a repository's `benchmarks:` (YAML flow style). */
-export function wideBenchmark(name = 'wide'): string {
-  return `{ name: ${name}, command: "node ${SCRIPT} ${WIDE.functions} ${WIDE.samples} > ${name}.txt", output: { path: ${name}.txt, format: go-bench }, iterations: ${WIDE.rounds}, warmups: 1, timeoutMinutes: 5 }`;
+export function wideBenchmark(name = 'wide', size: SuiteSize = WIDE): string {
+  const args = [size.functions, size.samples, size.slowerEvery ?? 10].join(' ');
+  return `{ name: ${name}, command: "node ${SCRIPT} ${args} > ${name}.txt", output: { path: ${name}.txt, format: go-bench }, iterations: ${size.rounds}, warmups: 1, timeoutMinutes: 5 }`;
 }
 
 /** The workflow's whole history as Temporal stores it (protobuf), in bytes. */

@@ -8,6 +8,7 @@ import {
   numberParam,
   type Route,
   type RouteContext,
+  refuseLongBody,
   requireRepo,
   requireViewer,
   route,
@@ -111,6 +112,7 @@ export function commitCommentRoutes(comments: CommitComments): Route[] {
         const viewer = requireViewer(ctx);
         const repo = requireRepo(ctx);
         const body = stringBodyField(ctx, 'body');
+        refuseLongBody(ctx, 'CommitComment', body);
         const commitId = await requireCommit(ctx, repo);
         const created = comments.add({
           repo,
@@ -145,7 +147,9 @@ export function commitCommentRoutes(comments: CommitComments): Route[] {
         if (viewer.id !== found.author.id && role !== 'write' && role !== 'maintain' && role !== 'admin') {
           throw new HttpError(403, 'Must have admin rights to Repository.', ctx.docs);
         }
-        found.body = stringBodyField(ctx, 'body');
+        const body = stringBodyField(ctx, 'body');
+        refuseLongBody(ctx, 'CommitComment', body);
+        found.body = body;
         found.updatedAt = ctx.state.now();
         return { status: 200, body: commitComment(found, ctx.urls) };
       },

@@ -131,6 +131,22 @@ export function timeParam(ctx: RouteContext, key: string): number | null {
   return ms;
 }
 
+/** GitHub's limit on the body of an issue or a comment, in characters. */
+export const BODY_LIMIT = 65_536;
+
+/** Refuses an issue's or a comment's body over GitHub's limit, as GitHub does. */
+export function refuseLongBody(ctx: RouteContext, resource: string, body: unknown): void {
+  if (typeof body !== 'string' || body.length <= BODY_LIMIT) return;
+  throw validationFailed(ctx, [
+    {
+      resource,
+      code: 'custom',
+      field: 'body',
+      message: `body is too long (maximum is ${BODY_LIMIT} characters)`,
+    },
+  ]);
+}
+
 export function stringBodyField(ctx: RouteContext, key: string): string {
   const body = ctx.body;
   const value =

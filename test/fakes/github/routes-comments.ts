@@ -6,6 +6,7 @@ import {
   numberParam,
   type Reply,
   type RouteContext,
+  refuseLongBody,
   requireRepo,
   requireViewer,
   route,
@@ -57,7 +58,9 @@ export const commentRoutes = [
     (ctx) => {
       const comment = requireComment(ctx);
       requireMayModify(ctx, comment);
-      const updated = ctx.state.editComment(comment.id, stringBodyField(ctx, 'body'));
+      const body = stringBodyField(ctx, 'body');
+      refuseLongBody(ctx, 'IssueComment', body);
+      const updated = ctx.state.editComment(comment.id, body);
       return { status: 200, body: issueComment(ctx.state, updated, ctx.urls) };
     },
   ),
@@ -100,6 +103,7 @@ export const commentRoutes = [
       const number = numberParam(ctx, 'issue_number');
       if (!repo.issues.has(number)) throw notFound(ctx);
       const body = stringBodyField(ctx, 'body');
+      refuseLongBody(ctx, 'IssueComment', body);
       const comment = ctx.state.addComment(repo, number, { author: viewer.login, body });
       const payload = issueComment(ctx.state, comment, ctx.urls);
       return { status: 201, body: payload, headers: { location: payload.url } };

@@ -5,6 +5,7 @@ import {
   notFound,
   numberParam,
   type RouteContext,
+  refuseLongBody,
   requireRepo,
   requireViewer,
   route,
@@ -51,6 +52,7 @@ export const issueRoutes = [
     const viewer = requireViewer(ctx);
     const repo = requireRepo(ctx);
     const fields = bodyFields(ctx);
+    refuseLongBody(ctx, 'Issue', fields.body);
     if (typeof fields.title !== 'string' || fields.title === '') {
       throw validationFailed(ctx, [{ resource: 'Issue', code: 'missing_field', field: 'title' }]);
     }
@@ -80,6 +82,7 @@ export const issueRoutes = [
       throw new HttpError(403, 'Must have admin rights to Repository.', ctx.docs);
     }
     const fields = bodyFields(ctx);
+    refuseLongBody(ctx, 'Issue', fields.body);
     if (fields.state !== undefined && fields.state !== 'open' && fields.state !== 'closed') {
       throw validationFailed(ctx, [{ resource: 'Issue', field: 'state', code: 'invalid' }]);
     }
