@@ -52,8 +52,9 @@ function attacks(configFile: string): Record<string, string> {
     killer: `kill -9 -1; kill -9 $PPID; kill -9 1; pkill -9 node; pkill -9 -f benchbot; ${result('killer')}`,
     // A fork bomb: bounded by executor.local.limits.processes, and gone when its command ends.
     forkbomb: 'f() { f | f & }; f; sleep 5',
-    // A daemon left behind, out of the command's process group and session.
-    daemon: `setsid sleep ${LEFTOVER} > /dev/null 2>&1 < /dev/null & nohup sleep ${LEFTOVER} > /dev/null 2>&1 & ${result('daemon')}`,
+    // A daemon left behind, out of the command's process group and session. It must have started
+    // (a box where /dev/null cannot be opened never started it), or the test below proves nothing.
+    daemon: `setsid sleep ${LEFTOVER} > /dev/null 2>&1 < /dev/null & nohup sleep ${LEFTOVER} > /dev/null 2>&1 & sleep 1; [ "$(pgrep -c -x -f 'sleep ${LEFTOVER}')" = 2 ] || { echo DAEMONS-NOT-STARTED; exit 1; }; ${result('daemon')}`,
     // Runs after all of the above: the job went on.
     canary: result('canary'),
   };
@@ -224,7 +225,7 @@ describe('a hostile pull request on the sandboxed local executor', () => {
       const failed = [...report.matchAll(/⛔ failed: `([a-z]+)/g)].map((m) => m[1]);
       expect(failed).toContain('forkbomb');
       expect(failed.filter((name) => name !== 'forkbomb' && name !== 'killer')).toEqual([]);
-      expect(report).not.toMatch(/FOUND-SECRET|READ |WROTE |SAW-OTHER-JOB|SAW-WORKER-HOME/);
+      expect(report).not.toMatch(/FOUND-SECRET|READ |WROTE |SAW-OTHER-JOB|SAW-WORKER-HOME|DAEMONS-NOT-STARTED/);
 
       // Nothing written outside the job folder reached the host.
       for (const path of [
