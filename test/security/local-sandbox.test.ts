@@ -225,7 +225,9 @@ describe('a hostile pull request on the sandboxed local executor', () => {
       const failed = [...report.matchAll(/⛔ failed: `([a-z]+)/g)].map((m) => m[1]);
       expect(failed).toContain('forkbomb');
       expect(failed.filter((name) => name !== 'forkbomb' && name !== 'killer')).toEqual([]);
-      expect(report).not.toMatch(/FOUND-SECRET|READ |WROTE |SAW-OTHER-JOB|SAW-WORKER-HOME|DAEMONS-NOT-STARTED/);
+      expect(report).not.toMatch(
+        /FOUND-SECRET|READ |WROTE |SAW-OTHER-JOB|SAW-WORKER-HOME|DAEMONS-NOT-STARTED/,
+      );
 
       // Nothing written outside the job folder reached the host.
       for (const path of [
