@@ -296,6 +296,56 @@ repos:
     );
   });
 
+  it('says so when `benchbot start` starts, and refuses pull-request runs there', async () => {
+    // A toolchain folder that is not there: the start-up probe cannot build the box, as on a
+    // machine without user namespaces.
+    const missing = join(dataDir, 'no-such-toolchain');
+    const configFile = join(dataDir, 'unavailable.yaml');
+    const text = `
+version: 1
+dataDir: ${JSON.stringify(join(dataDir, 'unavailable'))}
+temporal: { address: ${JSON.stringify(inject('temporalAddress'))}, taskQueue: unavailable-${randomUUID()} }
+telemetry: { metricsAddress: null, healthAddress: null }
+github: { apiUrl: ${JSON.stringify(fake.url)}, botLogin: "${BOT}" }
+dashboard: { port: 0 }
+executor: { local: { readOnlyPaths: [${JSON.stringify(missing)}] } }
+repos:
+  - name: ${REPO}
+    url: ${JSON.stringify(fixture.url)}
+    watch: false
+    trigger: { maxQueuedPerRequester: 100 }
+    build: { command: "sh build.sh", env: { BENCH_FLAVOR: x } }
+    benchmarks:
+      - { name: canary, command: ${JSON.stringify(result('canary'))}, output: { path: canary.txt, format: go-bench }, iterations: 1, warmups: 0 }
+`;
+    writeFileSync(configFile, text);
+    const worker = new WorkerProcess(
+      configFile,
+      join(tmpdir(), `benchbot-unavailable-${randomUUID()}.log`),
+      'info',
+    );
+    const connection = await Connection.connect({ address: inject('temporalAddress') });
+    try {
+      worker.start();
+      await worker.waitFor('ready.');
+      const log = worker.log();
+      expect(log).toContain(`job sandbox: UNAVAILABLE (executor.local.readOnlyPaths names ${missing}`);
+      expect(log).toContain('no sandbox for jobs: pull-request runs are refused');
+      const refused = await request(
+        new Client({ connection }),
+        testConfig(text).temporal.taskQueue,
+        'run benchmark canary',
+      );
+      expect(refused.outcome).toMatchObject({ outcome: 'failed' });
+      expect(refused.comments).toHaveLength(1);
+      expect(refused.comments[0]?.body).toContain('executor.local.sandbox: none');
+      expect(worker.alive()).toBe(true);
+    } finally {
+      await worker.stop();
+      await connection.close();
+    }
+  });
+
   it('runs them with sandbox: none, and every status comment says they were unsandboxed', async () => {
     await withWorker(
       plain('none'),
