@@ -13,7 +13,11 @@
 
 export const SANDBOX_KINDS = ['bubblewrap', 'none'] as const;
 
-/** The runner's protocol variable that tells it to box each command (see runner/exec.ts). */
+/**
+ * The runner's protocol variable that says how its commands are contained (see runner/exec.ts):
+ * `bubblewrap` boxes each command (the local executor's job box); `pod` says the runner is alone in
+ * a Kubernetes pod, so whatever a command leaves running is stopped when it ends.
+ */
 export const COMMAND_SANDBOX_ENV = 'BENCHBOT_COMMAND_SANDBOX';
 
 /** Read-only system trees every job needs (binaries, libraries, certificates, resolv.conf). */
