@@ -13,7 +13,11 @@
 
 export const SANDBOX_KINDS = ['bubblewrap', 'none'] as const;
 
-/** The runner's protocol variable that tells it to box each command (see runner/exec.ts). */
+/**
+ * The runner's protocol variable that says how its commands are contained (see runner/exec.ts):
+ * `bubblewrap` boxes each command (the local executor's job box); `pod` says the runner is alone in
+ * a Kubernetes pod, so whatever a command leaves running is stopped when it ends.
+ */
 export const COMMAND_SANDBOX_ENV = 'BENCHBOT_COMMAND_SANDBOX';
 
 /** Read-only system trees every job needs (binaries, libraries, certificates, resolv.conf). */
@@ -194,8 +198,10 @@ export function jobSandboxArgv(box: JobSandbox): string[] {
  * bwrap's init reaps what the command forks and takes all of it down when the command's shell
  * exits. It keeps the job box's /proc: a fresh one cannot be mounted under a root-started box
  * (bwrap covers parts of it), and that /proc shows only the runner, whose environment is the
- * allowlisted one; signals still cannot reach it from the command's namespace.
+ * allowlisted one; signals still cannot reach it from the command's namespace. `--dev-bind`, not
+ * `--bind`: a plain bind remounts everything nodev, and /dev/null, /dev/zero and /dev/urandom (the
+ * job box's only devices) would refuse to open. Every other mount of the job box is nodev already.
  */
 export function commandSandboxArgv(shell: readonly string[]): string[] {
-  return ['bwrap', '--bind', '/', '/', '--unshare-pid', '--die-with-parent', '--', ...shell];
+  return ['bwrap', '--dev-bind', '/', '/', '--unshare-pid', '--die-with-parent', '--', ...shell];
 }

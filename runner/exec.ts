@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { COMMAND_SANDBOX_ENV, commandSandboxArgv } from '../core/sandbox.js';
 
 // Runs one shell command of the code under test: in its own process group, so a timeout or a
@@ -112,6 +113,7 @@ export async function runCommand(run: CommandRun): Promise<CommandOutcome> {
   await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, PIPE_DRAIN_MS).unref())]);
   // Whatever the shell left behind (a daemon, a stuck grandchild) must not outlive the run.
   killGroup(child, 'SIGKILL');
+  if (process.env[COMMAND_SANDBOX_ENV] === 'pod') await killStrays();
   running.delete(child);
   if (spawnError !== undefined) tail += `\n${spawnError.message}\n`;
   const footer = timedOut
@@ -120,6 +122,46 @@ export async function runCommand(run: CommandRun): Promise<CommandOutcome> {
   log.end(`===== ${footer}\n`);
   await once(log, 'close').catch(() => undefined);
   return { exitCode, signal, timedOut, elapsedNs, logTail: lastLines(tail, LOG_TAIL_LINES) };
+}
+
+/** A process's parent and state from /proc/<pid>/stat; null once it is gone. */
+async function procStat(pid: number): Promise<{ ppid: number; state: string } | null> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+  if (stat === null) return null;
+  // After the command name in parentheses (which may hold spaces): state, then the parent's pid.
+  const [state = '', ppid = '0'] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { ppid: Number(ppid), state };
+}
+
+/**
+ * In a pod, every process but the entrypoint (PID 1) and the runner is what a command left behind:
+ * daemons (`setsid`, `nohup`) that escaped the command's process group, which would otherwise run
+ * on beside the next command, the other side's included. Commands run one at a time, so none is
+ * running now. Only where the runner's parent is PID 1, i.e. the pod has a PID namespace of its
+ * own: anywhere else (a runner started as a plain process) the other processes are not the job's.
+ */
+async function killStrays(): Promise<void> {
+  if ((await procStat(process.pid))?.ppid !== 1) return;
+  for (let round = 0; round < 20; round++) {
+    let signalled = 0;
+    for (const entry of await readdir('/proc')) {
+      const pid = Number(entry);
+      if (!Number.isInteger(pid) || pid === 1 || pid === process.pid) continue;
+      // A zombie is dead already; PID 1 (node) does not reap orphans, so it stays listed.
+      if ((await procStat(pid))?.state !== 'Z' && signal(pid)) signalled += 1;
+    }
+    if (signalled === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function signal(pid: number): boolean {
+  try {
+    process.kill(pid, 'SIGKILL');
+    return true;
+  } catch {
+    return false; // Gone already.
+  }
 }
 
 export function describeOutcome(outcome: CommandOutcome, timeoutMs: number): string {

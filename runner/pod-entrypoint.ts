@@ -10,6 +10,7 @@ import { parseCheckpoint, serializeCheckpoint, toLedger, withOnlyRound } from '.
 import { type FramedFileName, frameFile } from '../core/pod-log-frames.js';
 import { PROFILE_MANIFEST_FILE, parseProfileManifest, profileFileName } from '../core/profile/manifest.js';
 import { type ProgressEvent, parseProgressLine, RUNNER_EXIT } from '../core/runner-protocol.js';
+import { COMMAND_SANDBOX_ENV } from '../core/sandbox.js';
 
 // The runner as a Kubernetes Job's container. The pod holds no credential (no service account
 // token, no secrets), so files cannot be uploaded anywhere; instead everything the executor needs
@@ -79,7 +80,10 @@ async function main(): Promise<number> {
     await emit('checkpoint.json', Buffer.from(serializeCheckpoint(delta)));
   };
 
-  const child = spawn(process.execPath, runnerArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, runnerArgs, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, [COMMAND_SANDBOX_ENV]: 'pod' },
+  });
   // The kubelet's SIGTERM (preemption, deletion) reaches this process as PID 1; the runner
   // stops its commands and exits 1 on it.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

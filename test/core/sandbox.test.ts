@@ -114,7 +114,7 @@ describe('the command box', () => {
   it('gives the command its own PID namespace that dies with it', () => {
     expect(commandSandboxArgv(['/bin/sh', '-c', 'make'])).toEqual([
       'bwrap',
-      '--bind',
+      '--dev-bind',
       '/',
       '/',
       '--unshare-pid',

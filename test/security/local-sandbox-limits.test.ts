@@ -104,6 +104,17 @@ describe('the local sandbox limits', () => {
     expect(statuses).toEqual({ hog: 'failed', modest: 'ok', canary: 'ok' });
   });
 
+  it('lets commands use /dev/null, /dev/zero and /dev/urandom, as builds and benchmarks do', async () => {
+    // Each command runs in a box inside the job box: its view of /dev must keep the devices usable.
+    expect(
+      await runJob('devices', settings(), [
+        attempt('devnull', 'echo quiet > /dev/null'),
+        attempt('devzero', 'test "$(head -c 4096 /dev/zero | wc -c)" = 4096'),
+        attempt('urandom', 'test "$(head -c 16 /dev/urandom | wc -c)" = 16'),
+      ]),
+    ).toEqual({ devnull: 'ok', devzero: 'ok', urandom: 'ok', canary: 'ok' });
+  });
+
   it('keeps the network unless it is configured off', async () => {
     expect(await runJob('network-on', settings(), [attempt('reach', connect())])).toEqual({
       reach: 'ok',

@@ -53,8 +53,9 @@ function attacks(configFile: string): Record<string, string> {
     killer: `kill -9 -1; kill -9 $PPID; kill -9 1; pkill -9 node; pkill -9 -f benchbot; ${result('killer')}`,
     // A fork bomb: bounded by executor.local.limits.processes, and gone when its command ends.
     forkbomb: 'f() { f | f & }; f; sleep 5',
-    // A daemon left behind, out of the command's process group and session.
-    daemon: `setsid sleep ${LEFTOVER} > /dev/null 2>&1 < /dev/null & nohup sleep ${LEFTOVER} > /dev/null 2>&1 & ${result('daemon')}`,
+    // A daemon left behind, out of the command's process group and session. It must have started
+    // (a box where /dev/null cannot be opened never started it), or the test below proves nothing.
+    daemon: `setsid sleep ${LEFTOVER} > /dev/null 2>&1 < /dev/null & nohup sleep ${LEFTOVER} > /dev/null 2>&1 & sleep 1; [ "$(pgrep -c -x -f 'sleep ${LEFTOVER}')" = 2 ] || { echo DAEMONS-NOT-STARTED; exit 1; }; ${result('daemon')}`,
     // Runs after all of the above: the job went on.
     canary: result('canary'),
   };
@@ -209,7 +210,9 @@ describe('a hostile pull request on the sandboxed local executor', () => {
       const failed = [...report.matchAll(/⛔ failed: `([a-z]+)/g)].map((m) => m[1]);
       expect(failed).toContain('forkbomb');
       expect(failed.filter((name) => name !== 'forkbomb' && name !== 'killer')).toEqual([]);
-      expect(report).not.toMatch(/FOUND-SECRET|READ |WROTE |SAW-OTHER-JOB|SAW-WORKER-HOME/);
+      expect(report).not.toMatch(
+        /FOUND-SECRET|READ |WROTE |SAW-OTHER-JOB|SAW-WORKER-HOME|DAEMONS-NOT-STARTED/,
+      );
 
       // Nothing written outside the job folder reached the host.
       for (const path of [
@@ -276,6 +279,56 @@ repos:
       },
       { env: { GITHUB_TOKEN: TOKEN, PATH: join(dataDir, 'no-tools-here') } },
     );
+  });
+
+  it('says so when `benchbot start` starts, and refuses pull-request runs there', async () => {
+    // A toolchain folder that is not there: the start-up probe cannot build the box, as on a
+    // machine without user namespaces.
+    const missing = join(dataDir, 'no-such-toolchain');
+    const configFile = join(dataDir, 'unavailable.yaml');
+    const text = `
+version: 1
+dataDir: ${JSON.stringify(join(dataDir, 'unavailable'))}
+temporal: { address: ${JSON.stringify(inject('temporalAddress'))}, taskQueue: unavailable-${randomUUID()} }
+telemetry: { metricsAddress: null, healthAddress: null }
+github: { apiUrl: ${JSON.stringify(fake.url)}, botLogin: "${BOT}" }
+dashboard: { port: 0 }
+executor: { local: { readOnlyPaths: [${JSON.stringify(missing)}] } }
+repos:
+  - name: ${REPO}
+    url: ${JSON.stringify(fixture.url)}
+    watch: false
+    trigger: { maxQueuedPerRequester: 100 }
+    build: { command: "sh build.sh", env: { BENCH_FLAVOR: x } }
+    benchmarks:
+      - { name: canary, command: ${JSON.stringify(result('canary'))}, output: { path: canary.txt, format: go-bench }, iterations: 1, warmups: 0 }
+`;
+    writeFileSync(configFile, text);
+    const worker = new WorkerProcess(
+      configFile,
+      join(tmpdir(), `benchbot-unavailable-${randomUUID()}.log`),
+      'info',
+    );
+    const connection = await Connection.connect({ address: inject('temporalAddress') });
+    try {
+      worker.start();
+      await worker.waitFor('ready.');
+      const log = worker.log();
+      expect(log).toContain(`job sandbox: UNAVAILABLE (executor.local.readOnlyPaths names ${missing}`);
+      expect(log).toContain('no sandbox for jobs: pull-request runs are refused');
+      const refused = await request(
+        new Client({ connection }),
+        testConfig(text).temporal.taskQueue,
+        'run benchmark canary',
+      );
+      expect(refused.outcome).toMatchObject({ outcome: 'failed' });
+      expect(refused.comments).toHaveLength(1);
+      expect(refused.comments[0]?.body).toContain('executor.local.sandbox: none');
+      expect(worker.alive()).toBe(true);
+    } finally {
+      await worker.stop();
+      await connection.close();
+    }
   });
 
   it('runs them with sandbox: none, and every status comment says they were unsandboxed', async () => {
