@@ -53,6 +53,8 @@ export const pullRequestHeadSignal = defineSignal<[string]>(SIGNAL.pullRequestHe
  * starts (cancelling the queued job, a command older versions never issued).
  */
 export const SUPERSEDE_ON_PUSH_PATCH = 'supersede-queued-request-on-push';
+/** Requests that began on this version record and judge in one step and keep the report in the store. */
+export const REPORT_FROM_STORE_PATCH = 'report-from-store';
 /** What the workflow knows right now; signals and queries update and read it from the start. */
 interface Live {
   state: RequestState | 'validating';
@@ -254,8 +256,8 @@ async function runBenchmarks(plan: RunPlan, live: Live, load: RequesterLoad | nu
       });
   };
 
-  // Results travel by reference (the store keeps them) and the report crosses the history once,
-  // in the outcome: a request's history stays small whatever the suite's size.
+  // Results travel by reference (the store keeps them): a request's history stays small whatever
+  // the suite's size.
   const byReference = patched('results-by-reference');
   // The job goes to its platform's queue: the repository's first platform, the one the job
   // activity runs a request on (so its job key, and the checkpoints under it, stay the workflow id).
@@ -320,20 +322,27 @@ async function runBenchmarks(plan: RunPlan, live: Live, load: RequesterLoad | nu
     }
     if (live.state !== 'queued') jobStartedAt = Date.now();
     const results = resultsSource(await job);
-    jobStartedAt ??= startedAt;
+    const jobSeconds = Math.round((Date.now() - (jobStartedAt ?? startedAt)) / 1000);
+    const finish = () => {
+      upsertMemo({ jobSeconds });
+      setState('done');
+    };
 
     // No comment edit for this state: comparing takes milliseconds and the report follows, and
     // every write counts against GitHub's pace (see activities/job-activities.ts).
     setState('comparing');
+    const toRecord = { runId: workflowId, ...results, pullRequest, requester: plan.requester };
+    // The report stays in the store, judged once as the run is recorded; the status comment and
+    // `benchbot run` read it by run id, so no report crosses the history.
+    if (byReference && patched(REPORT_FROM_STORE_PATCH)) {
+      const { runId, summary } = await report.recordRequestRun(toRecord);
+      finish();
+      await Promise.all([publish({}, runId), react('rocket')]);
+      return { outcome: 'done', summary, runId };
+    }
     const comparison = await report.compareRun(results);
-    const runId = await report.recordRun({
-      runId: workflowId,
-      ...results,
-      pullRequest,
-      requester: plan.requester,
-    });
-    upsertMemo({ jobSeconds: Math.round((Date.now() - jobStartedAt) / 1000) });
-    setState('done');
+    const runId = await report.recordRun(toRecord);
+    finish();
     await Promise.all([
       byReference ? publish({}, runId) : publish({ report: comparison.markdown }),
       react('rocket'),

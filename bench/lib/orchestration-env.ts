@@ -226,7 +226,7 @@ export function breakdown(history: Awaited<ReturnType<WorkflowHandle['fetchHisto
         { phase: 'queue wait', from: activity.at, to: began },
         { phase: 'job', from: began, to: at },
       );
-    } else if (activity.name === 'compareRun' || activity.name === 'recordRun') {
+    } else if (['compareRun', 'recordRun', 'recordRequestRun'].includes(activity.name)) {
       spans.push({ phase: 'compare+record', from: activity.at, to: at });
     } else if (GITHUB_ACTIVITIES.has(activity.name)) {
       spans.push({ phase: 'GitHub', from: activity.at, to: at });

@@ -39,7 +39,8 @@ export type RequestOutcome =
   | { outcome: 'unauthorized' }
   | { outcome: 'limited'; active: number }
   | { outcome: 'replied'; kind: 'queue' | 'cancel' }
-  | { outcome: 'done'; summary: string; report: string; runId: string }
+  /** The report is in the results store under `runId`; requests from before it stayed there carry it here. */
+  | { outcome: 'done'; summary: string; runId: string; report?: string }
   | { outcome: 'failed'; step: string; message: string }
   /** The pull request's head moved to `sha` before the job started (`trigger.onPush: supersede`). */
   | { outcome: 'superseded'; sha: string };

@@ -154,6 +154,8 @@ export async function expectEachReportedOnce(
   );
   const botComments = world.fake.comments(world.repo).filter((c) => c.author === BOT);
   expect(botComments).toHaveLength(requests.length);
+  const stored = await storedReports(world, config, options.env);
+  const reports = new Map(stored);
   for (const [i, { source, workflowId }] of requests.entries()) {
     const outcome = outcomes[i];
     expect(outcome, `${workflowId}: ${JSON.stringify(outcome)}`).toMatchObject({
@@ -164,13 +166,15 @@ export async function expectEachReportedOnce(
     expect(mine, workflowId).toHaveLength(1);
     expect(mine[0]?.issueNumber).toBe(source.pr);
     expect(mine[0]?.body).toContain('✅ done');
-    if (outcome?.outcome === 'done') expect(mine[0]?.body).toContain(outcome.report);
+    // The comment holds the report recorded with the run.
+    const report = reports.get(workflowId);
+    expect(report, workflowId).toBeTruthy();
+    expect(mine[0]?.body).toContain(report);
     if (options.deletedTriggers?.includes(source.commentId)) continue;
     const reactions = world.fake.reactions(source.commentId).filter((r) => r.user === BOT);
     expect(reactions.map((r) => r.content).sort(), workflowId).toEqual(['eyes', 'rocket']);
   }
-  const runIds = await storedRunIds(world, config, options.env);
-  expect(runIds.sort()).toEqual(requests.map((r) => r.workflowId).sort());
+  expect(stored.map(([runId]) => runId).sort()).toEqual(requests.map((r) => r.workflowId).sort());
 }
 
 /**
@@ -223,9 +227,21 @@ export async function storedRunIds(
   config: BenchbotConfig,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<string[]> {
+  return (await storedReports(world, config, env)).map(([runId]) => runId);
+}
+
+/** The report recorded with each run of the fixture's changed commit, by run id. */
+async function storedReports(
+  world: FaultWorld,
+  config: BenchbotConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<[runId: string, report: string][]> {
   const store = await openResultsStore(config, env, { readonly: true });
   try {
-    return (await store.runsBySha(world.repo, world.fixture.shas.slow)).map((run) => run.runId);
+    const runs = await store.runsBySha(world.repo, world.fixture.shas.slow);
+    const reports: [string, string][] = [];
+    for (const { runId } of runs) reports.push([runId, (await store.runReport(runId))?.report ?? '']);
+    return reports;
   } finally {
     await store.close();
   }
