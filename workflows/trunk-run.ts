@@ -143,6 +143,9 @@ export async function trunkRun(input: TrunkRunInput): Promise<TrunkOutcome> {
     platforms,
     ...(counted ? { counted: true } : {}),
   });
+  // Lists come back in older histories, and from a worker of the previous version during a rolling
+  // upgrade even where counts were asked for: then they go on as lists, as that version did.
+  const lists = 'suspects' in recorded ? recorded.suspects : null;
   const suspected =
     'suspected' in recorded
       ? recorded.suspected
@@ -156,8 +159,8 @@ export async function trunkRun(input: TrunkRunInput): Promise<TrunkOutcome> {
 
   const confirm = async ({ platform }: SlowdownCount): Promise<Confirmation> => {
     const results = resultsSource(await runOn(platform, 'confirm'));
-    if ('suspects' in recorded) {
-      const suspects = recorded.suspects.find((p) => p.platform === platform)?.slowdowns ?? [];
+    if (lists !== null) {
+      const suspects = lists.find((p) => p.platform === platform)?.slowdowns ?? [];
       const slowdowns = await trunk.confirmSlowdowns({ suspects, ...results });
       return { counted: countSlowdowns(platform, slowdowns), slowdowns };
     }
@@ -183,7 +186,7 @@ export async function trunkRun(input: TrunkRunInput): Promise<TrunkOutcome> {
   let issue: number | null = null;
   if (confirmations.length > 0) {
     step = 'alerting';
-    const lists = confirmations.flatMap((c) =>
+    const confirmed = confirmations.flatMap((c) =>
       'slowdowns' in c ? [{ platform: c.counted.platform, slowdowns: c.slowdowns }] : [],
     );
     const verdicts = confirmations.flatMap((c) =>
@@ -197,7 +200,7 @@ export async function trunkRun(input: TrunkRunInput): Promise<TrunkOutcome> {
         changedSha: plan.pick.sha,
         range: plan.range,
         runId,
-        ...(counted ? { confirmations: verdicts } : { platforms: lists }),
+        ...(lists === null ? { confirmations: verdicts } : { platforms: confirmed }),
       })
     ).number;
   }
