@@ -121,12 +121,13 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
     return (await Context.current().client.workflow.count(runnerLineQuery(selfId))).count;
   }
 
-  /** The slowdowns of a run already recorded, from its stored samples (none where A/A). */
-  async function recordedSuspects(runId: string): Promise<PlatformSlowdowns[]> {
+  /** The slowdowns of a run already recorded (of one platform if named), from its stored samples (none where A/A). */
+  async function recordedSuspects(runId: string, platform?: string): Promise<PlatformSlowdowns[]> {
     const run = await store.use((s) => s.getRun(runId));
     if (run === null) return [];
     return run.platforms.flatMap((p) => {
       if (p.status !== 'ok' || p.results === null) return [];
+      if (platform !== undefined && p.platform !== platform) return [];
       if (p.sides.baseline?.sha === p.sides.changed?.sha) return [];
       const slowdowns = slowdownsOf(
         compareResults(p.results.benchmarks, DEFAULT_OPTIONS, p.results.run.adaptive),
@@ -141,31 +142,34 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
    * answer) gives the same verdict instead of failing, which would drop a confirmed alert.
    */
   async function judgeConfirmation(ref: string, suspects: () => Promise<Slowdown[]>): Promise<Slowdown[]> {
-    const verdictKey = confirmationArtifactKey(ref);
-    const kept = await store.use((s) => s.getArtifact(verdictKey));
-    let confirmed: Slowdown[];
-    if (kept !== null) confirmed = JSON.parse(kept.toString('utf8')) as Slowdown[];
-    else {
+    let confirmed = await keptVerdict(ref);
+    if (confirmed === null) {
       const results = await resultsOf(store, { ref });
       confirmed = confirmedSlowdowns(
         await suspects(),
         slowdownsOf(compareResults(results.benchmarks, DEFAULT_OPTIONS, results.run.adaptive)),
       );
-      await store.use((s) => s.putArtifact(verdictKey, Buffer.from(JSON.stringify(confirmed))));
+      const verdict = Buffer.from(JSON.stringify(confirmed));
+      await store.use((s) => s.putArtifact(confirmationArtifactKey(ref), verdict));
     }
     await deleteJobArtifacts(store, ref);
     return confirmed;
   }
 
-  /** A confirmation's verdict, kept by judgeConfirmation. */
-  async function verdictOf(ref: string): Promise<Slowdown[]> {
+  /** A confirmation's verdict as judgeConfirmation kept it; null before it is judged. */
+  async function keptVerdict(ref: string): Promise<Slowdown[] | null> {
     const kept = await store.use((s) => s.getArtifact(confirmationArtifactKey(ref)));
-    if (kept === null)
+    return kept === null ? null : (JSON.parse(kept.toString('utf8')) as Slowdown[]);
+  }
+
+  async function verdictOf(ref: string): Promise<Slowdown[]> {
+    const verdict = await keptVerdict(ref);
+    if (verdict === null)
       throw ApplicationFailure.nonRetryable(
         `the verdict of confirmation job ${ref} is not in the results store (${confirmationArtifactKey(ref)}; the store was replaced while the trunk run ran?); trigger the trunk run again`,
         INVALID_RESULTS,
       );
-    return JSON.parse(kept.toString('utf8')) as Slowdown[];
+    return verdict;
   }
 
   return {
@@ -293,10 +297,10 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
      * slower again; the verdict itself stays in the store for the regression's issue.
      */
     async confirmSuspects(input: ConfirmSuspectsInput): Promise<SlowdownCount> {
-      const confirmed = await judgeConfirmation(input.ref, async () => {
-        const recorded = await recordedSuspects(input.runId);
-        return recorded.find((p) => p.platform === input.platform)?.slowdowns ?? [];
-      });
+      const confirmed = await judgeConfirmation(
+        input.ref,
+        async () => (await recordedSuspects(input.runId, input.platform))[0]?.slowdowns ?? [],
+      );
       return countSlowdowns(input.platform, confirmed);
     },
 
