@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { branchCommits, refreshMirror } from '../adapters/git/resolve-refs.js';
 import { upsertCommitComment } from '../adapters/github/commit-comments.js';
@@ -14,19 +15,20 @@ import { newestRunOfBranch } from '../adapters/results-store/newest-run.js';
 import type { BenchbotConfig } from '../core/config/index.js';
 import { scheduleOrFail, schedulePlatformsOrFail } from '../core/config/lookup-or-fail.js';
 import { compareResults, renderMarkdown, summaryLine } from '../core/report/index.js';
-import { runnerLineQuery } from '../core/request/contract.js';
+import { INVALID_RESULTS, runnerLineQuery } from '../core/request/contract.js';
 import { confirmationArtifactKey, type ResultsSource } from '../core/results/claim-check.js';
-import type { BenchbotResults } from '../core/results/index.js';
 import { DEFAULT_OPTIONS } from '../core/stats/index.js';
 import { planTrunkRun, type TrunkPlan, type TrunkReason, type TrunkStrategy } from '../core/trunk/plan.js';
 import {
   confirmedSlowdowns,
+  countSlowdowns,
   type PlatformSlowdowns,
   type RegressionIssueInput,
   regressionMarker,
   regressionTitle,
   renderRegressionIssue,
   type Slowdown,
+  type SlowdownCount,
   slowdownsOf,
 } from '../core/trunk/regression.js';
 import { windowSeconds } from '../core/trunk/schedules.js';
@@ -66,13 +68,29 @@ export interface RecordTrunkRunInput {
   plan: Extract<TrunkPlan, { kind: 'run' }>;
   baselineSha: string;
   platforms: TrunkPlatformResult[];
+  /**
+   * Answer with counts instead of the lists of slowdowns (workflows from
+   * 'trunk-slowdowns-by-reference' on); without it, the lists, as older workflow code expects.
+   */
+  counted?: boolean;
 }
 
-export interface RecordedTrunkRun {
-  inserted: boolean;
-  /** Significant slowdowns against the previous commit, per platform (none for an A/A run). */
-  suspects: PlatformSlowdowns[];
+/** Significant slowdowns against the previous commit, per platform with any (none for an A/A run). */
+export type RecordedTrunkRun =
+  | { inserted: boolean; suspected: SlowdownCount[] }
+  | { inserted: boolean; suspects: PlatformSlowdowns[] };
+
+/** A confirmation job by reference; the suspects are read from the recorded run. */
+export interface ConfirmSuspectsInput {
+  runId: string;
+  platform: string;
+  /** The confirmation job's key: its results, then its verdict (`confirmations/<ref>`). */
+  ref: string;
 }
+
+/** The regression's issue: from the lists (older workflows) or from the confirmations' verdicts. */
+export type ReportRegressionInput = Omit<RegressionIssueInput, 'compareUrl' | 'platforms'> &
+  ({ platforms: PlatformSlowdowns[] } | { confirmations: Array<{ platform: string; ref: string }> });
 
 // Report room per platform in the summary file (GitHub caps a job summary at 1 MiB).
 const PLATFORM_REPORT_BUDGET = 60_000;
@@ -84,6 +102,16 @@ function isAA(input: RecordTrunkRunInput): boolean {
   return input.baselineSha === input.plan.pick.sha;
 }
 
+function answer(
+  input: RecordTrunkRunInput,
+  inserted: boolean,
+  suspects: PlatformSlowdowns[],
+): RecordedTrunkRun {
+  return input.counted === true
+    ? { inserted, suspected: suspects.map((p) => countSlowdowns(p.platform, p.slowdowns)) }
+    : { inserted, suspects };
+}
+
 export function createTrunkActivities(deps: TrunkActivityDeps) {
   const { config, store } = deps;
   const { octokit, whoAmI } = deps.github;
@@ -93,17 +121,55 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
     return (await Context.current().client.workflow.count(runnerLineQuery(selfId))).count;
   }
 
-  /** The slowdowns of a run already recorded, from its stored samples. */
-  async function recordedSuspects(input: RecordTrunkRunInput): Promise<PlatformSlowdowns[]> {
-    const run = await store.use((s) => s.getRun(input.runId));
-    if (run === null || isAA(input)) return [];
+  /** The slowdowns of a run already recorded (of one platform if named), from its stored samples (none where A/A). */
+  async function recordedSuspects(runId: string, platform?: string): Promise<PlatformSlowdowns[]> {
+    const run = await store.use((s) => s.getRun(runId));
+    if (run === null) return [];
     return run.platforms.flatMap((p) => {
       if (p.status !== 'ok' || p.results === null) return [];
+      if (platform !== undefined && p.platform !== platform) return [];
+      if (p.sides.baseline?.sha === p.sides.changed?.sha) return [];
       const slowdowns = slowdownsOf(
         compareResults(p.results.benchmarks, DEFAULT_OPTIONS, p.results.run.adaptive),
       );
       return slowdowns.length === 0 ? [] : [{ platform: p.platform, slowdowns }];
     });
+  }
+
+  /**
+   * The suspects the confirmation job's results show slower again. The results go once judged, the
+   * verdict stays: a retry after the results went (the worker died before Temporal heard the
+   * answer) gives the same verdict instead of failing, which would drop a confirmed alert.
+   */
+  async function judgeConfirmation(ref: string, suspects: () => Promise<Slowdown[]>): Promise<Slowdown[]> {
+    let confirmed = await keptVerdict(ref);
+    if (confirmed === null) {
+      const results = await resultsOf(store, { ref });
+      confirmed = confirmedSlowdowns(
+        await suspects(),
+        slowdownsOf(compareResults(results.benchmarks, DEFAULT_OPTIONS, results.run.adaptive)),
+      );
+      const verdict = Buffer.from(JSON.stringify(confirmed));
+      await store.use((s) => s.putArtifact(confirmationArtifactKey(ref), verdict));
+    }
+    await deleteJobArtifacts(store, ref);
+    return confirmed;
+  }
+
+  /** A confirmation's verdict as judgeConfirmation kept it; null before it is judged. */
+  async function keptVerdict(ref: string): Promise<Slowdown[] | null> {
+    const kept = await store.use((s) => s.getArtifact(confirmationArtifactKey(ref)));
+    return kept === null ? null : (JSON.parse(kept.toString('utf8')) as Slowdown[]);
+  }
+
+  async function verdictOf(ref: string): Promise<Slowdown[]> {
+    const verdict = await keptVerdict(ref);
+    if (verdict === null)
+      throw ApplicationFailure.nonRetryable(
+        `the verdict of confirmation job ${ref} is not in the results store (${confirmationArtifactKey(ref)}; the store was replaced while the trunk run ran?); trigger the trunk run again`,
+        INVALID_RESULTS,
+      );
+    return verdict;
   }
 
   return {
@@ -157,7 +223,7 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
       if (byReference && (await store.use((s) => s.runReport(input.runId))) !== null) {
         // A retry after the write (and the artifacts' removal): the suspects come again from the
         // recorded run, whose samples are what was written.
-        return { inserted: false, suspects: await recordedSuspects(input) };
+        return answer(input, false, isAA(input) ? [] : await recordedSuspects(input.runId));
       }
       const loaded = await Promise.all(
         input.platforms.map(async (p) =>
@@ -223,31 +289,32 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
       for (const p of input.platforms)
         if ('ref' in p) await keepRunProfiles(store, p.ref, input.runId, p.platform);
       await Promise.all(input.platforms.map((p) => ('ref' in p ? deleteJobArtifacts(store, p.ref) : null)));
-      return { inserted, suspects };
+      return answer(input, inserted, suspects);
     },
 
     /**
-     * The suspects that the interleaved re-run found slower again. Its results go once judged, the
-     * verdict stays: a retry after the results went (the worker died before Temporal heard the
-     * answer) gives the same verdict instead of failing, which would drop a confirmed alert.
+     * How many of a platform's suspects, read from the recorded run, the interleaved re-run found
+     * slower again; the verdict itself stays in the store for the regression's issue.
+     */
+    async confirmSuspects(input: ConfirmSuspectsInput): Promise<SlowdownCount> {
+      const confirmed = await judgeConfirmation(
+        input.ref,
+        async () => (await recordedSuspects(input.runId, input.platform))[0]?.slowdowns ?? [],
+      );
+      return countSlowdowns(input.platform, confirmed);
+    },
+
+    /**
+     * The suspects the interleaved re-run found slower again, lists in and out: what workflows from
+     * before 'trunk-slowdowns-by-reference' call, and may still call while in flight.
      */
     async confirmSlowdowns(input: { suspects: Slowdown[] } & ResultsSource): Promise<Slowdown[]> {
-      const judge = (results: BenchbotResults) =>
-        confirmedSlowdowns(
-          input.suspects,
-          slowdownsOf(compareResults(results.benchmarks, DEFAULT_OPTIONS, results.run.adaptive)),
-        );
-      if ('results' in input) return judge(input.results);
-      const verdictKey = confirmationArtifactKey(input.ref);
-      const kept = await store.use((s) => s.getArtifact(verdictKey));
-      let confirmed: Slowdown[];
-      if (kept !== null) confirmed = JSON.parse(kept.toString('utf8')) as Slowdown[];
-      else {
-        confirmed = judge(await resultsOf(store, input));
-        await store.use((s) => s.putArtifact(verdictKey, Buffer.from(JSON.stringify(confirmed))));
-      }
-      await deleteJobArtifacts(store, input.ref);
-      return confirmed;
+      if ('ref' in input) return judgeConfirmation(input.ref, async () => input.suspects);
+      const { results } = input;
+      return confirmedSlowdowns(
+        input.suspects,
+        slowdownsOf(compareResults(results.benchmarks, DEFAULT_OPTIONS, results.run.adaptive)),
+      );
     },
 
     /**
@@ -280,11 +347,24 @@ export function createTrunkActivities(deps: TrunkActivityDeps) {
      * Opens the regression's issue, or updates it: the store remembers the issue of each marker for
      * every worker, and the hidden marker finds it again should the store not know it yet.
      */
-    async reportRegression(
-      input: Omit<RegressionIssueInput, 'compareUrl'>,
-    ): Promise<{ number: number; created: boolean }> {
-      const full = {
-        ...input,
+    async reportRegression(input: ReportRegressionInput): Promise<{ number: number; created: boolean }> {
+      const platforms =
+        'platforms' in input
+          ? input.platforms
+          : await Promise.all(
+              input.confirmations.map(async (c) => ({
+                platform: c.platform,
+                slowdowns: await verdictOf(c.ref),
+              })),
+            );
+      const full: RegressionIssueInput = {
+        repo: input.repo,
+        branch: input.branch,
+        baselineSha: input.baselineSha,
+        changedSha: input.changedSha,
+        range: input.range,
+        runId: input.runId,
+        platforms,
         compareUrl: `${config.github.webUrl}/${input.repo}/compare/${input.baselineSha}...${input.changedSha}`,
       };
       const issue = {

@@ -13,7 +13,7 @@ import { INVALID_RESULTS, QUERY } from '../core/request/contract.js';
 import { resultsSource } from '../core/results/claim-check.js';
 import { REPOSITORY } from '../core/search-attributes.js';
 import type { PlanMode, TrunkReason } from '../core/trunk/plan.js';
-import type { PlatformSlowdowns } from '../core/trunk/regression.js';
+import { countSlowdowns, type Slowdown, type SlowdownCount } from '../core/trunk/regression.js';
 import type { TrunkRunInput } from '../core/trunk/schedules.js';
 import {
   HEARTBEAT_TIMEOUT,
@@ -37,11 +37,24 @@ export type TrunkOutcome =
       windowSeconds: number;
       queueDepth: number;
       platforms: Array<{ platform: string; status: 'ok' | 'failed' }>;
-      /** Slowdowns the first run saw, and those the confirmation run saw again. */
-      suspected: PlatformSlowdowns[];
-      confirmed: PlatformSlowdowns[];
+      /**
+       * Slowdowns the first run saw, and those the confirmation run saw again: counts and the largest
+       * few per platform (the lists are in the recorded run's report and the regression's issue).
+       */
+      suspected: SlowdownCount[];
+      confirmed: SlowdownCount[];
       issue: number | null;
     };
+
+/**
+ * From this patch on the slowdowns, which grow with the suite, stay in the results store: the
+ * activities read them from the recorded run and the confirmations' verdicts, and the history
+ * carries counts and references (issue 21).
+ */
+export const TRUNK_SLOWDOWNS_BY_REFERENCE_PATCH = 'trunk-slowdowns-by-reference';
+
+/** One platform's confirmation: its count, and its list inline (older histories) or the verdict's job key. */
+type Confirmation = { counted: SlowdownCount } & ({ slowdowns: Slowdown[] } | { ref: string });
 
 export const trunkStatusQuery = defineQuery<{ step: string }>(QUERY.trunkStatus);
 
@@ -118,6 +131,8 @@ export async function trunkRun(input: TrunkRunInput): Promise<TrunkOutcome> {
   );
 
   step = 'recording';
+  // Counts and references need the results by reference: older histories keep the lists throughout.
+  const counted = byReference && patched(TRUNK_SLOWDOWNS_BY_REFERENCE_PATCH);
   const recorded = await trunk.recordTrunkRun({
     runId,
     repo: prepared.repo,
@@ -126,7 +141,15 @@ export async function trunkRun(input: TrunkRunInput): Promise<TrunkOutcome> {
     plan,
     baselineSha,
     platforms,
+    ...(counted ? { counted: true } : {}),
   });
+  // Lists come back in older histories, and from a worker of the previous version during a rolling
+  // upgrade even where counts were asked for: then they go on as lists, as that version did.
+  const lists = 'suspects' in recorded ? recorded.suspects : null;
+  const suspected =
+    'suspected' in recorded
+      ? recorded.suspected
+      : recorded.suspects.map((p) => countSlowdowns(p.platform, p.slowdowns));
 
   // Older histories prepared no commitComment: they reach no patched() call and replay unchanged.
   if (prepared.commitComment === true && patched('trunk-commit-comment')) {
@@ -134,28 +157,41 @@ export async function trunkRun(input: TrunkRunInput): Promise<TrunkOutcome> {
     await trunk.commentTrunkSummary({ repo: prepared.repo, runId, sha: plan.pick.sha });
   }
 
-  step = recorded.suspects.length > 0 ? 'confirming' : 'done';
-  const confirmed = (
+  const confirm = async ({ platform }: SlowdownCount): Promise<Confirmation> => {
+    const results = resultsSource(await runOn(platform, 'confirm'));
+    if (lists !== null) {
+      const suspects = lists.find((p) => p.platform === platform)?.slowdowns ?? [];
+      const slowdowns = await trunk.confirmSlowdowns({ suspects, ...results });
+      return { counted: countSlowdowns(platform, slowdowns), slowdowns };
+    }
+    if (!('ref' in results)) throw new Error(`the confirmation job on ${platform} returned no reference`);
+    const { ref } = results;
+    return { counted: await trunk.confirmSuspects({ runId, platform, ref }), ref };
+  };
+  step = suspected.length > 0 ? 'confirming' : 'done';
+  const confirmations = (
     await Promise.all(
-      recorded.suspects.map(async (suspect): Promise<PlatformSlowdowns> => {
+      suspected.map(async (suspect): Promise<Confirmation | null> => {
         try {
-          const results = resultsSource(await runOn(suspect.platform, 'confirm'));
-          return {
-            platform: suspect.platform,
-            slowdowns: await trunk.confirmSlowdowns({ suspects: suspect.slowdowns, ...results }),
-          };
+          return await confirm(suspect);
         } catch (err) {
           if (isCancellation(err)) throw err;
           // No confirmation, no alert: an unconfirmed slowdown stays in the recorded report only.
-          return { platform: suspect.platform, slowdowns: [] };
+          return null;
         }
       }),
     )
-  ).filter((p) => p.slowdowns.length > 0);
+  ).filter((c): c is Confirmation => c !== null && c.counted.count > 0);
 
   let issue: number | null = null;
-  if (confirmed.length > 0) {
+  if (confirmations.length > 0) {
     step = 'alerting';
+    const confirmed = confirmations.flatMap((c) =>
+      'slowdowns' in c ? [{ platform: c.counted.platform, slowdowns: c.slowdowns }] : [],
+    );
+    const verdicts = confirmations.flatMap((c) =>
+      'ref' in c ? [{ platform: c.counted.platform, ref: c.ref }] : [],
+    );
     issue = (
       await trunk.reportRegression({
         repo: prepared.repo,
@@ -163,8 +199,8 @@ export async function trunkRun(input: TrunkRunInput): Promise<TrunkOutcome> {
         baselineSha,
         changedSha: plan.pick.sha,
         range: plan.range,
-        platforms: confirmed,
         runId,
+        ...(lists === null ? { confirmations: verdicts } : { platforms: confirmed }),
       })
     ).number;
   }
@@ -181,8 +217,8 @@ export async function trunkRun(input: TrunkRunInput): Promise<TrunkOutcome> {
     windowSeconds: plan.windowSeconds,
     queueDepth: plan.queueDepth,
     platforms: platforms.map((p) => ({ platform: p.platform, status: p.status })),
-    suspected: recorded.suspects,
-    confirmed,
+    suspected,
+    confirmed: confirmations.map((c) => c.counted),
     issue,
   };
 }

@@ -17,6 +17,27 @@ export interface PlatformSlowdowns {
   slowdowns: Slowdown[];
 }
 
+/**
+ * A platform's slowdowns as a workflow's history carries them: how many, and the largest few. The
+ * lists grow with the suite, so they stay in the results store (the recorded run, the
+ * confirmation's verdict) and reach the regression issue from there.
+ */
+export interface SlowdownCount {
+  platform: string;
+  count: number;
+  /** At most LARGEST_SHOWN, the largest change first. */
+  largest: Slowdown[];
+}
+
+export const LARGEST_SHOWN = 3;
+
+export function countSlowdowns(platform: string, slowdowns: readonly Slowdown[]): SlowdownCount {
+  const largest = [...slowdowns]
+    .sort((a, b) => (b.pctChange ?? Number.NEGATIVE_INFINITY) - (a.pctChange ?? Number.NEGATIVE_INFINITY))
+    .slice(0, LARGEST_SHOWN);
+  return { platform, count: slowdowns.length, largest };
+}
+
 /** The benchmarks the statistics call significantly slower (beyond the minimum effect). */
 export function slowdownsOf(comparison: ResultsComparison): Slowdown[] {
   return comparison.benchmarks

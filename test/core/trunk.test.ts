@@ -5,9 +5,11 @@ import { renderHistory } from '../../core/trunk/history.js';
 import { planTrunkRun, type TrunkCommit } from '../../core/trunk/plan.js';
 import {
   confirmedSlowdowns,
+  countSlowdowns,
   regressionMarker,
   regressionTitle,
   renderRegressionIssue,
+  type Slowdown,
 } from '../../core/trunk/regression.js';
 import { desiredSchedules, findSchedule, windowSeconds } from '../../core/trunk/schedules.js';
 import { testConfig } from '../integration/test-config.js';
@@ -115,6 +117,36 @@ describe('planTrunkRun', () => {
 });
 
 describe('regression confirmation and issue', () => {
+  it('counts a platform’s slowdowns and keeps the three largest, whatever their number', () => {
+    const slowdowns: Slowdown[] = Array.from({ length: 1000 }, (_, i) => ({
+      label: `f${i}`,
+      pctChange: (i * 7) % 1000,
+    }));
+    slowdowns.push({ label: 'unknown change', pctChange: null });
+    expect(countSlowdowns('linux', slowdowns)).toEqual({
+      platform: 'linux',
+      count: 1001,
+      largest: [
+        { label: 'f857', pctChange: 999 },
+        { label: 'f714', pctChange: 998 },
+        { label: 'f571', pctChange: 997 },
+      ],
+    });
+    expect(
+      countSlowdowns('linux', [
+        { label: 'a', pctChange: null },
+        { label: 'b', pctChange: 2 },
+      ]),
+    ).toEqual({
+      platform: 'linux',
+      count: 2,
+      largest: [
+        { label: 'b', pctChange: 2 },
+        { label: 'a', pctChange: null },
+      ],
+    });
+  });
+
   it('confirms only suspects the re-run found slower, with its figures', () => {
     expect(
       confirmedSlowdowns(

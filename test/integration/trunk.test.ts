@@ -370,7 +370,7 @@ describe('trunk tracking on Temporal Schedules', () => {
         const blip = recorded(await runTrunk(client, taskQueue, input));
         expect(blip).toMatchObject({ sha: r2, baselineSha: r1, confirmed: [], issue: null });
         expect(blip.suspected).toEqual([
-          { platform: 'local-a', slowdowns: [expect.objectContaining({ label: 'Hot' })] },
+          { platform: 'local-a', count: 1, largest: [expect.objectContaining({ label: 'Hot' })] },
         ]);
         expect(regressionIssues()).toHaveLength(0);
 
@@ -378,7 +378,7 @@ describe('trunk tracking on Temporal Schedules', () => {
         const regression = recorded(await runTrunk(client, taskQueue, input));
         expect(regression).toMatchObject({ sha: r3, baselineSha: r2, range: { from: r3, to: r3, count: 1 } });
         expect(regression.confirmed).toEqual([
-          { platform: 'local-a', slowdowns: [expect.objectContaining({ label: 'Hot' })] },
+          { platform: 'local-a', count: 1, largest: [expect.objectContaining({ label: 'Hot' })] },
         ]);
         const issues = regressionIssues();
         expect(issues).toHaveLength(1);
