@@ -95,7 +95,9 @@ export function createReportActivities(store: StoreAccess) {
      * Judges and records a run whose results are in the store: the report stays there (the status
      * comment and `benchbot run` read it by run id), so only the summary crosses the history.
      */
-    async recordRequestRun(input: ResultsSource & RecordRunInput): Promise<{ runId: string; summary: string }> {
+    async recordRequestRun(
+      input: ResultsSource & RecordRunInput,
+    ): Promise<{ runId: string; summary: string }> {
       return record(input);
     },
 
