@@ -4,8 +4,10 @@
 //
 //   npx tsx bench/dashboard.bench.ts [--runs 10000] [--benchmarks 5] [--reps 5]
 //
-// "cold" is the first load of a server process (change points computed); "warm" is the median of
-// --reps loads after it (change points cached). Timings come from the page's Navigation Timing:
+// "cold" is the first load of a server process without its warm-up (the history read from the
+// store and change points computed for that request); "warm" is the median of --reps loads after
+// it (the history kept until the store's revision changes, so only that counter is read). Timings
+// come from the page's Navigation Timing:
 // response = the server's answer (query + render), load = until the load event, paint = the first
 // contentful paint. Bytes: the page itself, and what it loads before its load event (the chart
 // library); the detail script (every run, for hover, zoom and commit filters) loads on first use
@@ -148,7 +150,7 @@ async function main(): Promise<void> {
         'npx tsx bench/dashboard.bench.ts',
         '```',
         '',
-        `${runs.toLocaleString('en')} hourly trunk runs × ${benchmarks} benchmarks (10 samples each, one in ten batched over a few commits, a three-day gap, q1 +8% at run 600) recorded in ${seedSeconds.toFixed(0)} s; pages loaded in Debian's Chromium (headless, playwright-core) on the machine above. Times in ms: response = server query + render until the last byte, paint = first contentful paint, load = load event (the charts are drawn by then), all from the page's Navigation Timing. Page = the HTML as the browser has it, gzip = what crossed the wire (the server gzips), assets = what it loaded besides (the chart library). "Cold" is the first load from a server started without its warm-up (change points computed for that request: E-divisive, 199 permutations, per series); "first" the first load from a server that computed every series page once after starting (${warmUpSeconds.toFixed(1)} s here, before anyone asked); "warm" the median of ${reps} later loads. The charts are uPlot canvases; the page carries each chart's overview, at most 2 points per pixel column of its 1,000 (the lowest and highest median), and loads the detail (every run) on the first hover, zoom or commit filter.`,
+        `${runs.toLocaleString('en')} hourly trunk runs × ${benchmarks} benchmarks (10 samples each, one in ten batched over a few commits, a three-day gap, q1 +8% at run 600) recorded in ${seedSeconds.toFixed(0)} s; pages loaded in Debian's Chromium (headless, playwright-core) on the machine above. Times in ms: response = server query + render until the last byte, paint = first contentful paint, load = load event (the charts are drawn by then), all from the page's Navigation Timing. Page = the HTML as the browser has it, gzip = what crossed the wire (the server gzips), assets = what it loaded besides (the chart library). "Cold" is the first load from a server started without its warm-up (the series read from the store and change points computed for that request: E-divisive, 199 permutations, per series); "first" the first load from a server that read every series page once after starting (${warmUpSeconds.toFixed(1)} s here, before anyone asked); "warm" the median of ${reps} later loads. A served series page keeps what it read until the store's revision (a counter every recorded run bumps) changes, so "first", "warm" and "one month" read only that counter. The charts are uPlot canvases; the page carries each chart's overview, at most 2 points per pixel column of its 1,000 (the lowest and highest median), and loads the detail (every run) on the first hover, zoom or commit filter.`,
         '',
         '| page | response | paint | load | page | gzip | + assets | points drawn |',
         '|---|---:|---:|---:|---:|---:|---:|---:|',
