@@ -105,10 +105,19 @@ export interface DashboardData {
   firstRunHelp(): FirstRunHelp;
 }
 
-/** What `map` keeps under `id`, read on first use; a failed read is not kept, so the next use reads again. */
-function keptRead<T>(map: Map<string, Promise<T>>, id: string, read: () => Promise<T>): Promise<T> {
+/**
+ * What `map` keeps under `id`, read on first use; a failed read is not kept, so the next use reads
+ * again. A full map starts over, so URLs naming ever new series or windows cannot grow it unbounded.
+ */
+function keptRead<T>(
+  map: Map<string, Promise<T>>,
+  most: number,
+  id: string,
+  read: () => Promise<T>,
+): Promise<T> {
   const found = map.get(id);
   if (found !== undefined) return found;
+  if (map.size >= most) map.clear();
   const reading = read();
   map.set(id, reading);
   reading.catch(() => {
@@ -184,21 +193,21 @@ export function createDashboardData(
   };
 
   // Kept with the history it counts, a few time windows of it (each filter asks for its own).
-  const coverageOf = (history: SeriesHistory, key: SeriesKey, from: string, to: string) => {
-    if (history.coverage.size >= KEPT_WINDOWS) history.coverage.clear();
-    return keptRead(history.coverage, `${from}/${to}`, () => store.coverage({ ...key, from, to }));
-  };
+  const coverageOf = (history: SeriesHistory, key: SeriesKey, from: string, to: string) =>
+    keptRead(history.coverage, KEPT_WINDOWS, `${from}/${to}`, () => store.coverage({ ...key, from, to }));
 
   // Read at the revision seen before reading, so a run recorded meanwhile makes the next request read again.
   let keptRevision: number | null = null;
   const kept = new Map<string, Promise<SeriesHistory | null>>();
   const historyOf = async (key: SeriesKey): Promise<SeriesHistory | null> => {
     const revision = await store.revision();
-    if (revision !== keptRevision || kept.size >= KEPT_HISTORIES) {
+    if (revision !== keptRevision) {
       kept.clear();
       keptRevision = revision;
     }
-    return keptRead(kept, JSON.stringify([key.repository, key.branch, key.platform]), () => readHistory(key));
+    return keptRead(kept, KEPT_HISTORIES, JSON.stringify([key.repository, key.branch, key.platform]), () =>
+      readHistory(key),
+    );
   };
 
   return {
