@@ -727,6 +727,19 @@ describe.each([SQLITE, POSTGRES])('$name store', (kind) => {
       for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1] as number);
     });
 
+    it('counts every run recorded at the same moment by different connections, none lost', async () => {
+      const writers = await Promise.all([t.open(), t.open(), t.open()]);
+      const before = await (writers[0] as ResultsStore).revision();
+      await Promise.all(
+        Array.from({ length: 9 }, (_, i) =>
+          (writers[i % 3] as ResultsStore).recordRun(
+            trunkRun(`trunk-${i}`, sha(i), `2026-03-0${i + 1}T00:00:00Z`),
+          ),
+        ),
+      );
+      expect(await (writers[1] as ResultsStore).revision()).toBe(before + 9);
+    });
+
     it('stays the same when nothing is recorded: a known run again, artifacts, alert issues', async () => {
       const s = await t.open();
       await s.recordRun(trunkRun('trunk-1', sha(1), '2026-03-01T00:00:00Z'));
