@@ -19,10 +19,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
+import { openResultsStore, type RecordRunInput } from '../adapters/results-store/index.js';
 import { exportDashboard } from '../starter/commands/dashboard.js';
 import { exportDetailScript, exportLinks } from '../starter/dashboard/links.js';
 import { startDashboardServer } from '../starter/dashboard/server.js';
-import { BRANCH, dashboardConfig, PLATFORM, REPO, seedStore } from '../test/dashboard/seed.js';
+import { BRANCH, dashboardConfig, PLATFORM, REPO, seedRuns, seedStore } from '../test/dashboard/seed.js';
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -139,6 +140,31 @@ async function main(): Promise<void> {
     const exportDetail = fileBytes(exportDetailScript(key));
     for (const t of exported) t.assets = exportAssets;
 
+    // A run recorded while the server runs: the next load reads the history again (and computes
+    // the change points again), unless the server's periodic warm-up has done so first.
+    const rewarmMs = 1000;
+    const live = await startDashboardServer({
+      config,
+      env: process.env,
+      host: '127.0.0.1',
+      port: 0,
+      rewarmMs,
+    });
+    await live.warmed;
+    const [recorded, recordedLater] = seedRuns({ runs: runs + 2, benchmarks }).slice(runs) as [
+      RecordRunInput,
+      RecordRunInput,
+    ];
+    const writer = await openResultsStore(config, process.env);
+    await writer.recordRun(recorded);
+    const afterRun = await measure(page, live.url + path);
+    await writer.recordRun(recordedLater);
+    await new Promise((resolve) => setTimeout(resolve, rewarmMs * 1.5));
+    await live.warmed;
+    const afterRewarm = await measure(page, live.url + path);
+    await writer.close();
+    await live.close();
+
     const kb = (bytes: number) => `${Math.round(bytes / 1000).toLocaleString('en')} KB`;
     const row = (label: string, ts: Timing[]) =>
       `| ${label} | ${ms(median(ts.map((t) => t.response)))} | ${ms(median(ts.map((t) => t.paint)))} | ${ms(median(ts.map((t) => t.load)))} | ${kb((ts[0] as Timing).bytes)} | ${(ts[0] as Timing).wire > 0 ? kb((ts[0] as Timing).wire) : '—'} | ${kb((ts[0] as Timing).assets)} | ${(ts[0] as Timing).points.toLocaleString('en')} |`;
@@ -160,6 +186,11 @@ async function main(): Promise<void> {
         row(`series, ${benchmarks} charts (served, warm)`, warm),
         row('series, one month (served, `from`/`to` filter)', filtered),
         row('series (static export, file://)', exported),
+        row(`series, first load right after a run is recorded`, [afterRun]),
+        row(
+          `series, first load after the next one, once the server warmed up again (it looks every ${rewarmMs / 1000} s here, 10 s by default)`,
+          [afterRewarm],
+        ),
         '',
         `Zoom in (first chart, served): redrawn at full detail ${servedZoom} ms after the click, loading the detail script (${kb(detailBytes)}, ${kb(detailWire)} gzipped: every run of the page's ${benchmarks} charts) on the way.`,
         `Static export: ${pages.toLocaleString('en')} pages (one per run) in ${exportSeconds.toFixed(1)} s, ${kb(statSync(seriesFile).size)} for the series page, ${kb(exportAssets)} of chart library beside it, ${kb(exportDetail)} of detail; its client-side time filter (typing a date, which zooms every chart to it at full detail, loading the detail) applied in ${filterMs} ms (measured by playwright).`,

@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   openResultsStore,
@@ -13,7 +15,8 @@ import { BRANCH, dashboardConfig, PLATFORM, REPO, seedRuns } from './seed.js';
 
 // The served dashboard keeps what it read of a series until the results store's revision changes:
 // every recorded run shows on the next load, one older than the newest too (as `store migrate --from`
-// records them), which a cache keyed by the latest run would miss. On SQLite and on PostgreSQL.
+// records them), which a cache keyed by the latest run would miss; and a warmed server reads a
+// recorded run before anyone asks. On SQLite and on PostgreSQL.
 
 const dir = mkdtempSync(join(tmpdir(), 'benchbot-dashboard-fresh-'));
 
@@ -21,25 +24,53 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+// Each store with a way to take the series' points away behind the dashboard's back: a page that
+// still shows them was computed before.
+const HIDE_POINTS = 'ALTER TABLE points RENAME TO points_hidden';
 const STORES = [
-  { name: 'sqlite', setUp: async () => ({ config: dashboardConfig(join(dir, 'sqlite')), env: process.env }) },
+  {
+    name: 'sqlite',
+    setUp: async () => {
+      const file = join(dir, 'sqlite', 'results.sqlite');
+      return {
+        config: dashboardConfig(join(dir, 'sqlite')),
+        env: process.env,
+        hidePoints: async () => {
+          const db = new Database(file);
+          db.exec(HIDE_POINTS);
+          db.close();
+        },
+      };
+    },
+  },
   {
     name: 'postgres',
-    setUp: async () => ({
-      config: dashboardConfig(join(dir, 'postgres'), '{ store: postgres, urlEnv: RESULTS_URL }'),
-      env: { RESULTS_URL: await freshDatabase('dashboard_fresh') },
-    }),
+    setUp: async () => {
+      const url = await freshDatabase('dashboard_fresh');
+      return {
+        config: dashboardConfig(join(dir, 'postgres'), '{ store: postgres, urlEnv: RESULTS_URL }'),
+        env: { RESULTS_URL: url },
+        hidePoints: async () => {
+          const client = new pg.Client({ connectionString: url });
+          await client.connect();
+          await client.query(HIDE_POINTS);
+          await client.end();
+        },
+      };
+    },
   },
 ];
 
 describe.each(STORES)('on $name', ({ setUp }) => {
-  const [oldest, ...later] = seedRuns({ runs: 22, benchmarks: 2 }) as [RecordRunInput, ...RecordRunInput[]];
-  const newest = later.pop() as RecordRunInput;
+  const [oldest, ...later] = seedRuns({ runs: 23, benchmarks: 2 }) as [RecordRunInput, ...RecordRunInput[]];
+  const [newest, latest] = later.splice(-2) as [RecordRunInput, RecordRunInput];
   let writer: ResultsStore;
   let server: DashboardServer;
+  let store: Awaited<ReturnType<typeof setUp>>;
 
   beforeAll(async () => {
-    const { config, env } = await setUp();
+    store = await setUp();
+    const { config, env } = store;
     writer = await openResultsStore(config, env);
     for (const run of later) await writer.recordRun(run);
     server = await startDashboardServer({ config, env, host: '127.0.0.1', port: 0 });
@@ -52,11 +83,11 @@ describe.each(STORES)('on $name', ({ setUp }) => {
   });
 
   /** The runs the q1 chart says it draws, and the runs the index counts, as served now. */
-  async function served(): Promise<{ chart: number; index: number }> {
+  async function served(from = server): Promise<{ chart: number; index: number }> {
     const series = await fetch(
-      `${server.url}series?${new URLSearchParams({ repo: REPO, branch: BRANCH, platform: PLATFORM })}`,
+      `${from.url}series?${new URLSearchParams({ repo: REPO, branch: BRANCH, platform: PLATFORM })}`,
     ).then((r) => r.text());
-    const index = await fetch(server.url).then((r) => r.text());
+    const index = await fetch(from.url).then((r) => r.text());
     const chart = /aria-label="q1 \(time, ns\): (\d+) runs/.exec(series)?.[1];
     // The index's series row: repository, branch, platform, then the runs.
     const listed = new RegExp(`<td>${PLATFORM}</td><td class="right">(\\d+)</td>`).exec(index)?.[1];
@@ -73,5 +104,21 @@ describe.each(STORES)('on $name', ({ setUp }) => {
 
     await writer.recordRun(newest);
     expect(await served()).toEqual({ chart: 22, index: 22 });
+  });
+
+  it('reads a recorded run in the background, so the next load needs nothing from the store', async () => {
+    const eager = await startDashboardServer({ ...store, host: '127.0.0.1', port: 0, rewarmMs: 20 });
+    try {
+      await eager.warmed;
+      await writer.recordRun(latest);
+      // The warm-up under way may have looked before the run was recorded; the next one looks after.
+      const underWay = eager.warmed;
+      while (eager.warmed === underWay) await new Promise((resolve) => setTimeout(resolve, 10));
+      await eager.warmed;
+      await store.hidePoints();
+      expect(await served(eager)).toEqual({ chart: 23, index: 23 });
+    } finally {
+      await eager.close();
+    }
   });
 });
