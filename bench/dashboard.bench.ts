@@ -4,8 +4,10 @@
 //
 //   npx tsx bench/dashboard.bench.ts [--runs 10000] [--benchmarks 5] [--reps 5]
 //
-// "cold" is the first load of a server process (change points computed); "warm" is the median of
-// --reps loads after it (change points cached). Timings come from the page's Navigation Timing:
+// "cold" is the first load of a server process without its warm-up (the history read from the
+// store and change points computed for that request); "warm" is the median of --reps loads after
+// it (the history kept until the store's revision changes, so only that counter is read). Timings
+// come from the page's Navigation Timing:
 // response = the server's answer (query + render), load = until the load event, paint = the first
 // contentful paint. Bytes: the page itself, and what it loads before its load event (the chart
 // library); the detail script (every run, for hover, zoom and commit filters) loads on first use
@@ -17,10 +19,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
+import { openResultsStore, type RecordRunInput } from '../adapters/results-store/index.js';
 import { exportDashboard } from '../starter/commands/dashboard.js';
 import { exportDetailScript, exportLinks } from '../starter/dashboard/links.js';
 import { startDashboardServer } from '../starter/dashboard/server.js';
-import { BRANCH, dashboardConfig, PLATFORM, REPO, seedStore } from '../test/dashboard/seed.js';
+import { BRANCH, dashboardConfig, PLATFORM, REPO, seedRuns, seedStore } from '../test/dashboard/seed.js';
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -137,6 +140,31 @@ async function main(): Promise<void> {
     const exportDetail = fileBytes(exportDetailScript(key));
     for (const t of exported) t.assets = exportAssets;
 
+    // A run recorded while the server runs: the next load reads the history again (and computes
+    // the change points again), unless the server's periodic warm-up has done so first.
+    const rewarmMs = 1000;
+    const live = await startDashboardServer({
+      config,
+      env: process.env,
+      host: '127.0.0.1',
+      port: 0,
+      rewarmMs,
+    });
+    await live.warmed;
+    const [recorded, recordedLater] = seedRuns({ runs: runs + 2, benchmarks }).slice(runs) as [
+      RecordRunInput,
+      RecordRunInput,
+    ];
+    const writer = await openResultsStore(config, process.env);
+    await writer.recordRun(recorded);
+    const afterRun = await measure(page, live.url + path);
+    await writer.recordRun(recordedLater);
+    await new Promise((resolve) => setTimeout(resolve, rewarmMs * 1.5));
+    await live.warmed;
+    const afterRewarm = await measure(page, live.url + path);
+    await writer.close();
+    await live.close();
+
     const kb = (bytes: number) => `${Math.round(bytes / 1000).toLocaleString('en')} KB`;
     const row = (label: string, ts: Timing[]) =>
       `| ${label} | ${ms(median(ts.map((t) => t.response)))} | ${ms(median(ts.map((t) => t.paint)))} | ${ms(median(ts.map((t) => t.load)))} | ${kb((ts[0] as Timing).bytes)} | ${(ts[0] as Timing).wire > 0 ? kb((ts[0] as Timing).wire) : '—'} | ${kb((ts[0] as Timing).assets)} | ${(ts[0] as Timing).points.toLocaleString('en')} |`;
@@ -148,7 +176,7 @@ async function main(): Promise<void> {
         'npx tsx bench/dashboard.bench.ts',
         '```',
         '',
-        `${runs.toLocaleString('en')} hourly trunk runs × ${benchmarks} benchmarks (10 samples each, one in ten batched over a few commits, a three-day gap, q1 +8% at run 600) recorded in ${seedSeconds.toFixed(0)} s; pages loaded in Debian's Chromium (headless, playwright-core) on the machine above. Times in ms: response = server query + render until the last byte, paint = first contentful paint, load = load event (the charts are drawn by then), all from the page's Navigation Timing. Page = the HTML as the browser has it, gzip = what crossed the wire (the server gzips), assets = what it loaded besides (the chart library). "Cold" is the first load from a server started without its warm-up (change points computed for that request: E-divisive, 199 permutations, per series); "first" the first load from a server that computed every series page once after starting (${warmUpSeconds.toFixed(1)} s here, before anyone asked); "warm" the median of ${reps} later loads. The charts are uPlot canvases; the page carries each chart's overview, at most 2 points per pixel column of its 1,000 (the lowest and highest median), and loads the detail (every run) on the first hover, zoom or commit filter.`,
+        `${runs.toLocaleString('en')} hourly trunk runs × ${benchmarks} benchmarks (10 samples each, one in ten batched over a few commits, a three-day gap, q1 +8% at run 600) recorded in ${seedSeconds.toFixed(0)} s; pages loaded in Debian's Chromium (headless, playwright-core) on the machine above. Times in ms: response = server query + render until the last byte, paint = first contentful paint, load = load event (the charts are drawn by then), all from the page's Navigation Timing. Page = the HTML as the browser has it, gzip = what crossed the wire (the server gzips), assets = what it loaded besides (the chart library). "Cold" is the first load from a server started without its warm-up (the series read from the store and change points computed for that request: E-divisive, 199 permutations, per series); "first" the first load from a server that read every series page once after starting (${warmUpSeconds.toFixed(1)} s here, before anyone asked); "warm" the median of ${reps} later loads. A served series page keeps what it read until the store's revision (a counter every recorded run bumps) changes, so "first", "warm" and "one month" read only that counter. The charts are uPlot canvases; the page carries each chart's overview, at most 2 points per pixel column of its 1,000 (the lowest and highest median), and loads the detail (every run) on the first hover, zoom or commit filter.`,
         '',
         '| page | response | paint | load | page | gzip | + assets | points drawn |',
         '|---|---:|---:|---:|---:|---:|---:|---:|',
@@ -158,6 +186,11 @@ async function main(): Promise<void> {
         row(`series, ${benchmarks} charts (served, warm)`, warm),
         row('series, one month (served, `from`/`to` filter)', filtered),
         row('series (static export, file://)', exported),
+        row(`series, first load right after a run is recorded`, [afterRun]),
+        row(
+          `series, first load after the next one, once the server warmed up again (it looks every ${rewarmMs / 1000} s here, 10 s by default)`,
+          [afterRewarm],
+        ),
         '',
         `Zoom in (first chart, served): redrawn at full detail ${servedZoom} ms after the click, loading the detail script (${kb(detailBytes)}, ${kb(detailWire)} gzipped: every run of the page's ${benchmarks} charts) on the way.`,
         `Static export: ${pages.toLocaleString('en')} pages (one per run) in ${exportSeconds.toFixed(1)} s, ${kb(statSync(seriesFile).size)} for the series page, ${kb(exportAssets)} of chart library beside it, ${kb(exportDetail)} of detail; its client-side time filter (typing a date, which zooms every chart to it at full detail, loading the detail) applied in ${filterMs} ms (measured by playwright).`,

@@ -146,6 +146,20 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'the store revision: a counter every recorded run bumps, for readers that cache',
+    sql: `
+      -- One row, bumped in the transaction that records a run (\`store migrate --from\` included), so a
+      -- reader keeps what it derived from the runs while the revision stays the same. Writers take its
+      -- row lock last and in turn, so revisions follow the order runs become visible (unlike ids).
+      CREATE TABLE store_revision (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        revision BIGINT NOT NULL
+      );
+      INSERT INTO store_revision (id, revision) VALUES (1, 0);
+    `,
+  },
 ];
 
 export const POSTGRES_LATEST_VERSION: number =

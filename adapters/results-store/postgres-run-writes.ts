@@ -65,6 +65,8 @@ export async function insertRun(
     );
   }
   for (const platform of platforms) await insertPlatform(db, input, runId, recordedMs, platform);
+  // Last, so concurrent writers wait on its row lock only for their commit.
+  await prepared(db, 'UPDATE store_revision SET revision = revision + 1', []);
   return { inserted: true };
 }
 

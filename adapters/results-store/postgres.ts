@@ -291,6 +291,13 @@ export class PostgresResultsStore implements ResultsStore {
     });
   }
 
+  async revision(): Promise<number> {
+    return this.read('reading the store revision', async (db) => {
+      const { rows } = await prepared<{ revision: number }>(db, 'SELECT revision FROM store_revision', []);
+      return (rows[0] as { revision: number }).revision;
+    });
+  }
+
   async putArtifact(key: string, data: Buffer): Promise<void> {
     await this.read(`keeping ${key}`, (db) =>
       db.query(

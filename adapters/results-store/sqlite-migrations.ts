@@ -154,6 +154,19 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: 'the store revision: a counter every recorded run bumps, for readers that cache',
+    sql: `
+      -- One row, bumped in the transaction that records a run (\`store migrate --from\` included), so a
+      -- reader keeps what it derived from the runs while the revision stays the same.
+      CREATE TABLE store_revision (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        revision INTEGER NOT NULL
+      );
+      INSERT INTO store_revision (id, revision) VALUES (1, 0);
+    `,
+  },
 ];
 
 export const LATEST_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -43,6 +43,7 @@ export function insertRun(
     });
   }
   for (const platform of platforms) insertPlatform(s, input, runId, recordedMs, platform);
+  s.bumpRevision.run();
   return { inserted: true };
 }
 

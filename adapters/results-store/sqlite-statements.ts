@@ -103,6 +103,8 @@ const SQL = {
     FROM points p JOIN runs r ON r.id = p.run_id
     WHERE p.series_id = @series_id AND p.ok AND p.n > 0
     ORDER BY p.recorded_ms DESC, p.run_id DESC, p.side DESC LIMIT @limit`,
+  bumpRevision: 'UPDATE store_revision SET revision = revision + 1',
+  revision: 'SELECT revision FROM store_revision',
   putArtifact: `INSERT INTO artifacts (key, data, updated_at) VALUES (@key, @data, @updated_at)
     ON CONFLICT (key) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
   getArtifact: 'SELECT data FROM artifacts WHERE key = ?',

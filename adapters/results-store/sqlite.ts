@@ -214,6 +214,13 @@ export class SqliteResultsStore implements ResultsStore {
     return mergedSeries(points, query.limit);
   }
 
+  async revision(): Promise<number> {
+    return this.read(
+      'reading the store revision',
+      () => (this.statements.revision.get() as { revision: number }).revision,
+    );
+  }
+
   async putArtifact(key: string, data: Buffer): Promise<void> {
     try {
       this.statements.putArtifact.run({ key, data, updated_at: new Date().toISOString() });

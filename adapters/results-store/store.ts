@@ -248,6 +248,11 @@ export interface ResultsStore {
   /** Oldest first, in the order the runs were recorded. */
   series(query: SeriesQuery): Promise<SeriesPoint[]>;
   /**
+   * A number that grows with every run recorded by anyone (`store migrate --from` included) and
+   * changes on nothing else: what a reader derived from the runs holds while it stays the same.
+   */
+  revision(): Promise<number>;
+  /**
    * Large job data kept by reference (claim checks): a job's results file and its checkpoints, which
    * are too big for Temporal payloads. Writing a key again replaces its data.
    */

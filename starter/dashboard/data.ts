@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import {
+  type CoverageDay,
   isRunKind,
   openResultsStore,
   type ResultsStore,
@@ -21,6 +22,7 @@ import {
   type RunListFilters,
   type RunListView,
   type RunPageView,
+  type RunStamp,
   runStamps,
   type SeriesFilters,
   type SeriesKey,
@@ -47,8 +49,10 @@ import {
 } from './views.js';
 
 // The dashboard's reads: results-store queries turned into the view models core/dashboard renders.
-// Change points are computed per series on first view and kept until the series grows. The
-// mappings from store records to view models are in views.ts.
+// Change points are computed per series on first view and kept until the series grows. What a
+// series page reads of the whole history is kept until the store's revision changes (any recorded
+// run, an older one copied in by `store migrate --from` too). The mappings from store records to
+// view models are in views.ts.
 
 export interface ChangePointSettings {
   pValue: number;
@@ -62,6 +66,21 @@ const DAY_MS = 86_400_000;
 const startOfDay = (t: number) => Math.floor(t / DAY_MS) * DAY_MS;
 // An export reads the run list this many at a time, so memory stays flat however long the history.
 const EXPORT_PAGE = 200;
+// Histories kept at once: a URL can name any repository, branch and platform, the config a few.
+const KEPT_HISTORIES = 64;
+const KEPT_WINDOWS = 16;
+
+/** What a series page reads of one repository/branch/platform's whole history. */
+interface SeriesHistory {
+  latestAt: string;
+  /** The benchmarks of the latest runs, first seen first. */
+  names: string[];
+  series: TrendSeries[];
+  /** Every run of the series, oldest first. */
+  stamps: RunStamp[];
+  /** Coverage by time window ("from/to"), as read. */
+  coverage: Map<string, Promise<CoverageDay[]>>;
+}
 
 export interface DashboardOptions {
   changePoints?: ChangePointSettings;
@@ -84,6 +103,27 @@ export interface DashboardData {
   allRunPages(): AsyncIterable<RunPageView>;
   /** What the index shows when nothing is recorded yet. */
   firstRunHelp(): FirstRunHelp;
+}
+
+/**
+ * What `map` keeps under `id`, read on first use; a failed read is not kept, so the next use reads
+ * again. A full map starts over, so URLs naming ever new series or windows cannot grow it unbounded.
+ */
+function keptRead<T>(
+  map: Map<string, Promise<T>>,
+  most: number,
+  id: string,
+  read: () => Promise<T>,
+): Promise<T> {
+  const found = map.get(id);
+  if (found !== undefined) return found;
+  if (map.size >= most) map.clear();
+  const reading = read();
+  map.set(id, reading);
+  reading.catch(() => {
+    if (map.get(id) === reading) map.delete(id);
+  });
+  return reading;
 }
 
 export function createDashboardData(
@@ -140,44 +180,72 @@ export function createDashboardData(
     });
   };
 
+  const readHistory = async (key: SeriesKey): Promise<SeriesHistory | null> => {
+    const latest = await store.latestRun(key);
+    if (latest === null) return null;
+    const names = await benchmarkNames(key);
+    const series: TrendSeries[] = [];
+    for (const name of names) series.push(...(await benchmarkSeries(key, name)));
+    const runs = new Map<string, TrendPoint>();
+    for (const s of series) for (const p of s.points) runs.set(p.runId, p);
+    const stamps = runStamps([...runs.values()].sort((a, b) => a.recordedAt.localeCompare(b.recordedAt)));
+    return { latestAt: latest.run.recordedAt, names, series, stamps, coverage: new Map() };
+  };
+
+  // Kept with the history it counts, a few time windows of it (each filter asks for its own).
+  const coverageOf = (history: SeriesHistory, key: SeriesKey, from: string, to: string) =>
+    keptRead(history.coverage, KEPT_WINDOWS, `${from}/${to}`, () => store.coverage({ ...key, from, to }));
+
+  // Read at the revision seen before reading, so a run recorded meanwhile makes the next request read again.
+  let keptRevision: number | null = null;
+  const kept = new Map<string, Promise<SeriesHistory | null>>();
+  const historyOf = async (key: SeriesKey): Promise<SeriesHistory | null> => {
+    const revision = await store.revision();
+    if (revision !== keptRevision) {
+      kept.clear();
+      keptRevision = revision;
+    }
+    return keptRead(kept, KEPT_HISTORIES, JSON.stringify([key.repository, key.branch, key.platform]), () =>
+      readHistory(key),
+    );
+  };
+
   return {
     async index() {
       const summaries: SeriesSummary[] = [];
       for (const key of seriesKeys(config)) {
-        const latest = await store.latestRun(key);
-        if (latest === null) continue;
-        const names = await benchmarkNames(key);
-        const first = names[0];
-        const runs =
-          first === undefined ? 0 : onePerRun(await store.series({ ...key, benchmark: first })).length;
-        summaries.push({ ...key, runs, benchmarks: names.length, latestAt: latest.run.recordedAt });
+        const history = await historyOf(key);
+        if (history === null) continue;
+        const first = history.names[0];
+        const runs = new Set(
+          history.series.filter((s) => s.benchmark === first).flatMap((s) => s.points.map((p) => p.runId)),
+        ).size;
+        summaries.push({ ...key, runs, benchmarks: history.names.length, latestAt: history.latestAt });
       }
       return summaries;
     },
 
     async seriesPage(key, filters = NO_FILTERS) {
-      if ((await store.latestRun(key)) === null) return null;
-      const all: TrendSeries[] = [];
-      for (const name of await benchmarkNames(key)) all.push(...(await benchmarkSeries(key, name)));
-      const runs = new Map<string, TrendPoint>();
-      for (const s of all) for (const p of s.points) runs.set(p.runId, p);
-      const stamps = runStamps([...runs.values()].sort((a, b) => a.recordedAt.localeCompare(b.recordedAt)));
+      const history = await historyOf(key);
+      if (history === null) return null;
+      const { stamps } = history;
       const selected = filterWindow(filters, stamps);
       const window = selected.ok
         ? selected.window
         : { from: Number.NEGATIVE_INFINITY, to: Number.POSITIVE_INFINITY };
-      const series = all.map((s) => windowSeries(s, window));
+      const series = history.series.map((s) => windowSeries(s, window));
       const inside = stamps.filter((r) => r.t >= window.from && r.t <= window.to);
       const firstT = inside[0]?.t;
       const lastT = inside[inside.length - 1]?.t;
       const coverage =
         firstT === undefined || lastT === undefined
           ? []
-          : await store.coverage({
-              ...key,
-              from: new Date(Math.max(window.from, startOfDay(firstT))).toISOString(),
-              to: new Date(Math.min(window.to + 1, startOfDay(lastT) + DAY_MS)).toISOString(),
-            });
+          : await coverageOf(
+              history,
+              key,
+              new Date(Math.max(window.from, startOfDay(firstT))).toISOString(),
+              new Date(Math.min(window.to + 1, startOfDay(lastT) + DAY_MS)).toISOString(),
+            );
       return {
         key,
         filters,

@@ -44,17 +44,22 @@ export interface DashboardServerOptions {
   queue?: () => Promise<QueueView>;
   /**
    * Compute every series page once right after starting (default), so that the first reader does
-   * not wait for the change points (E-divisive takes about a second per long series).
+   * not wait for the change points (E-divisive takes about a second per long series), and again
+   * whenever a run has been recorded since.
    */
   warm?: boolean;
+  /** How often the warmed server looks for newly recorded runs, in ms (default 10 s). */
+  rewarmMs?: number;
 }
 
 export interface DashboardServer {
   url: string;
-  /** Settles when the warm-up has computed every series page (at once without a warm-up). */
-  warmed: Promise<void>;
+  /** Settles when the latest warm-up has computed every series page (at once without a warm-up). */
+  readonly warmed: Promise<void>;
   close(): Promise<void>;
 }
+
+const REWARM_MS = 10_000;
 
 class HttpProblem extends Error {
   constructor(
@@ -252,18 +257,30 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   let closed = false;
-  const warmed =
-    options.warm === false
-      ? Promise.resolve()
-      : warmUp(
-          () => data.get(),
-          () => closed,
-        );
+  let timer: NodeJS.Timeout | undefined;
+  const warm = () =>
+    warmUp(
+      () => data.get(),
+      () => closed,
+    );
+  // Again and again: with nothing recorded since, a warm-up only reads the store's revision.
+  const again = () => {
+    if (closed) return;
+    timer = setTimeout(() => {
+      warmed = warm().then(again);
+    }, options.rewarmMs ?? REWARM_MS);
+    timer.unref();
+  };
+  let warmed = options.warm === false ? Promise.resolve() : warm();
+  if (options.warm !== false) void warmed.then(again);
   return {
     url: `http://${host}:${port}/`,
-    warmed,
+    get warmed() {
+      return warmed;
+    },
     async close() {
       closed = true;
+      clearTimeout(timer);
       await warmed;
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -274,7 +291,8 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
 
 /**
  * Every series page computed once, one at a time between requests, so that their change points are
- * cached before the first reader asks. Nothing to warm (no store yet) is not a problem.
+ * cached before the first reader asks (again after each recorded run: the pages are kept until the
+ * store's revision changes). Nothing to warm (no store yet) is not a problem.
  */
 async function warmUp(data: () => Promise<DashboardData>, stopped: () => boolean): Promise<void> {
   const turn = () => new Promise((resolve) => setImmediate(resolve));

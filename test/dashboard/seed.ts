@@ -19,11 +19,15 @@ const START_MS = Date.parse('2025-01-01T00:00:00Z');
 
 export const sha = (n: number) => createHash('sha1').update(`commit ${n}`).digest('hex');
 
-export function dashboardConfig(dataDir: string): BenchbotConfig {
+/** The config of the seeded history; `results` (YAML) picks another store than SQLite in `dataDir`. */
+export function dashboardConfig(
+  dataDir: string,
+  results = `{ path: ${JSON.stringify(join(dataDir, 'results.sqlite'))} }`,
+): BenchbotConfig {
   return testConfig(`
 version: 1
 dataDir: ${JSON.stringify(dataDir)}
-results: { path: ${JSON.stringify(join(dataDir, 'results.sqlite'))} }
+results: ${results}
 repos:
   - name: ${REPO}
     build: { command: "true" }

@@ -1,5 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RecordRunInput, ResultsStore } from '../../../adapters/results-store/index.js';
+import { copySqliteRuns } from '../../../adapters/results-store/copy-runs.js';
+import {
+  openSqliteResultsStore,
+  type RecordRunInput,
+  type ResultsStore,
+} from '../../../adapters/results-store/index.js';
 import type { Benchmark, Sample } from '../../../core/results/schema.js';
 import { parseResults, serializeResults } from '../../../core/results/schema.js';
 import { DEFAULT_OPTIONS, medianWithCi } from '../../../core/stats/index.js';
@@ -690,6 +698,59 @@ describe.each([SQLITE, POSTGRES])('$name store', (kind) => {
       const outcomes = await Promise.all(stores.map((s) => s.recordRun(input)));
       expect(outcomes.filter((o) => o.inserted)).toHaveLength(1);
       expect(await t.counts()).toMatchObject({ runs: 1, benchmark_results: 30, points: 30, samples: 30 });
+    });
+  });
+
+  describe('revision', () => {
+    it('changes with every recorded run, an older one or a copied one too, as another connection sees it', async () => {
+      const writer = await t.open();
+      const reader = await t.open({ readonly: true });
+      const seen = [await reader.revision()];
+      await writer.recordRun(trunkRun('trunk-2', sha(2), '2026-03-02T00:00:00Z'));
+      seen.push(await reader.revision());
+      // Recorded after the newest run but older than it: what `store migrate --from` does.
+      await writer.recordRun(trunkRun('trunk-1', sha(1), '2026-03-01T00:00:00Z'));
+      seen.push(await reader.revision());
+
+      const dir = mkdtempSync(join(tmpdir(), 'revision-source-'));
+      try {
+        const source = openSqliteResultsStore(join(dir, 'results.sqlite'));
+        await source.recordRun(trunkRun('trunk-0', sha(0), '2026-02-28T00:00:00Z'));
+        await source.recordRun(trunkRun('trunk-1', sha(1), '2026-03-01T00:00:00Z'));
+        await source.close();
+        const copied = await copySqliteRuns(join(dir, 'results.sqlite'), writer, () => undefined);
+        expect(copied).toMatchObject({ copied: 1, existing: 1 });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      seen.push(await reader.revision());
+      for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1] as number);
+    });
+
+    it('counts every run recorded at the same moment by different connections, none lost', async () => {
+      const writers = await Promise.all([t.open(), t.open(), t.open()]);
+      const before = await (writers[0] as ResultsStore).revision();
+      await Promise.all(
+        Array.from({ length: 9 }, (_, i) =>
+          (writers[i % 3] as ResultsStore).recordRun(
+            trunkRun(`trunk-${i}`, sha(i), `2026-03-0${i + 1}T00:00:00Z`),
+          ),
+        ),
+      );
+      expect(await (writers[1] as ResultsStore).revision()).toBe(before + 9);
+    });
+
+    it('stays the same when nothing is recorded: a known run again, artifacts, alert issues', async () => {
+      const s = await t.open();
+      await s.recordRun(trunkRun('trunk-1', sha(1), '2026-03-01T00:00:00Z'));
+      const before = await s.revision();
+      expect(await s.recordRun(trunkRun('trunk-1', sha(1), '2026-03-01T00:00:00Z'))).toEqual({
+        inserted: false,
+      });
+      await s.putArtifact('job/1/results.json', Buffer.from('{}'));
+      await s.deleteArtifacts('job/1/');
+      await s.saveAlertIssue({ key: 'alert-1', repository: REPO, issueNumber: 7 });
+      expect(await s.revision()).toBe(before);
     });
   });
 });
