@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { pino } from 'pino';
@@ -16,27 +16,37 @@ import { benchmark, type FixtureRepo, makeFixtureRepo, makeSpec } from '../runne
 import { tempCheckpointStores } from '../support/job-checkpoints.js';
 
 // The sandbox's limits through the real local executor, bwrap and prlimit: memory per process,
-// the job's wall time, the network switch. Each job ends with a canary that must still run.
+// the job's wall time, the network (its own namespace through slirp4netns, or none). Each job ends
+// with a canary that must still run.
 
 vi.setConfig({ testTimeout: 120_000 });
 
 let fixture: FixtureRepo;
-let server: Server;
-let port: number;
+let loopbackServer: Server;
+let loopbackPort: number;
+let allInterfacesServer: Server;
+let allInterfacesPort: number;
 const workRoot = mkdtempSync(join(tmpdir(), 'benchbot-limits-'));
 const checkpoints = tempCheckpointStores();
 
 beforeAll(async () => {
   fixture = await makeFixtureRepo();
-  server = createServer((socket) => socket.end('hello\n'));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  port = (server.address() as { port: number }).port;
+  // What a job must not reach (the Temporal dev server, the dashboard, PostgreSQL listen there).
+  loopbackServer = createServer((socket) => socket.end('hello\n'));
+  loopbackServer.listen(0, '127.0.0.1');
+  await once(loopbackServer, 'listening');
+  loopbackPort = (loopbackServer.address() as { port: number }).port;
+  // What anyone on the network reaches: proof that the job's network is on.
+  allInterfacesServer = createServer((socket) => socket.end('hello\n'));
+  allInterfacesServer.listen(0, '0.0.0.0');
+  await once(allInterfacesServer, 'listening');
+  allInterfacesPort = (allInterfacesServer.address() as { port: number }).port;
 });
 
 afterAll(async () => {
   await checkpoints.close();
-  server?.close();
+  loopbackServer?.close();
+  allInterfacesServer?.close();
   await rm(workRoot, { recursive: true, force: true });
   if (fixture) await rm(fixture.dir, { recursive: true, force: true });
 });
@@ -83,8 +93,17 @@ async function runJob(key: string, box: SandboxSettings, benchmarks: JobBenchmar
   return Object.fromEntries(results.benchmarks.map((b) => [b.name.toLowerCase(), b.status]));
 }
 
-const connect = () =>
-  `node -e "require('net').connect(${port}, '127.0.0.1').on('data', () => process.exit(0)).on('error', () => process.exit(1))"`;
+const connect = (host: string, port: number) =>
+  `node -e "require('net').connect(${port}, '${host}').on('data', () => process.exit(0)).on('error', () => process.exit(1))"`;
+
+/** This host's address on its network, which the box's NAT reaches as any outside address. */
+function hostAddress(): string {
+  const address = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a !== undefined && a.family === 'IPv4' && !a.internal)?.address;
+  if (address === undefined) throw new Error('this host has no non-loopback IPv4 address for the network test');
+  return address;
+}
 
 async function jobProcesses(dir: string): Promise<number[]> {
   const pids: number[] = [];
@@ -115,15 +134,24 @@ describe('the local sandbox limits', () => {
     ).toEqual({ devnull: 'ok', devzero: 'ok', urandom: 'ok', canary: 'ok' });
   });
 
-  it('keeps the network unless it is configured off', async () => {
-    expect(await runJob('network-on', settings(), [attempt('reach', connect())])).toEqual({
-      reach: 'ok',
-      canary: 'ok',
-    });
-    expect(await runJob('network-off', settings({ network: false }), [attempt('reach', connect())])).toEqual({
-      reach: 'failed',
-      canary: 'ok',
-    });
+  it('keeps the network on, without a way to the host loopback', async () => {
+    expect(
+      await runJob('network-on', settings(), [
+        attempt('loopback', connect('127.0.0.1', loopbackPort)),
+        attempt('loopbackall', connect('127.0.0.1', allInterfacesPort)),
+        attempt('gateway', connect('10.0.2.2', allInterfacesPort)),
+        attempt('outside', connect(hostAddress(), allInterfacesPort)),
+      ]),
+    ).toEqual({ loopback: 'failed', loopbackall: 'failed', gateway: 'failed', outside: 'ok', canary: 'ok' });
+  });
+
+  it('reaches nothing with the network configured off', async () => {
+    expect(
+      await runJob('network-off', settings({ network: false }), [
+        attempt('loopback', connect('127.0.0.1', loopbackPort)),
+        attempt('outside', connect(hostAddress(), allInterfacesPort)),
+      ]),
+    ).toEqual({ loopback: 'failed', outside: 'failed', canary: 'ok' });
   });
 
   it('stops a job past its wall time, does not retry it, and leaves no process behind', async () => {
