@@ -244,9 +244,7 @@ export function jobSandboxArgv(box: JobSandbox): string[] {
     '--unshare-net',
     // With the network on, bwrap reports the box's pid and holds the runner until the worker has
     // attached slirp4netns to the namespace (see NETWORK_FDS).
-    ...(box.network
-      ? ['--info-fd', String(NETWORK_FDS.info), '--block-fd', String(NETWORK_FDS.block)]
-      : []),
+    ...(box.network ? ['--info-fd', String(NETWORK_FDS.info), '--block-fd', String(NETWORK_FDS.block)] : []),
     // bwrap's init (PID 1) dies with the worker, and the namespace with it. The runner must not be
     // PID 1 itself: a namespace's init ignores the parent-death signal, so it would outlive the worker.
     '--die-with-parent',

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { chown, lstat, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
-import type { Readable, Writable } from 'node:stream';
+import { chown, lstat, mkdtemp, readFile, readlink, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, totalmem } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import {
   boxResolvConf,
@@ -30,6 +30,7 @@ const RUNNER_FILES = ['runner', 'core', 'node_modules', 'package.json', 'tsconfi
 );
 const PROBE_TIMEOUT_MS = 10_000;
 const HOST_RESOLV_CONF = '/etc/resolv.conf';
+const LOOPBACK_TIMEOUT_MS = 10_000;
 const NO_NETWORK_STACK =
   "slirp4netns is not on PATH, and jobs with the network on (executor.local.network: true, the default) need it for a network of their own, apart from this host's loopback: install Debian's slirp4netns (npm run setup does, as root), or set executor.local.network: false";
 
@@ -69,6 +70,13 @@ async function nodeInstall(): Promise<string | null> {
   const prefix = dirname(dirname(await realpath(process.execPath)));
   return SYSTEM_TREES.some((tree) => prefix === tree || prefix.startsWith(`${tree}/`)) ? null : prefix;
 }
+
+// A worker that is not root runs bwrap in a user namespace, and bwrap nests a second one for the
+// runner: the box's network namespace belongs to the outer one, which slirp4netns cannot join.
+const NON_ROOT_HINT =
+  process.getuid?.() === 0
+    ? ''
+    : '. A worker that is not root cannot attach a network to its boxes yet: run it as root, or set executor.local.network: false';
 
 /**
  * Where the box's resolv.conf comes from when the host's names a loopback resolver: a file the
@@ -165,6 +173,25 @@ function killBox(child: ChildProcess): void {
   }
 }
 
+/**
+ * Waits until bwrap has set up the box's loopback. bwrap reports the pid as soon as it has cloned
+ * the box, while the box still configures lo over netlink; slirp4netns configuring the namespace
+ * at the same time makes bwrap fail ("loopback: Failed RTM_NEWADDR"). The local route of
+ * 127.0.0.1 appears once lo has its address and is up, bwrap's last netlink request.
+ */
+async function loopbackConfigured(pid: number): Promise<void> {
+  const deadline = Date.now() + LOOPBACK_TIMEOUT_MS;
+  for (;;) {
+    const trie = await readFile(`/proc/${pid}/net/fib_trie`, 'utf8').catch(() => null);
+    // The box is gone: its exit says why.
+    if (trie === null) throw new Error(`the job box (pid ${pid}) ended before its network was attached`);
+    if (/127\.0\.0\.1\s*\n\s*\/32 host LOCAL/.test(trie)) return;
+    if (Date.now() > deadline)
+      throw new Error(`the job box's loopback was not up after ${LOOPBACK_TIMEOUT_MS / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
 async function attachNetwork(box: ChildProcess, env: Record<string, string>): Promise<void> {
   const info = box.stdio[NETWORK_FDS.info] as Readable;
   const release = box.stdio[NETWORK_FDS.block] as Writable;
@@ -176,9 +203,14 @@ async function attachNetwork(box: ChildProcess, env: Record<string, string>): Pr
   });
   // bwrap closes the descriptor once it has written the report, or when it fails before.
   await once(info, 'end');
-  const pid = report === '' ? null : (JSON.parse(report) as { 'child-pid'?: number })['child-pid'];
   // No report: bwrap itself failed, and its exit says why.
-  if (typeof pid !== 'number') return;
+  if (report === '') return;
+  const { 'child-pid': pid, 'net-namespace': netns } = JSON.parse(report) as Record<string, unknown>;
+  if (typeof pid !== 'number') throw new Error(`bwrap reported no box pid: ${report}`);
+  // slirp4netns --configure on the worker's own namespace would rewire this host's network.
+  if (netns === undefined || (await readlink('/proc/self/ns/net')) === `net:[${netns}]`)
+    throw new Error('the job box has no network namespace of its own; refusing to attach slirp4netns');
+  await loopbackConfigured(pid);
   const [stack, ...args] = slirp4netnsArgv(pid);
   const slirp = spawn(stack as string, args, {
     env: { PATH: env.PATH ?? '/usr/bin:/bin' },
@@ -196,7 +228,11 @@ async function attachNetwork(box: ChildProcess, env: Record<string, string>): Pr
   let attached = false;
   const failed = new Promise<never>((_, reject) => {
     const fail = (why: string) =>
-      reject(new Error(`slirp4netns could not give the job its network (${why}): ${stderr.trim()}`));
+      reject(
+        new Error(
+          `slirp4netns could not give the job its network (${why}): ${stderr.trim()}${NON_ROOT_HINT}`,
+        ),
+      );
     slirp.once('error', (error) => fail(error.message));
     // After the start, the stack ends with the box; a crash mid-job only cuts the job's connections.
     slirp.once('exit', (code, signal) => {

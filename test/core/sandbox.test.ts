@@ -77,7 +77,9 @@ describe('the job box', () => {
     const argv = jobSandboxArgv(
       box({ resolvConf: { file: '/srv/job-1/resolv.conf', at: '/run/systemd/resolve/stub-resolv.conf' } }),
     );
-    const at = argv.join(' ').indexOf('--ro-bind /srv/job-1/resolv.conf /run/systemd/resolve/stub-resolv.conf');
+    const at = argv
+      .join(' ')
+      .indexOf('--ro-bind /srv/job-1/resolv.conf /run/systemd/resolve/stub-resolv.conf');
     expect(at).toBeGreaterThan(argv.join(' ').indexOf('--ro-bind-try /etc /etc'));
   });
 
@@ -188,9 +190,9 @@ describe('the job network', () => {
   });
 
   it('names slirp4netns DNS in place of a loopback resolver, or of none', () => {
-    expect(boxResolvConf('# systemd-resolved\nnameserver 127.0.0.53\noptions edns0 trust-ad\nsearch lan\n')).toBe(
-      'nameserver 10.0.2.3\n# systemd-resolved\noptions edns0 trust-ad\nsearch lan\n',
-    );
+    expect(
+      boxResolvConf('# systemd-resolved\nnameserver 127.0.0.53\noptions edns0 trust-ad\nsearch lan\n'),
+    ).toBe('nameserver 10.0.2.3\n# systemd-resolved\noptions edns0 trust-ad\nsearch lan\n');
     expect(boxResolvConf('nameserver ::1\nnameserver 192.0.2.1\n')).toBe('nameserver 10.0.2.3\n');
     expect(boxResolvConf('')).toBe('nameserver 10.0.2.3\n');
   });

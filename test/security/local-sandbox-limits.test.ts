@@ -101,7 +101,8 @@ function hostAddress(): string {
   const address = Object.values(networkInterfaces())
     .flat()
     .find((a) => a !== undefined && a.family === 'IPv4' && !a.internal)?.address;
-  if (address === undefined) throw new Error('this host has no non-loopback IPv4 address for the network test');
+  if (address === undefined)
+    throw new Error('this host has no non-loopback IPv4 address for the network test');
   return address;
 }
 
