@@ -106,6 +106,18 @@ function hostAddress(): string {
   return address;
 }
 
+/** The slirp4netns processes this test process started (the executor runs in it). */
+async function networkStacks(): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // pid (comm) state ppid ...
+    const match = /^\d+ \((.*)\) \S+ (\d+)/.exec(stat);
+    if (match?.[1] === 'slirp4netns' && Number(match[2]) === process.pid) pids.push(Number(entry));
+  }
+  return pids;
+}
+
 async function jobProcesses(dir: string): Promise<number[]> {
   const pids: number[] = [];
   for (const entry of await readdir('/proc')) {
@@ -144,6 +156,10 @@ describe('the local sandbox limits', () => {
         attempt('outside', connect(hostAddress(), allInterfacesPort)),
       ]),
     ).toEqual({ loopback: 'failed', loopbackall: 'failed', gateway: 'failed', outside: 'ok', canary: 'ok' });
+    // The job's network stack ends with its box.
+    for (let i = 0; i < 100 && (await networkStacks()).length > 0; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(await networkStacks()).toEqual([]);
   });
 
   it('reaches nothing with the network configured off', async () => {
