@@ -5,6 +5,7 @@ import { chown, lstat, mkdtemp, readFile, readlink, realpath, rm, writeFile } fr
 import { tmpdir, totalmem } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import {
   boxResolvConf,
@@ -31,6 +32,7 @@ const RUNNER_FILES = ['runner', 'core', 'node_modules', 'package.json', 'tsconfi
 const PROBE_TIMEOUT_MS = 10_000;
 const HOST_RESOLV_CONF = '/etc/resolv.conf';
 const LOOPBACK_TIMEOUT_MS = 10_000;
+const EXIT_GRACE_MS = 200;
 const NO_NETWORK_STACK =
   "slirp4netns is not on PATH, and jobs with the network on (executor.local.network: true, the default) need it for a network of their own, apart from this host's loopback: install Debian's slirp4netns (npm run setup does, as root), or set executor.local.network: false";
 
@@ -157,8 +159,12 @@ export function spawnBox(
     stdio: ['ignore', stdout, 'pipe', ...(box.network ? (['pipe', 'pipe'] as const) : [])],
   });
   if (box.network)
-    attachNetwork(child, env).catch((error: Error) => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+    attachNetwork(child, env).catch(async (error: Error) => {
+      const ended = () => child.exitCode !== null || child.signalCode !== null;
+      // A box stopped on purpose (a cancel in its first moments) also fails the attach: its exit,
+      // which may still be on its way, is the outcome, not this error.
+      if (!ended()) await Promise.race([once(child, 'exit'), sleep(EXIT_GRACE_MS)]);
+      if (ended()) return;
       killBox(child);
       child.emit('error', error);
     });
@@ -188,7 +194,7 @@ async function loopbackConfigured(pid: number): Promise<void> {
     if (/127\.0\.0\.1\s*\n\s*\/32 host LOCAL/.test(trie)) return;
     if (Date.now() > deadline)
       throw new Error(`the job box's loopback was not up after ${LOOPBACK_TIMEOUT_MS / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 1));
+    await sleep(1);
   }
 }
 
