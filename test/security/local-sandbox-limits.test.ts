@@ -26,6 +26,9 @@ let loopbackServer: Server;
 let loopbackPort: number;
 let allInterfacesServer: Server;
 let allInterfacesPort: number;
+let abstractServer: Server;
+// An abstract Unix socket belongs to a network namespace, not to a file a mount could hide.
+const abstractName = `benchbot-limits-${process.pid}`;
 const workRoot = mkdtempSync(join(tmpdir(), 'benchbot-limits-'));
 const checkpoints = tempCheckpointStores();
 
@@ -41,12 +44,16 @@ beforeAll(async () => {
   allInterfacesServer.listen(0, '0.0.0.0');
   await once(allInterfacesServer, 'listening');
   allInterfacesPort = (allInterfacesServer.address() as { port: number }).port;
+  abstractServer = createServer((socket) => socket.end('hello\n'));
+  abstractServer.listen(`\0${abstractName}`);
+  await once(abstractServer, 'listening');
 });
 
 afterAll(async () => {
   await checkpoints.close();
   loopbackServer?.close();
   allInterfacesServer?.close();
+  abstractServer?.close();
   await rm(workRoot, { recursive: true, force: true });
   if (fixture) await rm(fixture.dir, { recursive: true, force: true });
 });
@@ -95,6 +102,9 @@ async function runJob(key: string, box: SandboxSettings, benchmarks: JobBenchmar
 
 const connect = (host: string, port: number) =>
   `node -e "require('net').connect(${port}, '${host}').on('data', () => process.exit(0)).on('error', () => process.exit(1))"`;
+
+const connectAbstract = () =>
+  `node -e "require('net').connect('\\0${abstractName}').on('data', () => process.exit(0)).on('error', () => process.exit(1))"`;
 
 /** This host's address on its network, which the box's NAT reaches as any outside address. */
 function hostAddress(): string {
@@ -153,9 +163,17 @@ describe('the local sandbox limits', () => {
         attempt('loopback', connect('127.0.0.1', loopbackPort)),
         attempt('loopbackall', connect('127.0.0.1', allInterfacesPort)),
         attempt('gateway', connect('10.0.2.2', allInterfacesPort)),
+        attempt('abstract', connectAbstract()),
         attempt('outside', connect(hostAddress(), allInterfacesPort)),
       ]),
-    ).toEqual({ loopback: 'failed', loopbackall: 'failed', gateway: 'failed', outside: 'ok', canary: 'ok' });
+    ).toEqual({
+      loopback: 'failed',
+      loopbackall: 'failed',
+      gateway: 'failed',
+      abstract: 'failed',
+      outside: 'ok',
+      canary: 'ok',
+    });
     // The job's network stack ends with its box.
     for (let i = 0; i < 100 && (await networkStacks()).length > 0; i++)
       await new Promise((r) => setTimeout(r, 100));
