@@ -10,6 +10,9 @@
 //                runner: the command cannot signal the runner (it sees the job box's /proc, where
 //                the runner's environment is the allowlisted one), and everything it leaves
 //                behind dies with its PID namespace when the command ends.
+// Network: the job box always has a network namespace of its own. With the network on, slirp4netns
+// (see slirp4netnsArgv) gives it a NATed link out that cannot reach the host's loopback, so a job
+// cannot talk to the Temporal server, dashboard or database listening on 127.0.0.1.
 
 export const SANDBOX_KINDS = ['bubblewrap', 'none'] as const;
 
@@ -71,6 +74,11 @@ export interface JobSandbox {
   /** Existing host paths to hide inside the mounted trees (see {@link maskedPaths}). */
   masks: readonly HostPath[];
   network: boolean;
+  /**
+   * A resolv.conf naming slirp4netns's DNS, mounted over the host's (at the file /etc/resolv.conf
+   * resolves to) when the host's names a resolver on its loopback, which the box cannot reach.
+   */
+  resolvConf: { file: string; at: string } | null;
   /** The uid and gid the job runs as; null keeps the worker's (which must then not be root). */
   uid: number | null;
   limits: { processes: number; memoryBytes: number };
@@ -122,6 +130,58 @@ export function jobUid(jobKey: string): number {
 }
 
 /**
+ * The job box's descriptors for attaching its network: bwrap writes `{"child-pid": N, ...}` to
+ * `info` and closes it, then waits for a byte on `block` before starting the runner.
+ */
+export const NETWORK_FDS = { info: 3, block: 4 } as const;
+
+/** slirp4netns's descriptors: a byte on `ready` once tap0 is configured; it exits when `exit` closes. */
+export const SLIRP_FDS = { ready: 3, exit: 4 } as const;
+
+/** The address slirp4netns answers DNS on, inside the box. */
+export const SLIRP_DNS = '10.0.2.3';
+
+/**
+ * The user-mode network stack for a job box's namespace, started by the worker once bwrap has
+ * reported the box's pid. `--disable-host-loopback` is the point: without it the gateway
+ * (10.0.2.2) leads to the host's 127.0.0.1. `--configure` sets up tap0, its address, the default
+ * route and DNS. Its exit descriptor is held by the worker: the stack stops when the box ends, and
+ * with the worker should it die.
+ */
+export function slirp4netnsArgv(boxPid: number): string[] {
+  return [
+    'slirp4netns',
+    '--configure',
+    '--mtu=65520',
+    '--disable-host-loopback',
+    `--ready-fd=${SLIRP_FDS.ready}`,
+    `--exit-fd=${SLIRP_FDS.exit}`,
+    String(boxPid),
+    'tap0',
+  ];
+}
+
+function isLoopback(address: string): boolean {
+  return address.startsWith('127.') || address === '::1' || address === '0.0.0.0';
+}
+
+/**
+ * The resolv.conf a networked box needs instead of the host's, or null when the host's works there.
+ * A resolver on the host's loopback (systemd-resolved's 127.0.0.53, dnsmasq) is out of the box's
+ * reach, as is the 127.0.0.1 glibc assumes when no nameserver is named; slirp4netns's DNS forwards
+ * to the host's resolvers. The search domains and options are kept.
+ */
+export function boxResolvConf(host: string): string | null {
+  const lines = host.split('\n');
+  const servers = lines
+    .map((line) => /^\s*nameserver\s+(\S+)/.exec(line)?.[1])
+    .filter((s): s is string => s !== undefined);
+  if (servers.length > 0 && !servers.some(isLoopback)) return null;
+  const kept = lines.filter((line) => !/^\s*nameserver\s/.test(line) && line.trim() !== '');
+  return `${[`nameserver ${SLIRP_DNS}`, ...kept].join('\n')}\n`;
+}
+
+/**
  * The job box's full command line. Killing its process (bwrap) ends the runner and everything in
  * the box; the runner writes its checkpoint atomically after each benchmark, so a stop loses no
  * finished work.
@@ -167,6 +227,7 @@ export function jobSandboxArgv(box: JobSandbox): string[] {
       // Root's own empty folder: the job's uid can neither read nor write what lies beyond.
       m.kind === 'dir' ? ['--tmpfs', m.path] : ['--ro-bind', '/dev/null', m.path],
     ),
+    ...(box.resolvConf ? ['--ro-bind', box.resolvConf.file, box.resolvConf.at] : []),
     // Last, so that a mask of the work root above it cannot cover it.
     '--bind',
     box.jobDir,
@@ -180,7 +241,10 @@ export function jobSandboxArgv(box: JobSandbox): string[] {
     '--unshare-ipc',
     '--unshare-uts',
     '--unshare-cgroup-try',
-    ...(box.network ? [] : ['--unshare-net']),
+    '--unshare-net',
+    // With the network on, bwrap reports the box's pid and holds the runner until the worker has
+    // attached slirp4netns to the namespace (see NETWORK_FDS).
+    ...(box.network ? ['--info-fd', String(NETWORK_FDS.info), '--block-fd', String(NETWORK_FDS.block)] : []),
     // bwrap's init (PID 1) dies with the worker, and the namespace with it. The runner must not be
     // PID 1 itself: a namespace's init ignores the parent-death signal, so it would outlive the worker.
     '--die-with-parent',

@@ -252,11 +252,16 @@ async function providePostgres() {
   say(`postgresql: ${installed}`);
 }
 
-/** bubblewrap, the local executor's sandbox for code from pull requests (see README, Security). */
-async function provideBubblewrap() {
-  const found = onPath('bwrap');
-  if (found) {
-    say(`bwrap: ${found}`);
+/**
+ * bubblewrap, the local executor's sandbox for code from pull requests, and slirp4netns, which
+ * gives a sandboxed job with the network on a network of its own, apart from this host's loopback
+ * (see README, Security).
+ */
+async function provideSandboxTools() {
+  const tools = { bwrap: 'bubblewrap', slirp4netns: 'slirp4netns' };
+  const missing = Object.entries(tools).filter(([tool]) => onPath(tool) === null);
+  if (missing.length === 0) {
+    say(`sandbox tools: ${Object.keys(tools).join(', ')}`);
     return;
   }
   if (process.platform !== 'linux') {
@@ -265,13 +270,13 @@ async function provideBubblewrap() {
     );
     return;
   }
-  const hint =
-    "install Debian's bubblewrap (sudo apt-get install -y bubblewrap): without it the local executor refuses pull-request runs";
+  const packages = missing.map(([, pkg]) => pkg);
+  const hint = `install Debian's ${packages.join(' ')} (sudo apt-get install -y ${packages.join(' ')}): without ${missing.map(([tool]) => tool).join(' and ')} the local executor refuses pull-request runs${onPath('bwrap') ? ' unless executor.local.network is false' : ''}`;
   if (!canAptInstall()) {
-    say(`bwrap is missing: ${hint}`);
+    say(`${missing.map(([tool]) => tool).join(', ')} missing: ${hint}`);
     return;
   }
-  await aptInstall(['bubblewrap'], 'the sandbox of pull-request code');
+  await aptInstall(packages, 'the sandbox of pull-request code');
 }
 
 /**
@@ -314,7 +319,7 @@ const started = Date.now();
 await installNpmDependencies();
 await provideTemporalCli();
 await provideChromium();
-await provideBubblewrap();
+await provideSandboxTools();
 await providePostgres();
 await provideImageTools();
 await provideKubeTestBinaries();

@@ -1,18 +1,24 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { chown, lstat, mkdtemp, realpath, rm } from 'node:fs/promises';
+import { chown, lstat, mkdtemp, readFile, readlink, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, totalmem } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import {
+  boxResolvConf,
   ETC_SECRETS,
   type HostPath,
   type JobSandbox,
   jobSandboxArgv,
   jobUid,
   maskedPaths,
+  NETWORK_FDS,
+  SLIRP_FDS,
   SYSTEM_TREES,
+  slirp4netnsArgv,
 } from '../../core/sandbox.js';
 
 // The machine's side of the local sandbox: whether bubblewrap can run here, and what of this host
@@ -24,6 +30,11 @@ const RUNNER_FILES = ['runner', 'core', 'node_modules', 'package.json', 'tsconfi
   join(PROJECT_ROOT, p),
 );
 const PROBE_TIMEOUT_MS = 10_000;
+const HOST_RESOLV_CONF = '/etc/resolv.conf';
+const LOOPBACK_TIMEOUT_MS = 10_000;
+const EXIT_GRACE_MS = 200;
+const NO_NETWORK_STACK =
+  "slirp4netns is not on PATH, and jobs with the network on (executor.local.network: true, the default) need it for a network of their own, apart from this host's loopback: install Debian's slirp4netns (npm run setup does, as root), or set executor.local.network: false";
 
 export interface SandboxSettings {
   network: boolean;
@@ -62,6 +73,27 @@ async function nodeInstall(): Promise<string | null> {
   return SYSTEM_TREES.some((tree) => prefix === tree || prefix.startsWith(`${tree}/`)) ? null : prefix;
 }
 
+// A worker that is not root runs bwrap in a user namespace, and bwrap nests a second one for the
+// runner: the box's network namespace belongs to the outer one, which slirp4netns cannot join.
+const NON_ROOT_HINT =
+  process.getuid?.() === 0
+    ? ''
+    : '. A worker that is not root cannot attach a network to its boxes yet: run it as root, or set executor.local.network: false';
+
+/**
+ * Where the box's resolv.conf comes from when the host's names a loopback resolver: a file the
+ * worker writes into the job's folder, mounted read-only where /etc/resolv.conf leads (a symlink
+ * into /run, unmounted in the box, cannot be a mount point).
+ */
+async function resolvConfFor(jobDir: string): Promise<JobSandbox['resolvConf']> {
+  const at = await realpath(HOST_RESOLV_CONF).catch(() => HOST_RESOLV_CONF);
+  const content = boxResolvConf(await readFile(at, 'utf8').catch(() => ''));
+  if (content === null) return null;
+  const file = join(jobDir, 'resolv.conf');
+  await writeFile(file, content);
+  return { file, at };
+}
+
 /** Root cannot be held to a process limit; each job then runs as a uid of its own. */
 function sandboxUid(jobKey: string): number | null {
   return process.getuid?.() === 0 ? jobUid(jobKey) : null;
@@ -96,6 +128,7 @@ export async function prepareJobSandbox(input: {
     readOnly,
     masks: maskedPaths(secrets, [...SYSTEM_TREES, ...readOnly], jobDir),
     network: settings.network,
+    resolvConf: settings.network ? await resolvConfFor(jobDir) : null,
     uid,
     limits: {
       processes: settings.limits.processes,
@@ -108,14 +141,113 @@ export async function prepareJobSandbox(input: {
   };
 }
 
-/** Starts a job box: stdin closed, stdout as asked, stderr a pipe. */
+/**
+ * Starts a job box: stdin closed, stdout as asked, stderr a pipe. With the network on, the box
+ * waits (bwrap `--block-fd`) until slirp4netns has configured its namespace; a stack that fails to
+ * start kills the box and surfaces as the child's 'error', so the job never runs on a network it
+ * was not meant to have.
+ */
 export function spawnBox(
   box: JobSandbox,
   env: Record<string, string>,
   stdout: 'pipe' | 'ignore',
 ): ChildProcess {
   const [file, ...args] = jobSandboxArgv(box);
-  return spawn(file as string, args, { detached: true, env, stdio: ['ignore', stdout, 'pipe'] });
+  const child = spawn(file as string, args, {
+    detached: true,
+    env,
+    stdio: ['ignore', stdout, 'pipe', ...(box.network ? (['pipe', 'pipe'] as const) : [])],
+  });
+  if (box.network)
+    attachNetwork(child, env).catch(async (error: Error) => {
+      const ended = () => child.exitCode !== null || child.signalCode !== null;
+      // A box stopped on purpose (a cancel in its first moments) also fails the attach: its exit,
+      // which may still be on its way, is the outcome, not this error.
+      if (!ended()) await Promise.race([once(child, 'exit'), sleep(EXIT_GRACE_MS)]);
+      if (ended()) return;
+      killBox(child);
+      child.emit('error', error);
+    });
+  return child;
+}
+
+function killBox(child: ChildProcess): void {
+  try {
+    child.kill('SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
+/**
+ * Waits until bwrap has set up the box's loopback. bwrap reports the pid as soon as it has cloned
+ * the box, while the box still configures lo over netlink; slirp4netns configuring the namespace
+ * at the same time makes bwrap fail ("loopback: Failed RTM_NEWADDR"). The local route of
+ * 127.0.0.1 appears once lo has its address and is up, bwrap's last netlink request.
+ */
+async function loopbackConfigured(pid: number): Promise<void> {
+  const deadline = Date.now() + LOOPBACK_TIMEOUT_MS;
+  for (;;) {
+    const trie = await readFile(`/proc/${pid}/net/fib_trie`, 'utf8').catch(() => null);
+    // The box is gone: its exit says why.
+    if (trie === null) throw new Error(`the job box (pid ${pid}) ended before its network was attached`);
+    if (/127\.0\.0\.1\s*\n\s*\/32 host LOCAL/.test(trie)) return;
+    if (Date.now() > deadline)
+      throw new Error(`the job box's loopback was not up after ${LOOPBACK_TIMEOUT_MS / 1000} s`);
+    await sleep(1);
+  }
+}
+
+async function attachNetwork(box: ChildProcess, env: Record<string, string>): Promise<void> {
+  const info = box.stdio[NETWORK_FDS.info] as Readable;
+  const release = box.stdio[NETWORK_FDS.block] as Writable;
+  // These are socket pairs: the other end going away with its process reads as ECONNRESET.
+  for (const fd of [info, release]) fd.on('error', () => undefined);
+  let report = '';
+  info.on('data', (chunk: Buffer) => {
+    report += chunk.toString();
+  });
+  // bwrap closes the descriptor once it has written the report, or when it fails before.
+  await once(info, 'end');
+  // No report: bwrap itself failed, and its exit says why.
+  if (report === '') return;
+  const { 'child-pid': pid, 'net-namespace': netns } = JSON.parse(report) as Record<string, unknown>;
+  if (typeof pid !== 'number') throw new Error(`bwrap reported no box pid: ${report}`);
+  // slirp4netns --configure on the worker's own namespace would rewire this host's network.
+  if (netns === undefined || (await readlink('/proc/self/ns/net')) === `net:[${netns}]`)
+    throw new Error('the job box has no network namespace of its own; refusing to attach slirp4netns');
+  await loopbackConfigured(pid);
+  const [stack, ...args] = slirp4netnsArgv(pid);
+  const slirp = spawn(stack as string, args, {
+    env: { PATH: env.PATH ?? '/usr/bin:/bin' },
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  slirp.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-2000);
+  });
+  // Closing the exit descriptor stops the stack; the worker's death closes it too.
+  const exitFd = slirp.stdio[SLIRP_FDS.exit] as Writable;
+  const ready = slirp.stdio[SLIRP_FDS.ready] as Readable;
+  for (const fd of [exitFd, ready]) fd.on('error', () => undefined);
+  box.once('exit', () => exitFd.destroy());
+  let attached = false;
+  const failed = new Promise<never>((_, reject) => {
+    const fail = (why: string) =>
+      reject(
+        new Error(
+          `slirp4netns could not give the job its network (${why}): ${stderr.trim()}${NON_ROOT_HINT}`,
+        ),
+      );
+    slirp.once('error', (error) => fail(error.message));
+    // After the start, the stack ends with the box; a crash mid-job only cuts the job's connections.
+    slirp.once('exit', (code, signal) => {
+      if (!attached) fail(signal ? `killed by ${signal}` : `exit code ${code}`);
+    });
+  });
+  await Promise.race([once(ready, 'data'), failed]);
+  attached = true;
+  release.end('1');
 }
 
 function onPath(name: string, path: string | undefined): boolean {
@@ -137,6 +269,8 @@ export async function probeSandbox(settings: SandboxSettings): Promise<SandboxSt
   for (const tool of ['prlimit', 'choom', 'setpriv'])
     if (!onPath(tool, settings.path))
       return { available: false, reason: `${tool} is not on PATH: install util-linux` };
+  if (settings.network && !onPath('slirp4netns', settings.path))
+    return { available: false, reason: NO_NETWORK_STACK };
   for (const path of settings.readOnlyPaths)
     if ((await hostPath(path)) === null)
       return {

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { runnerEnv } from '../../core/runner-env.js';
 import {
+  boxResolvConf,
   commandSandboxArgv,
   type JobSandbox,
   jobSandboxArgv,
   jobUid,
   maskedPaths,
+  slirp4netnsArgv,
 } from '../../core/sandbox.js';
 
 const box = (overrides: Partial<JobSandbox> = {}): JobSandbox => ({
@@ -13,6 +15,7 @@ const box = (overrides: Partial<JobSandbox> = {}): JobSandbox => ({
   readOnly: ['/srv/benchbot/runner', '/srv/benchbot/node_modules'],
   masks: [],
   network: true,
+  resolvConf: null,
   uid: null,
   limits: { processes: 512, memoryBytes: 1 << 30 },
   command: ['/usr/bin/node', '/srv/benchbot/runner/bin.js', '--spec', 'spec.json'],
@@ -59,9 +62,25 @@ describe('the job box', () => {
     expect(argv.join(' ')).toContain('--ro-bind /dev/null /etc/shadow');
   });
 
-  it('unshares the network only when configured off', () => {
-    expect(jobSandboxArgv(box())).not.toContain('--unshare-net');
-    expect(jobSandboxArgv(box({ network: false }))).toContain('--unshare-net');
+  it('gives the box a network namespace of its own, held until its stack is attached when on', () => {
+    const on = jobSandboxArgv(box());
+    expect(on).toContain('--unshare-net');
+    expect(valuesOf(on, '--info-fd')).toEqual(['3']);
+    expect(valuesOf(on, '--block-fd')).toEqual(['4']);
+    const off = jobSandboxArgv(box({ network: false }));
+    expect(off).toContain('--unshare-net');
+    expect(off).not.toContain('--info-fd');
+    expect(off).not.toContain('--block-fd');
+  });
+
+  it('mounts a replacement resolv.conf after /etc, where the host file resolves to', () => {
+    const argv = jobSandboxArgv(
+      box({ resolvConf: { file: '/srv/job-1/resolv.conf', at: '/run/systemd/resolve/stub-resolv.conf' } }),
+    );
+    const at = argv
+      .join(' ')
+      .indexOf('--ro-bind /srv/job-1/resolv.conf /run/systemd/resolve/stub-resolv.conf');
+    expect(at).toBeGreaterThan(argv.join(' ').indexOf('--ro-bind-try /etc /etc'));
   });
 
   it('for a root worker, starts bwrap as root and drops the runner to the job uid', () => {
@@ -155,5 +174,26 @@ describe("the runner's environment", () => {
       HOME: '/job/home',
       PATH: '/job/bin',
     });
+  });
+});
+
+describe('the job network', () => {
+  it('starts slirp4netns with no way to the host loopback, on the box pid', () => {
+    const argv = slirp4netnsArgv(4242);
+    expect(argv).toContain('--disable-host-loopback');
+    expect(argv).toContain('--configure');
+    expect(argv.slice(-2)).toEqual(['4242', 'tap0']);
+  });
+
+  it('keeps a resolv.conf whose resolvers the box can reach', () => {
+    expect(boxResolvConf('nameserver 10.255.255.53\nsearch example.org\n')).toBeNull();
+  });
+
+  it('names slirp4netns DNS in place of a loopback resolver, or of none', () => {
+    expect(
+      boxResolvConf('# systemd-resolved\nnameserver 127.0.0.53\noptions edns0 trust-ad\nsearch lan\n'),
+    ).toBe('nameserver 10.0.2.3\n# systemd-resolved\noptions edns0 trust-ad\nsearch lan\n');
+    expect(boxResolvConf('nameserver ::1\nnameserver 192.0.2.1\n')).toBe('nameserver 10.0.2.3\n');
+    expect(boxResolvConf('')).toBe('nameserver 10.0.2.3\n');
   });
 });

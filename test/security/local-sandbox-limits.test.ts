@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { pino } from 'pino';
@@ -16,27 +16,44 @@ import { benchmark, type FixtureRepo, makeFixtureRepo, makeSpec } from '../runne
 import { tempCheckpointStores } from '../support/job-checkpoints.js';
 
 // The sandbox's limits through the real local executor, bwrap and prlimit: memory per process,
-// the job's wall time, the network switch. Each job ends with a canary that must still run.
+// the job's wall time, the network (its own namespace through slirp4netns, or none). Each job ends
+// with a canary that must still run.
 
 vi.setConfig({ testTimeout: 120_000 });
 
 let fixture: FixtureRepo;
-let server: Server;
-let port: number;
+let loopbackServer: Server;
+let loopbackPort: number;
+let allInterfacesServer: Server;
+let allInterfacesPort: number;
+let abstractServer: Server;
+// An abstract Unix socket belongs to a network namespace, not to a file a mount could hide.
+const abstractName = `benchbot-limits-${process.pid}`;
 const workRoot = mkdtempSync(join(tmpdir(), 'benchbot-limits-'));
 const checkpoints = tempCheckpointStores();
 
 beforeAll(async () => {
   fixture = await makeFixtureRepo();
-  server = createServer((socket) => socket.end('hello\n'));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  port = (server.address() as { port: number }).port;
+  // What a job must not reach (the Temporal dev server, the dashboard, PostgreSQL listen there).
+  loopbackServer = createServer((socket) => socket.end('hello\n'));
+  loopbackServer.listen(0, '127.0.0.1');
+  await once(loopbackServer, 'listening');
+  loopbackPort = (loopbackServer.address() as { port: number }).port;
+  // What anyone on the network reaches: proof that the job's network is on.
+  allInterfacesServer = createServer((socket) => socket.end('hello\n'));
+  allInterfacesServer.listen(0, '0.0.0.0');
+  await once(allInterfacesServer, 'listening');
+  allInterfacesPort = (allInterfacesServer.address() as { port: number }).port;
+  abstractServer = createServer((socket) => socket.end('hello\n'));
+  abstractServer.listen(`\0${abstractName}`);
+  await once(abstractServer, 'listening');
 });
 
 afterAll(async () => {
   await checkpoints.close();
-  server?.close();
+  loopbackServer?.close();
+  allInterfacesServer?.close();
+  abstractServer?.close();
   await rm(workRoot, { recursive: true, force: true });
   if (fixture) await rm(fixture.dir, { recursive: true, force: true });
 });
@@ -83,8 +100,33 @@ async function runJob(key: string, box: SandboxSettings, benchmarks: JobBenchmar
   return Object.fromEntries(results.benchmarks.map((b) => [b.name.toLowerCase(), b.status]));
 }
 
-const connect = () =>
-  `node -e "require('net').connect(${port}, '127.0.0.1').on('data', () => process.exit(0)).on('error', () => process.exit(1))"`;
+const connect = (host: string, port: number) =>
+  `node -e "require('net').connect(${port}, '${host}').on('data', () => process.exit(0)).on('error', () => process.exit(1))"`;
+
+const connectAbstract = () =>
+  `node -e "require('net').connect('\\0${abstractName}').on('data', () => process.exit(0)).on('error', () => process.exit(1))"`;
+
+/** This host's address on its network, which the box's NAT reaches as any outside address. */
+function hostAddress(): string {
+  const address = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a !== undefined && a.family === 'IPv4' && !a.internal)?.address;
+  if (address === undefined)
+    throw new Error('this host has no non-loopback IPv4 address for the network test');
+  return address;
+}
+
+/** The slirp4netns processes this test process started (the executor runs in it). */
+async function networkStacks(): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // pid (comm) state ppid ...
+    const match = /^\d+ \((.*)\) \S+ (\d+)/.exec(stat);
+    if (match?.[1] === 'slirp4netns' && Number(match[2]) === process.pid) pids.push(Number(entry));
+  }
+  return pids;
+}
 
 async function jobProcesses(dir: string): Promise<number[]> {
   const pids: number[] = [];
@@ -115,15 +157,36 @@ describe('the local sandbox limits', () => {
     ).toEqual({ devnull: 'ok', devzero: 'ok', urandom: 'ok', canary: 'ok' });
   });
 
-  it('keeps the network unless it is configured off', async () => {
-    expect(await runJob('network-on', settings(), [attempt('reach', connect())])).toEqual({
-      reach: 'ok',
+  it('keeps the network on, without a way to the host loopback', async () => {
+    expect(
+      await runJob('network-on', settings(), [
+        attempt('loopback', connect('127.0.0.1', loopbackPort)),
+        attempt('loopbackall', connect('127.0.0.1', allInterfacesPort)),
+        attempt('gateway', connect('10.0.2.2', allInterfacesPort)),
+        attempt('abstract', connectAbstract()),
+        attempt('outside', connect(hostAddress(), allInterfacesPort)),
+      ]),
+    ).toEqual({
+      loopback: 'failed',
+      loopbackall: 'failed',
+      gateway: 'failed',
+      abstract: 'failed',
+      outside: 'ok',
       canary: 'ok',
     });
-    expect(await runJob('network-off', settings({ network: false }), [attempt('reach', connect())])).toEqual({
-      reach: 'failed',
-      canary: 'ok',
-    });
+    // The job's network stack ends with its box.
+    for (let i = 0; i < 100 && (await networkStacks()).length > 0; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(await networkStacks()).toEqual([]);
+  });
+
+  it('reaches nothing with the network configured off', async () => {
+    expect(
+      await runJob('network-off', settings({ network: false }), [
+        attempt('loopback', connect('127.0.0.1', loopbackPort)),
+        attempt('outside', connect(hostAddress(), allInterfacesPort)),
+      ]),
+    ).toEqual({ loopback: 'failed', outside: 'failed', canary: 'ok' });
   });
 
   it('stops a job past its wall time, does not retry it, and leaves no process behind', async () => {

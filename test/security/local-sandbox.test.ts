@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -278,6 +278,27 @@ repos:
         expect(body).toContain('executor.local.sandbox: none');
       },
       { env: { GITHUB_TOKEN: TOKEN, PATH: join(dataDir, 'no-tools-here') } },
+    );
+  });
+
+  it('refuses pull-request runs, naming slirp4netns and the network setting, when it is missing', async () => {
+    // bubblewrap and util-linux there, the network stack not: no silent fallback to the host's network.
+    const tools = join(dataDir, 'no-network-stack');
+    mkdirSync(tools, { recursive: true });
+    for (const tool of ['bwrap', 'prlimit', 'choom', 'setpriv'])
+      if (!existsSync(join(tools, tool))) symlinkSync(`/usr/bin/${tool}`, join(tools, tool));
+    await withWorker(
+      plain('bubblewrap'),
+      async ({ client, taskQueue }) => {
+        const refused = await request(client, taskQueue, 'run benchmark canary');
+        expect(refused.outcome).toMatchObject({ outcome: 'failed' });
+        expect(refused.comments).toHaveLength(1);
+        const body = refused.comments[0]?.body ?? '';
+        expect(body).toContain('slirp4netns is not on PATH');
+        expect(body).toContain('executor.local.network: false');
+        expect(body).toContain('executor.local.sandbox: none');
+      },
+      { env: { GITHUB_TOKEN: TOKEN, PATH: tools } },
     );
   });
 
