@@ -8,8 +8,8 @@ import { createStoreAccess, type StoreAccess } from '../../adapters/results-stor
 import { putJobResults } from '../../adapters/results-store/job-artifacts.js';
 import { resultsArtifactKey } from '../../core/results/claim-check.js';
 import { serializeResults } from '../../core/results/schema.js';
+import { bench, prResults, SHA_A, SHA_B, values } from '../adapters/results-store/fixtures.js';
 import { testConfig } from '../integration/test-config.js';
-import { bench, prResults, SHA_A, SHA_B, values } from './results-store/fixtures.js';
 
 // The claim check's read side on a real SQLite store: compare and record by reference, the job's
 // artifacts gone once the run is recorded, and a retry of the record after that a no-op.

@@ -15,8 +15,8 @@ import {
 } from '../../core/results/claim-check.js';
 import type { BenchbotResults } from '../../core/results/index.js';
 import { serializeResults } from '../../core/results/schema.js';
+import { bench, prResults, REPO, SHA_A, SHA_B, values } from '../adapters/results-store/fixtures.js';
 import { testConfig } from '../integration/test-config.js';
-import { bench, prResults, REPO, SHA_A, SHA_B, values } from './results-store/fixtures.js';
 
 // A trunk run's confirmation job by reference on a real SQLite store: its results go once judged,
 // and a retry of the judging activity after that (the worker died before Temporal heard of the

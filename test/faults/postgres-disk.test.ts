@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createStoreAccess } from '../../adapters/results-store/access.js';
 import { ResultsStoreError } from '../../adapters/results-store/index.js';
 import { openPostgresResultsStore } from '../../adapters/results-store/postgres.js';
-import { expectStoreError, sha, trunkRun } from '../activities/results-store/fixtures.js';
+import { expectStoreError, sha, trunkRun } from '../adapters/results-store/fixtures.js';
 
 // A PostgreSQL whose disk is full, for real: the database lives in a tablespace on a tmpfs of its
 // own, filled up until the server refuses to extend a file (SQLSTATE 53100). The mount needs root

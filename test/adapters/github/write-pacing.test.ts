@@ -1,8 +1,8 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGitHubClient, type GitHubClient } from '../../adapters/github/client.js';
-import { formatConfigIssues, parseConfig } from '../../core/config/index.js';
-import { type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
+import { createGitHubClient, type GitHubClient } from '../../../adapters/github/client.js';
+import { formatConfigIssues, parseConfig } from '../../../core/config/index.js';
+import { type FakeGitHub, startFakeGitHub } from '../../fakes/github/index.js';
 
 // github.writeIntervalMs reaches octokit's throttling: what is measured is when the writes arrive
 // at the fake GitHub, started all at once by one client.

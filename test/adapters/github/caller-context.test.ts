@@ -1,9 +1,9 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGitHubClient } from '../../adapters/github/client.js';
-import { formatConfigIssues, parseConfig } from '../../core/config/index.js';
-import { createLogger } from '../../worker/logger.js';
-import { type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
+import { createGitHubClient } from '../../../adapters/github/client.js';
+import { formatConfigIssues, parseConfig } from '../../../core/config/index.js';
+import { createLogger } from '../../../worker/logger.js';
+import { type FakeGitHub, startFakeGitHub } from '../../fakes/github/index.js';
 
 // Octokit's throttling queues requests (at most 10 in flight per client); one that waited runs
 // from the queue. Its log lines must still name the workflow whose activity made the request.

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGitHubClient } from '../../adapters/github/client.js';
-import { upsertCommitComment } from '../../adapters/github/commit-comments.js';
-import { formatConfigIssues, parseConfig } from '../../core/config/index.js';
-import { createLogger } from '../../worker/logger.js';
-import { type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
+import { createGitHubClient } from '../../../adapters/github/client.js';
+import { upsertCommitComment } from '../../../adapters/github/commit-comments.js';
+import { formatConfigIssues, parseConfig } from '../../../core/config/index.js';
+import { createLogger } from '../../../worker/logger.js';
+import { type FakeGitHub, startFakeGitHub } from '../../fakes/github/index.js';
 
 // A trunk run's summary on its commit: one comment per run marker, however often the activity runs.
 
