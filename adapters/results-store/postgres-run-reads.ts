@@ -3,7 +3,6 @@ import { prepared, RUN_COLUMNS } from './postgres-statements.js';
 import {
   type BenchmarkRow,
   type PlatformRunRow,
-  type PointRow,
   platformRun,
   type RunRow,
   runRecord,
@@ -39,11 +38,8 @@ interface RunJsonRow extends RunRow {
   platforms: PlatformJson[];
 }
 
-/** A series point as the series statement gives it. */
-export type PointJsonRow = Omit<PointRow, 'median' | 'ci_lo' | 'ci_hi'> & JsonFloats;
-
 /** A double as the text protocol would have given it. */
-export function jsonFloat(value: JsonFloat | null): number | null {
+function jsonFloat(value: JsonFloat | null): number | null {
   return typeof value === 'string' ? Number(value) : value;
 }
 

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { describeUrl, postgresStoreError } from './postgres-errors.js';
 import { checkPostgresVersion, migratePostgres } from './postgres-migrations.js';
-import { jsonFloat, type PointJsonRow, runsOnPlatform, storedRuns } from './postgres-run-reads.js';
+import { runsOnPlatform, storedRuns } from './postgres-run-reads.js';
 import { insertRun } from './postgres-run-writes.js';
 import { branchIs, prepared, RUN_COLUMNS, SERIES_MATCH } from './postgres-statements.js';
 import {
@@ -262,18 +262,19 @@ export class PostgresResultsStore implements ResultsStore {
   async series(query: SeriesQuery): Promise<SeriesPoint[]> {
     if (query.limit !== undefined) checkLimit(query.limit);
     return this.read('reading a series', async (db) => {
-      // Each series' points come as one JSON array: 10,000 rows of 17 columns cost the client more
-      // to take apart than one JSON text does.
-      const { rows } = await prepared<SeriesIdRow & { points: PointJsonRow[] }>(
+      // Each row carries its series (one per metric) besides the point; aggregating the points into
+      // JSON instead took the server longer than sending 10,000 rows. A whole series is its own
+      // statement: planned once for any limit, the plan assumed a short one and walked the points in
+      // index order, visiting their pages at random, at three times the cost of reading them all.
+      const limited = query.limit !== undefined;
+      const { rows } = await prepared<SeriesIdRow & PointRow>(
         db,
-        `SELECT s.id, s.group_kind, s.group_name, s.metric, (
-           SELECT coalesce(json_agg(newest), '[]') FROM (
-             SELECT p.recorded_ms, p.run_id, p.side, p.sha, p.unit, p.direction, p.n, p.median, p.ci_lo, p.ci_hi,
-               r.run_key, r.recorded_at, r.reason, r.pull_request, r.commit_from, r.commit_to, r.commit_count
-             FROM points p JOIN runs r ON r.id = p.run_id
-             WHERE p.series_id = s.id AND p.ok AND p.n > 0
-             ORDER BY p.recorded_ms DESC, p.run_id DESC, p.side DESC LIMIT $6) newest) AS points
-         FROM series s
+        `SELECT s.id, s.group_kind, s.group_name, s.metric, newest.* FROM series s CROSS JOIN LATERAL (
+           SELECT p.recorded_ms, p.run_id, p.side, p.sha, p.unit, p.direction, p.n, p.median, p.ci_lo, p.ci_hi,
+             r.run_key, r.recorded_at, r.reason, r.pull_request, r.commit_from, r.commit_to, r.commit_count
+           FROM points p JOIN runs r ON r.id = p.run_id
+           WHERE p.series_id = s.id AND p.ok AND p.n > 0
+           ORDER BY p.recorded_ms DESC, p.run_id DESC, p.side DESC${limited ? ' LIMIT $6' : ''}) newest
          WHERE ${SERIES_MATCH} AND s.name = $4 AND ($5::text IS NULL OR s.metric = $5)`,
         [
           query.repository,
@@ -281,22 +282,13 @@ export class PostgresResultsStore implements ResultsStore {
           query.platform,
           query.benchmark,
           query.metric ?? null,
-          query.limit ?? null,
+          ...(limited ? [query.limit] : []),
         ],
       );
-      const points: Array<{ at: PointRow; point: SeriesPoint }> = [];
-      for (const s of rows) {
-        for (const json of s.points) {
-          const row: PointRow = {
-            ...json,
-            median: jsonFloat(json.median) as number,
-            ci_lo: jsonFloat(json.ci_lo),
-            ci_hi: jsonFloat(json.ci_hi),
-          };
-          points.push({ at: row, point: seriesPoint(s, row) });
-        }
-      }
-      return mergedSeries(points, query.limit);
+      return mergedSeries(
+        rows.map((row) => ({ at: row, point: seriesPoint(row, row) })),
+        query.limit,
+      );
     });
   }
 
