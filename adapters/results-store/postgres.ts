@@ -263,10 +263,7 @@ export class PostgresResultsStore implements ResultsStore {
     if (query.limit !== undefined) checkLimit(query.limit);
     return this.read('reading a series', async (db) => {
       // Each row carries its series (one per metric) besides the point; aggregating the points into
-      // JSON instead took the server longer than sending 10,000 rows. A whole series is its own
-      // statement: planned once for any limit, the plan assumed a short one and walked the points in
-      // index order, visiting their pages at random, at three times the cost of reading them all.
-      const limited = query.limit !== undefined;
+      // JSON instead took longer than sending 10,000 rows. A null limit is no limit.
       const { rows } = await prepared<SeriesIdRow & PointRow>(
         db,
         `SELECT s.id, s.group_kind, s.group_name, s.metric, newest.* FROM series s CROSS JOIN LATERAL (
@@ -274,7 +271,7 @@ export class PostgresResultsStore implements ResultsStore {
              r.run_key, r.recorded_at, r.reason, r.pull_request, r.commit_from, r.commit_to, r.commit_count
            FROM points p JOIN runs r ON r.id = p.run_id
            WHERE p.series_id = s.id AND p.ok AND p.n > 0
-           ORDER BY p.recorded_ms DESC, p.run_id DESC, p.side DESC${limited ? ' LIMIT $6' : ''}) newest
+           ORDER BY p.recorded_ms DESC, p.run_id DESC, p.side DESC LIMIT $6) newest
          WHERE ${SERIES_MATCH} AND s.name = $4 AND ($5::text IS NULL OR s.metric = $5)`,
         [
           query.repository,
@@ -282,7 +279,7 @@ export class PostgresResultsStore implements ResultsStore {
           query.platform,
           query.benchmark,
           query.metric ?? null,
-          ...(limited ? [query.limit] : []),
+          query.limit ?? null,
         ],
       );
       return mergedSeries(

@@ -255,16 +255,6 @@ describe('query plans', () => {
     expect(planOf(plans, 'FROM series s')).toMatch(/series_identity/);
   });
 
-  it('a whole series is its own statement, read from the points key without a scan of the table', async () => {
-    const plans = await plansOf((s) => s.series({ ...main, benchmark: 'q3' }));
-    expect(plans.size).toBe(1);
-    const points = planOf(plans, 'FROM points p');
-    expect(points).not.toMatch(/LIMIT/);
-    // A bitmap of the series' key range, or its index walked: either reads only that series.
-    expect(points).toMatch(/(Scan on|using) points_pkey.*\n\s+Index Cond: \(series_id = /);
-    expect(points).not.toMatch(/Seq Scan/);
-  });
-
   it('a run, its platforms, benchmarks, samples and skipped commits are one statement on indexes', async () => {
     for (const call of [
       (s: ResultsStore) => s.latestRun(main),
