@@ -11,62 +11,113 @@ import {
 } from './rows.js';
 import type { RunOnPlatform, StoredPlatformRun, StoredRun } from './store.js';
 
-async function runRecordOf(db: pg.PoolClient, id: number) {
-  const [run, skipped] = await Promise.all([
-    prepared<RunRow>(db, `SELECT ${RUN_COLUMNS} FROM runs r WHERE r.id = $1`, [id]),
-    prepared<SkippedRow>(
-      db,
-      'SELECT sha, reason, queue_depth FROM skipped_commits WHERE run_id = $1 ORDER BY id',
-      [id],
-    ),
-  ]);
-  return runRecord(run.rows[0] as RunRow, skipped.rows);
-}
-/** The run `id` as seen on one platform. */
-export async function runOnPlatform(db: pg.PoolClient, id: number, platform: string): Promise<RunOnPlatform> {
-  const { rows } = await prepared<PlatformRunRow>(
-    db,
-    `SELECT pr.*, r.recorded_ms FROM platform_runs pr JOIN runs r ON r.id = pr.run_id
-     WHERE pr.run_id = $1 AND pr.platform = $2`,
-    [id, platform],
-  );
-  return { run: await runRecordOf(db, id), platform: await platformRunOf(db, rows[0] as PlatformRunRow) };
-}
-/** The run `id` with every platform and its report. */
-export async function storedRun(db: pg.PoolClient, id: number): Promise<StoredRun> {
-  const [platforms, report] = await Promise.all([
-    prepared<PlatformRunRow>(
-      db,
-      `SELECT pr.*, r.recorded_ms FROM platform_runs pr JOIN runs r ON r.id = pr.run_id
-       WHERE pr.run_id = $1 ORDER BY pr.id`,
-      [id],
-    ),
-    prepared<{ report: string | null }>(db, 'SELECT report FROM runs WHERE id = $1', [id]),
-  ]);
-  const stored: StoredPlatformRun[] = [];
-  for (const row of platforms.rows) stored.push(await platformRunOf(db, row));
-  return { ...(await runRecordOf(db, id)), platforms: stored, report: report.rows[0]?.report ?? null };
+// Whole runs (their skipped commits, platforms, benchmarks and samples) in one statement each: a
+// round trip costs more than the rows, so reading a run piece by piece took six of them. The parts
+// of a run come back as JSON aggregates, turned into the same rows the SQLite store reads.
+
+/** One platform of a run as the statement gives it: samples as hex, floats as JSON gives them. */
+interface PlatformJson {
+  row: Omit<PlatformRunRow, 'recorded_ms'>;
+  benchmarks: BenchmarkRow[];
+  sides: Array<Omit<SideRow, 'samples' | 'median' | 'ci_lo' | 'ci_hi'> & { samples: string } & JsonFloats>;
 }
 
-async function platformRunOf(db: pg.PoolClient, row: PlatformRunRow): Promise<StoredPlatformRun> {
-  const [benchmarks, sides] = await Promise.all([
-    prepared<BenchmarkRow>(
-      db,
-      `SELECT br.*, s.name, s.metric, s.group_kind, s.group_name
-       FROM benchmark_results br JOIN series s ON s.id = br.series_id
-       WHERE br.platform_run_id = $1 ORDER BY br.position`,
-      [row.id],
-    ),
-    // A benchmark's points are found through its series and the run's time: the points table's key.
-    prepared<SideRow>(
-      db,
-      `SELECT sm.*, p.n, p.median, p.ci_lo, p.ci_hi
-       FROM benchmark_results br
-       JOIN samples sm ON sm.benchmark_result_id = br.id
-       JOIN points p ON p.series_id = br.series_id AND p.recorded_ms = $2 AND p.run_id = $3 AND p.side = sm.side
-       WHERE br.platform_run_id = $1`,
-      [row.id, row.recorded_ms, row.run_id],
-    ),
-  ]);
-  return platformRun(row, benchmarks.rows, sides.rows);
+interface JsonFloats {
+  median: JsonFloat | null;
+  ci_lo: JsonFloat | null;
+  ci_hi: JsonFloat | null;
+}
+
+/** PostgreSQL writes a double in JSON as a number, except NaN and the infinities, which it quotes. */
+type JsonFloat = number | string;
+
+interface RunJsonRow extends RunRow {
+  recorded_ms: number;
+  report?: string | null;
+  skipped: SkippedRow[];
+  platforms: PlatformJson[];
+}
+
+/** A double as the text protocol would have given it. */
+function jsonFloat(value: JsonFloat | null): number | null {
+  return typeof value === 'string' ? Number(value) : value;
+}
+
+/** Every column a StoredPlatformRun needs, for the platforms of run `r` that `where` keeps. */
+const PLATFORMS = (where: string) => `(
+  SELECT coalesce(json_agg(json_build_object(
+    'row', row_to_json(pr),
+    'benchmarks', (
+      SELECT coalesce(json_agg(json_build_object('id', br.id, 'name', s.name, 'metric', s.metric,
+        'group_kind', s.group_kind, 'group_name', s.group_name, 'unit', br.unit, 'direction', br.direction,
+        'status', br.status, 'failure_reason', br.failure_reason, 'failure_log_tail', br.failure_log_tail,
+        'raw_samples', br.raw_samples) ORDER BY br.position), '[]')
+      FROM benchmark_results br JOIN series s ON s.id = br.series_id WHERE br.platform_run_id = pr.id),
+    -- A benchmark's points are found through its series and the run's time: the points table's key.
+    'sides', (
+      SELECT coalesce(json_agg(json_build_object('benchmark_result_id', sm.benchmark_result_id,
+        'side', sm.side, 'samples', encode(sm.samples, 'hex'), 'rounds', sm.rounds, 'attempts', sm.attempts,
+        'n', p.n, 'median', p.median, 'ci_lo', p.ci_lo, 'ci_hi', p.ci_hi)
+        ORDER BY sm.benchmark_result_id, sm.side), '[]')
+      FROM benchmark_results br
+      JOIN samples sm ON sm.benchmark_result_id = br.id
+      JOIN points p ON p.series_id = br.series_id AND p.recorded_ms = r.recorded_ms AND p.run_id = r.id
+        AND p.side = sm.side
+      WHERE br.platform_run_id = pr.id)
+  ) ORDER BY pr.id), '[]')
+  FROM platform_runs pr WHERE pr.run_id = r.id${where})`;
+
+/**
+ * The runs whose ids `chosen` selects (a query over the caller's parameters), newest first, each
+ * with its skipped commits and the platforms `platformWhere` keeps (e.g. ` AND pr.platform = $3`).
+ */
+function runsStatement(chosen: string, platformWhere: string, withReport: boolean): string {
+  return `SELECT ${RUN_COLUMNS}, r.recorded_ms${withReport ? ', r.report' : ''},
+    (SELECT coalesce(json_agg(json_build_object('sha', sc.sha, 'reason', sc.reason, 'queue_depth', sc.queue_depth)
+       ORDER BY sc.id), '[]') FROM skipped_commits sc WHERE sc.run_id = r.id) AS skipped,
+    ${PLATFORMS(platformWhere)} AS platforms
+  FROM runs r WHERE r.id IN (${chosen})
+  ORDER BY r.recorded_ms DESC, r.id DESC`;
+}
+
+function platformOf(run: RunJsonRow, platform: PlatformJson): StoredPlatformRun {
+  const sides: SideRow[] = platform.sides.map((side) => ({
+    ...side,
+    samples: Buffer.from(side.samples, 'hex'),
+    median: jsonFloat(side.median),
+    ci_lo: jsonFloat(side.ci_lo),
+    ci_hi: jsonFloat(side.ci_hi),
+  }));
+  return platformRun({ ...platform.row, recorded_ms: run.recorded_ms }, platform.benchmarks, sides);
+}
+
+/**
+ * The runs `chosen` selects, as seen on `platform` (its parameter, e.g. `$3`, in `values`); a run
+ * `chosen` finds has that platform.
+ */
+export async function runsOnPlatform(
+  db: pg.PoolClient,
+  chosen: string,
+  platform: string,
+  values: unknown[],
+): Promise<RunOnPlatform[]> {
+  const { rows } = await prepared<RunJsonRow>(
+    db,
+    runsStatement(chosen, ` AND pr.platform = ${platform}`, false),
+    values,
+  );
+  return rows.map((row) => ({
+    run: runRecord(row, row.skipped),
+    platform: platformOf(row, row.platforms[0] as PlatformJson),
+  }));
+}
+
+/** The runs `chosen` selects, with every platform and their reports. */
+export async function storedRuns(db: pg.PoolClient, chosen: string, values: unknown[]): Promise<StoredRun[]> {
+  const { rows } = await prepared<RunJsonRow>(db, runsStatement(chosen, '', true), values);
+  return rows.map((row) => ({
+    ...runRecord(row, row.skipped),
+    platforms: row.platforms.map((platform) => platformOf(row, platform)),
+    report: row.report ?? null,
+  }));
 }

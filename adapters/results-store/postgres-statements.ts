@@ -24,3 +24,11 @@ export function prepared<R extends pg.QueryResultRow>(
 export const RUN_COLUMNS = `r.id, r.run_key, r.repository, r.branch, r.pull_request, r.reason, r.commit_from, r.commit_to,
   r.commit_count, r.recorded_at, r.requester, r.summary`;
 export const SERIES_MATCH = `s.repository = $1 AND coalesce(s.branch, '') = coalesce($2::text, '') AND s.platform = $3`;
+
+/**
+ * The runs of `branch` (parameter $2): `r.branch IS NOT DISTINCT FROM $2` says it for both a branch
+ * and none in one statement, but no index serves it, and reads then walked every run of the repository.
+ */
+export function branchIs(branch: string | null): string {
+  return branch === null ? '$2::text IS NULL AND r.branch IS NULL' : 'r.branch = $2';
+}

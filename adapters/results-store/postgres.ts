@@ -1,9 +1,9 @@
 import pg from 'pg';
 import { describeUrl, postgresStoreError } from './postgres-errors.js';
 import { checkPostgresVersion, migratePostgres } from './postgres-migrations.js';
-import { runOnPlatform, storedRun } from './postgres-run-reads.js';
+import { runsOnPlatform, storedRuns } from './postgres-run-reads.js';
 import { insertRun } from './postgres-run-writes.js';
-import { prepared, RUN_COLUMNS, SERIES_MATCH } from './postgres-statements.js';
+import { branchIs, prepared, RUN_COLUMNS, SERIES_MATCH } from './postgres-statements.js';
 import {
   type CoverageRow,
   coverageByDay,
@@ -101,19 +101,20 @@ export class PostgresResultsStore implements ResultsStore {
   async latestRun(query: LatestRunQuery): Promise<RunOnPlatform | null> {
     return this.read('reading the latest run', async (db) => {
       const status = query.status ?? null;
-      const found =
+      const [run] =
         query.benchmark === undefined
-          ? await prepared<{ id: number }>(
+          ? await runsOnPlatform(
               db,
               `SELECT r.id FROM runs r JOIN platform_runs pr ON pr.run_id = r.id AND pr.platform = $3
-               WHERE r.repository = $1 AND r.branch IS NOT DISTINCT FROM $2::text
+               WHERE r.repository = $1 AND ${branchIs(query.branch)}
                  AND ($4::text IS NULL OR pr.status = $4)
                ORDER BY r.recorded_ms DESC, r.id DESC LIMIT 1`,
+              '$3',
               [query.repository, query.branch, query.platform, status],
             )
-          : await prepared<{ id: number }>(
+          : await runsOnPlatform(
               db,
-              `SELECT latest.run_id AS id FROM series s CROSS JOIN LATERAL (
+              `SELECT latest.run_id FROM series s CROSS JOIN LATERAL (
                  SELECT p.run_id, p.recorded_ms FROM points p
                  JOIN benchmark_results br ON br.id = p.benchmark_result_id
                  JOIN platform_runs pr ON pr.id = br.platform_run_id
@@ -121,52 +122,45 @@ export class PostgresResultsStore implements ResultsStore {
                  ORDER BY p.recorded_ms DESC, p.run_id DESC LIMIT 1) latest
                WHERE ${SERIES_MATCH} AND s.name = $4
                ORDER BY latest.recorded_ms DESC, latest.run_id DESC LIMIT 1`,
+              '$3',
               [query.repository, query.branch, query.platform, query.benchmark, status],
             );
-      const id = found.rows[0]?.id;
-      return id === undefined ? null : runOnPlatform(db, id, query.platform);
+      return run ?? null;
     });
   }
 
   async lastRuns(query: LastRunsQuery): Promise<RunOnPlatform[]> {
     checkLimit(query.limit);
-    return this.read('reading the last runs', async (db) => {
-      const { rows } = await prepared<{ id: number }>(
+    return this.read('reading the last runs', (db) =>
+      runsOnPlatform(
         db,
         `SELECT r.id FROM runs r JOIN platform_runs pr ON pr.run_id = r.id AND pr.platform = $3
-         WHERE r.repository = $1 AND r.branch IS NOT DISTINCT FROM $2::text AND ($4::text IS NULL OR pr.status = $4)
+         WHERE r.repository = $1 AND ${branchIs(query.branch)} AND ($4::text IS NULL OR pr.status = $4)
          ORDER BY r.recorded_ms DESC, r.id DESC LIMIT $5`,
+        '$3',
         [query.repository, query.branch, query.platform, query.status ?? null, query.limit],
-      );
-      const runs: RunOnPlatform[] = [];
-      for (const row of rows) runs.push(await runOnPlatform(db, row.id, query.platform));
-      return runs;
-    });
+      ),
+    );
   }
 
   async runsBySha(repository: string, sha: string): Promise<StoredRun[]> {
     checkShaPrefix(sha);
-    return this.read('reading runs by SHA', async (db) => {
-      const { rows } = await prepared<{ id: number }>(
+    return this.read('reading runs by SHA', (db) =>
+      storedRuns(
         db,
         `SELECT id FROM runs WHERE repository = $1 AND id IN (
            SELECT run_id FROM platform_runs WHERE baseline_sha >= $2 AND baseline_sha < $3
            UNION SELECT run_id FROM platform_runs WHERE changed_sha >= $2 AND changed_sha < $3
-           UNION SELECT id FROM runs WHERE commit_to >= $2 AND commit_to < $3)
-         ORDER BY recorded_ms DESC, id DESC`,
+           UNION SELECT id FROM runs WHERE commit_to >= $2 AND commit_to < $3)`,
         [repository, sha, `${sha}g`],
-      );
-      const runs: StoredRun[] = [];
-      for (const row of rows) runs.push(await storedRun(db, row.id));
-      return runs;
-    });
+      ),
+    );
   }
 
   async getRun(runId: string): Promise<StoredRun | null> {
     return this.read('reading a run', async (db) => {
-      const { rows } = await prepared<{ id: number }>(db, 'SELECT id FROM runs WHERE run_key = $1', [runId]);
-      const id = rows[0]?.id;
-      return id === undefined ? null : storedRun(db, id);
+      const [run] = await storedRuns(db, 'SELECT id FROM runs WHERE run_key = $1', [runId]);
+      return run ?? null;
     });
   }
 
@@ -252,7 +246,7 @@ export class PostgresResultsStore implements ResultsStore {
          CROSS JOIN LATERAL (SELECT bool_or(pr.status = 'ok') AS any_ok FROM platform_runs pr
            WHERE pr.run_id = r.id AND ($3::text IS NULL OR pr.platform = $3)) platforms
          CROSS JOIN LATERAL (SELECT count(*) AS n FROM skipped_commits sc WHERE sc.run_id = r.id) skips
-         WHERE r.repository = $1 AND r.branch IS NOT DISTINCT FROM $2::text
+         WHERE r.repository = $1 AND ${branchIs(query.branch)}
            AND r.recorded_ms >= $4 AND r.recorded_ms < $5 AND platforms.any_ok IS NOT NULL
          GROUP BY day_number`,
         [query.repository, query.branch, query.platform ?? null, fromMs, toMs],
@@ -268,26 +262,30 @@ export class PostgresResultsStore implements ResultsStore {
   async series(query: SeriesQuery): Promise<SeriesPoint[]> {
     if (query.limit !== undefined) checkLimit(query.limit);
     return this.read('reading a series', async (db) => {
-      const series = await prepared<SeriesIdRow>(
+      // Each row carries its series (one per metric) besides the point; aggregating the points into
+      // JSON instead took longer than sending 10,000 rows. A null limit is no limit.
+      const { rows } = await prepared<SeriesIdRow & PointRow>(
         db,
-        `SELECT id, group_kind, group_name, metric FROM series s
-         WHERE ${SERIES_MATCH} AND s.name = $4 AND ($5::text IS NULL OR s.metric = $5)`,
-        [query.repository, query.branch, query.platform, query.benchmark, query.metric ?? null],
-      );
-      const points: Array<{ at: PointRow; point: SeriesPoint }> = [];
-      for (const s of series.rows) {
-        const { rows } = await prepared<PointRow>(
-          db,
-          `SELECT p.recorded_ms, p.run_id, p.side, p.sha, p.unit, p.direction, p.n, p.median, p.ci_lo, p.ci_hi,
+        `SELECT s.id, s.group_kind, s.group_name, s.metric, newest.* FROM series s CROSS JOIN LATERAL (
+           SELECT p.recorded_ms, p.run_id, p.side, p.sha, p.unit, p.direction, p.n, p.median, p.ci_lo, p.ci_hi,
              r.run_key, r.recorded_at, r.reason, r.pull_request, r.commit_from, r.commit_to, r.commit_count
            FROM points p JOIN runs r ON r.id = p.run_id
-           WHERE p.series_id = $1 AND p.ok AND p.n > 0
-           ORDER BY p.recorded_ms DESC, p.run_id DESC, p.side DESC LIMIT $2`,
-          [s.id, query.limit ?? null],
-        );
-        for (const row of rows) points.push({ at: row, point: seriesPoint(s, row) });
-      }
-      return mergedSeries(points, query.limit);
+           WHERE p.series_id = s.id AND p.ok AND p.n > 0
+           ORDER BY p.recorded_ms DESC, p.run_id DESC, p.side DESC LIMIT $6) newest
+         WHERE ${SERIES_MATCH} AND s.name = $4 AND ($5::text IS NULL OR s.metric = $5)`,
+        [
+          query.repository,
+          query.branch,
+          query.platform,
+          query.benchmark,
+          query.metric ?? null,
+          query.limit ?? null,
+        ],
+      );
+      return mergedSeries(
+        rows.map((row) => ({ at: row, point: seriesPoint(row, row) })),
+        query.limit,
+      );
     });
   }
 

@@ -6,7 +6,6 @@ import {
   listedPlatform,
   mergedSeries,
   type PlatformRunRow,
-  type PointRow,
   type RunRow,
   runRecord,
   type SeriesIdRow,
@@ -18,7 +17,7 @@ import { BUSY_TIMEOUT_MS, sqliteStoreError } from './sqlite-errors.js';
 import { checkVersion, migrate } from './sqlite-migrations.js';
 import { runOnPlatform, storedRun } from './sqlite-run-reads.js';
 import { insertRun } from './sqlite-run-writes.js';
-import { prepareStatements, type RunAt, type Statements } from './sqlite-statements.js';
+import { pointRow, prepareStatements, type RunAt, type Statements } from './sqlite-statements.js';
 import type {
   AlertIssue,
   CoverageDay,
@@ -205,10 +204,10 @@ export class SqliteResultsStore implements ResultsStore {
     const limit = query.limit ?? -1;
     const points = this.read('reading a series', () =>
       this.seriesOf(query, query.benchmark, query.metric ?? null).flatMap((series) =>
-        (this.statements.seriesPoints.all({ series_id: series.id, limit }) as PointRow[]).map((row) => ({
-          at: row,
-          point: seriesPoint(series, row),
-        })),
+        (this.statements.seriesPoints.all({ series_id: series.id, limit }) as unknown[][]).map((values) => {
+          const row = pointRow(values);
+          return { at: row, point: seriesPoint(series, row) };
+        }),
       ),
     );
     return mergedSeries(points, query.limit);

@@ -463,16 +463,26 @@ describe.each([SQLITE, POSTGRES])('$name store', (kind) => {
         ['r2', sha(4), 12.5],
         ['r3', sha(5), 21],
       ]);
-      expect(points[1]).toMatchObject({
+      // Every field, the interval included: the stores read points their own way (PostgreSQL as JSON).
+      const r2 = medianWithCi([10, 11, 12, 13, 14, 15], DEFAULT_OPTIONS.confidence);
+      expect(points[1]).toEqual({
+        runId: 'r2',
+        recordedAt: '2026-01-02T10:00:00Z',
         reason: 'schedule',
+        pullRequest: null,
         side: 'changed',
+        sha: sha(4),
+        commitRange: { from: sha(2), to: sha(4), count: 3 },
         group: { kind: 'query', name: 'tpch' },
         metric: 'time',
         unit: 'ns',
         direction: 'lower-is-better',
         n: 6,
-        commitRange: { from: sha(2), to: sha(4), count: 3 },
+        median: r2.median,
+        ciLo: r2.lo,
+        ciHi: r2.hi,
       });
+      expect(r2.lo).not.toBe(r2.hi);
       expect((await s.series({ ...main, benchmark: 'q1', limit: 2 })).map((p) => p.runId)).toEqual([
         'r2',
         'r3',

@@ -255,6 +255,28 @@ describe('query plans', () => {
     expect(planOf(plans, 'FROM series s')).toMatch(/series_identity/);
   });
 
+  it('a run, its platforms, benchmarks, samples and skipped commits are one statement on indexes', async () => {
+    for (const call of [
+      (s: ResultsStore) => s.latestRun(main),
+      (s: ResultsStore) => s.lastRuns({ ...main, limit: 5 }),
+      (s: ResultsStore) => s.getRun('r7'),
+      (s: ResultsStore) => s.runsBySha(REPO, sha(7)),
+    ]) {
+      const plans = await plansOf(call);
+      expect(plans.size).toBe(1);
+      const [run] = [...plans.values()];
+      for (const index of [
+        'skipped_commits_by_run',
+        'platform_runs_run_id_platform_key',
+        'benchmark_results_platform_run_id_series_id_key',
+        'samples_pkey',
+        'points_pkey',
+      ])
+        expect(run).toMatch(new RegExp(index));
+      expect(run).not.toMatch(/Seq Scan/);
+    }
+  });
+
   it('the newest run of a branch, with or without a benchmark, starts from an index', async () => {
     const latest = await plansOf((s) => s.latestRun(main));
     expect(planOf(latest, 'LIMIT 1')).toMatch(/Index Scan (Backward )?using runs_by_(branch|time)/);
