@@ -11,7 +11,7 @@ import { DATABASE_URL_ENV, expectEachReportedOnce, type FaultWorld, makeWorld, T
 vi.setConfig({ testTimeout: 180_000 });
 
 // A real request on a PostgreSQL results store whose server crashes (pg_ctl stop -m immediate)
-// while recordRun's transaction is open, and comes back from its WAL. A server of its own, since
+// while recordRequestRun's transaction is open, and comes back from its WAL. A server of its own, since
 // this one is stopped under the test.
 
 let world: FaultWorld;
@@ -35,7 +35,7 @@ async function count(url: string, sql: string): Promise<number> {
   }
 }
 
-/** Waits until the request's recordRun is blocked on its last statement, the raw samples' INSERT. */
+/** Waits until the request's recordRequestRun is blocked on its last statement, the raw samples' INSERT. */
 async function waitForBlockedWrite(url: string, handle: WorkflowHandle): Promise<void> {
   const deadline = Date.now() + 120_000;
   const blocked =
@@ -43,25 +43,25 @@ async function waitForBlockedWrite(url: string, handle: WorkflowHandle): Promise
   while ((await count(url, blocked)) === 0) {
     const { status } = await handle.describe();
     if (status.name !== 'RUNNING') throw new Error(`the request ended (${status.name}) before recording`);
-    if (Date.now() > deadline) throw new Error('recordRun never started writing');
+    if (Date.now() > deadline) throw new Error('recordRequestRun never started writing');
     await sleep(100);
   }
 }
 
-/** The pending recordRun's last failure once it has one: the attempt the crash cut short. */
+/** The pending recordRequestRun's last failure once it has one: the attempt the crash cut short. */
 async function waitForRecordFailure(handle: WorkflowHandle) {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const described = await handle.describe();
-    const pending = described.raw.pendingActivities?.find((a) => a.activityType?.name === 'recordRun');
+    const pending = described.raw.pendingActivities?.find((a) => a.activityType?.name === 'recordRequestRun');
     if (pending?.lastFailure) return { attempt: pending.attempt ?? 0, failure: pending.lastFailure };
-    if (Date.now() > deadline) throw new Error('recordRun never failed');
+    if (Date.now() > deadline) throw new Error('recordRequestRun never failed');
     await sleep(200);
   }
 }
 
 describe('PostgreSQL stopped in the middle of a write', () => {
-  it('recordRun fails as unreachable, is retried once the server is back, and the run is recorded once, whole', async () => {
+  it('recording the run fails as unreachable, is retried once the server is back, and the run is recorded once, whole', async () => {
     const url = await server.createDatabase('restart');
     const env = { ...TOKEN_ENV, [DATABASE_URL_ENV]: url };
     const { config } = world.writeConfig({ address: inject('temporalAddress'), postgres: true });

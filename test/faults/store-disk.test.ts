@@ -63,7 +63,7 @@ afterAll(async () => {
 /**
  * Waits until the store's first write of the run has failed with `message` and is being retried:
  * the job keeping its results by reference (it retries within its attempt, and says so in its
- * heartbeat), or recordRun (retried by Temporal).
+ * heartbeat), or recordRequestRun (retried by Temporal).
  */
 async function waitForFailingWrite(handle: WorkflowHandle, message: RegExp): Promise<string> {
   const deadline = Date.now() + 90_000;
@@ -71,7 +71,7 @@ async function waitForFailingWrite(handle: WorkflowHandle, message: RegExp): Pro
   for (;;) {
     const described = await handle.describe();
     const pending = described.raw.pendingActivities ?? [];
-    const record = pending.find((a) => a.activityType?.name === 'recordRun');
+    const record = pending.find((a) => a.activityType?.name === 'recordRequestRun');
     const job = pending.find((a) => a.activityType?.name === 'runJob');
     const beat = job?.heartbeatDetails?.payloads?.[0];
     const storing =
