@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { openResultsStore } from '../../adapters/results-store/index.js';
 import { type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
 import { type FixtureRepo, makeFixtureRepo } from '../runner/fixture-repo.js';
+import { runnerPids } from '../support/runner-processes.js';
 import { startCommentRequest, triggerComment } from '../support/trigger-comment.js';
 import { testConfig } from './test-config.js';
 import { withWorker } from './worker-harness.js';
@@ -81,19 +82,6 @@ async function waitForCheckpoint(workflowId: string): Promise<void> {
   throw new Error(`no round of slowish was checkpointed in ${file}`);
 }
 
-async function runnerPids(): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    const [environ, cmdline] = await Promise.all([
-      readFile(`/proc/${entry}/environ`, 'utf8').catch(() => ''),
-      readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => ''),
-    ]);
-    if (environ.includes(`BENCHBOT_JOB=${dataDir}`) && cmdline.split('\0')[1]?.endsWith('runner/bin.js'))
-      pids.push(Number(entry));
-  }
-  return pids;
-}
-
 /** Which attempt produced each benchmark's samples, from the recorded run. */
 async function attemptsByBenchmark(sha: string): Promise<Record<string, number[]>> {
   const store = await openResultsStore(testConfig(configText('unused')), process.env, { readonly: true });
@@ -120,7 +108,7 @@ describe('a request survives faults', () => {
         const source = comment('run benchmark hot slowish');
         const handle = await startCommentRequest(client, queue, source);
         await waitForCheckpoint(handle.workflowId);
-        const pids = await runnerPids();
+        const pids = await runnerPids(dataDir);
         expect(pids.length).toBe(1);
         process.kill(pids[0] as number, 'SIGKILL');
 

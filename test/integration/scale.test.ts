@@ -1,13 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { openResultsStore } from '../../adapters/results-store/index.js';
 import { benchmarkRequest } from '../../workflows/index.js';
 import { type FixtureRepo, makeFixtureRepo, PROJECT_ROOT } from '../runner/fixture-repo.js';
+import { runnerPids } from '../support/runner-processes.js';
 import {
   expectEverySampleKept,
   historyBytes,
@@ -66,20 +67,6 @@ async function roundsCheckpointed(workflowId: string): Promise<number> {
   return parsed.benchmarks[0]?.rounds.length ?? 0;
 }
 
-async function runnerPids(): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    const [environ, cmdline] = await Promise.all([
-      readFile(`/proc/${entry}/environ`, 'utf8').catch(() => ''),
-      readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => ''),
-    ]);
-    // The node process itself, not the sandbox's wrappers (bwrap, setpriv) that name it in their arguments.
-    if (environ.includes(`BENCHBOT_JOB=${dataDir}`) && cmdline.split('\0')[1]?.endsWith('runner/bin.js'))
-      pids.push(Number(entry));
-  }
-  return pids;
-}
-
 describe('a suite of 200 functions x 100 samples x 5 rounds', () => {
   it('through `benchbot run` on the local executor, its runner killed mid-way: one report, every sample kept, a small history', async () => {
     const taskQueue = `scale-${Date.now()}`;
@@ -120,7 +107,7 @@ describe('a suite of 200 functions x 100 samples x 5 rounds', () => {
       const workflowId = await poll('the CLI to start the request', () => /started (\S+)/.exec(stdout)?.[1]);
       // Killed with two of its five rounds checkpointed: the retry measures the other three.
       await poll('two rounds to be checkpointed', async () => (await roundsCheckpointed(workflowId)) >= 2);
-      const pids = await runnerPids();
+      const pids = await runnerPids(dataDir);
       expect(pids).toHaveLength(1);
       process.kill(pids[0] as number, 'SIGKILL');
 

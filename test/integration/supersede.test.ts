@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -13,6 +13,7 @@ import { statusQuery } from '../../workflows/index.js';
 import { type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
 import { signBody } from '../fakes/github/webhook-signature.js';
 import { type FixtureRepo, makeFixtureRepo } from '../runner/fixture-repo.js';
+import { runnerPids } from '../support/runner-processes.js';
 import { startCommentRequest, triggerComment } from '../support/trigger-comment.js';
 import { testConfig } from './test-config.js';
 import { withWorker } from './worker-harness.js';
@@ -114,20 +115,6 @@ async function oneRunningOneQueued(client: Client, taskQueue: string, gate: stri
     (open) => [running.workflowId, queued.workflowId].every((id) => open.some((o) => o.workflowId === id)),
   );
   return { running, queued, openGate: () => openGateFile(gate) };
-}
-
-/** The runner processes of this file's jobs (the local executor marks their environment). */
-async function runnerPids(): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    const [environ, cmdline] = await Promise.all([
-      readFile(`/proc/${entry}/environ`, 'utf8').catch(() => ''),
-      readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => ''),
-    ]);
-    if (environ.includes(`BENCHBOT_JOB=${dataDir}`) && cmdline.split('\0')[1]?.endsWith('runner/bin.js'))
-      pids.push(Number(entry));
-  }
-  return pids;
 }
 
 const statusOf = (workflowId: string) =>
@@ -253,7 +240,10 @@ describe('new commits on a pull request', () => {
         fake.updatePullRequest(REPO, pr, { headSha: fixture.shas.broken });
         // The runner is lost mid-job (a worker or node gone): the job's retry resumes it, because
         // it had started; it is not a request that is still waiting for its runner.
-        const pids = await until(runnerPids, (found) => found.length > 0);
+        const pids = await until(
+          () => runnerPids(dataDir),
+          (found) => found.length > 0,
+        );
         expect(pids).toHaveLength(1);
         process.kill(pids[0] as number, 'SIGKILL');
         openGateFile(gate);
