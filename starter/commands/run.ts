@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { probeSandbox } from '../../adapters/executors/local-sandbox.js';
-import { openResultsStore } from '../../adapters/results-store/index.js';
 import { type BenchbotConfig, findRepo, type RepoConfig, temporalUiUrl } from '../../core/config/index.js';
 import { manualRequestId } from '../../core/request/ids.js';
 import { workflowUrl } from '../../core/request/workflow-url.js';
 import { benchmarkRequest, statusQuery } from '../../workflows/index.js';
 import { followRequest } from '../follow-request.js';
+import { storedReport } from '../stored-report.js';
 import { connectClient } from '../temporal-client.js';
 
 export interface RunOptions {
@@ -120,7 +120,7 @@ export async function run(config: BenchbotConfig, options: RunOptions): Promise<
 
     const outcome = await followRequest(handle, statusQuery, { say });
     if (outcome.outcome === 'done') {
-      console.log(`\n${outcome.report ?? (await storedReport(config, outcome.runId, outcome.summary))}`);
+      console.log(`\n${outcome.report ?? (await storedReport(config, process.env, outcome, say))}`);
       return 0;
     }
     if (outcome.outcome === 'failed') {
@@ -132,25 +132,4 @@ export async function run(config: BenchbotConfig, options: RunOptions): Promise<
   } finally {
     await close();
   }
-}
-
-/**
- * The report the worker recorded with the run. A machine that cannot open the store (another
- * worker's PostgreSQL without its URL here) still gets the summary and how to see the rest.
- */
-async function storedReport(config: BenchbotConfig, runId: string, summary: string): Promise<string> {
-  try {
-    const store = await openResultsStore(config, process.env, { readonly: true });
-    try {
-      const stored = await store.runReport(runId);
-      if (stored?.report) return stored.report;
-    } finally {
-      await store.close();
-    }
-  } catch (err) {
-    say(
-      `reading the report from the results store failed: ${err instanceof Error ? err.message : String(err)}`,
-    );
-  }
-  return `${summary}\n\nThe whole report is recorded as run ${runId}: \`benchbot runs show ${runId}\` where the results store can be opened.`;
 }

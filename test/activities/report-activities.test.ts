@@ -56,6 +56,20 @@ describe('report activities by reference', () => {
     );
   });
 
+  it('judges and records in one step for newer requests, and a retry after the write gives the same summary', async () => {
+    const reports = createReportActivities(store);
+    const ref = 'bench:apache/datafusion:comment:9';
+    await putJobResults(store, ref, serializeResults(results));
+    const expected = await reports.compareRun({ results });
+    const input = { runId: ref, ref, pullRequest: 42, requester: 'alice' };
+    const first = await reports.recordRequestRun(input);
+    expect(first).toEqual({ runId: ref, summary: expected.summary });
+    expect(await store.use((s) => s.getArtifact(resultsArtifactKey(ref)))).toBeNull();
+    // The results are gone after the write: the retry answers from the recorded run.
+    expect(await reports.recordRequestRun(input)).toEqual(first);
+    expect((await store.use((s) => s.runReport(ref)))?.report).toBe(expected.markdown);
+  });
+
   it('refuses a reference the store does not hold, saying what to do', async () => {
     const reports = createReportActivities(store);
     await expect(reports.compareRun({ ref: 'bench:apache/datafusion:comment:8' })).rejects.toMatchObject({
