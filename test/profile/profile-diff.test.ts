@@ -68,7 +68,9 @@ describe('benchbot profile diff on go test -cpuprofile profiles', () => {
     const { code, stdout } = benchbot(base, changed, '--top', '3');
     expect(code).toBe(0);
     expect(stdout).toMatch(/^cpu profile: [\d.]+ m?s in the baseline/);
-    expect(stdout).toContain('### Top 3 functions by flat cpu');
+    // A short real profile may catch fewer than three functions with CPU of their own (only the
+    // helper and Process, runtime functions unsampled): the table then names the ones there are.
+    expect(stdout).toMatch(/### Top [23] functions by flat cpu/);
     expect(stdout).toMatch(
       /\| `example\.com\/work\.checksumHelper` \(baseline only\) \| [\d.]+ m?s \([\d.]+%\) \| 0 ns \(0\.0%\) \| -[\d.]+ m?s \(-100\.0%\) \|/,
     );
