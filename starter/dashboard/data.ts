@@ -1,4 +1,3 @@
-import type { Client } from '@temporalio/client';
 import {
   type CoverageDay,
   isRunKind,
@@ -7,7 +6,6 @@ import {
   ResultsStoreError,
   type SeriesPoint,
 } from '../../adapters/results-store/index.js';
-import { activeRequests } from '../../adapters/temporal/request-visibility.js';
 import { type ChangePoint, DEFAULT_CHANGE_POINT_OPTIONS, eDivisive } from '../../core/changepoint/index.js';
 import type { BenchbotConfig } from '../../core/config/index.js';
 import {
@@ -17,7 +15,6 @@ import {
   filterWindow,
   type IndexView,
   NO_FILTERS,
-  type QueueView,
   type RunListCursor,
   type RunListFilters,
   type RunListView,
@@ -34,8 +31,6 @@ import {
 } from '../../core/dashboard/index.js';
 import { seededRandom, seedFromText } from '../../core/random.js';
 import { formatValue } from '../../core/report/index.js';
-import { queueRows } from '../../core/request/queue.js';
-import { workflowUrl } from '../../core/request/workflow-url.js';
 import {
   configuredLocation,
   configuredRepositories,
@@ -371,23 +366,6 @@ export async function openDashboardData(
     if (err instanceof ResultsStoreError && err.kind === 'empty')
       return { data: emptyDashboardData(config), recorded: false, close: async () => undefined };
     throw err;
-  }
-}
-
-/** The live queue from Temporal visibility, each request linked to the Temporal Web UI. */
-export async function queueView(
-  client: Client,
-  config: BenchbotConfig,
-  uiUrl: string | null,
-): Promise<QueueView> {
-  try {
-    const rows = queueRows(await activeRequests(client), new Date(), [], config.executor.slots);
-    const links = Object.fromEntries(
-      rows.map((r) => [r.workflowId, workflowUrl(uiUrl, config.temporal.namespace, r.workflowId)]),
-    );
-    return { rows, links, problem: null };
-  } catch (err) {
-    return { rows: [], links: {}, problem: `cannot read Temporal visibility: ${(err as Error).message}` };
   }
 }
 

@@ -20,14 +20,9 @@ import {
   seriesSvg,
 } from '../../core/dashboard/index.js';
 import { assetLinks, chartAsset } from './assets.js';
-import {
-  type DashboardData,
-  indexView,
-  type OpenedDashboardData,
-  openDashboardData,
-  queueView,
-} from './data.js';
+import { type DashboardData, indexView, type OpenedDashboardData, openDashboardData } from './data.js';
 import { servedLinks } from './links.js';
+import { queueView } from './queue-view.js';
 
 // `benchbot dashboard` and the dashboard `npm start` serves: pages rendered per request from the
 // results store (read-only), the live queue from Temporal visibility.
